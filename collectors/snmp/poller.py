@@ -1,0 +1,232 @@
+"""ApPoller: one cycle polls every AP concurrently; one broken AP never stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType
+
+from collectors.snmp.profile import Profile, ProfileCatalog
+from collectors.snmp.readings import (
+    Answer,
+    ApReading,
+    ApState,
+    ap_reading,
+    controller_readings,
+    down_reading,
+    typed_rows,
+)
+from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, SnmpError, parse_oid
+from collectors.snmp.values import convert
+from netmon.config.models import AccessPoint, NetmonConfig, PollSettings, SnmpCredentials
+from netmon.sample import Sample
+
+log = logging.getLogger(__name__)
+SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
+# A poll that outlives this many request timeouts is abandoned (a wedged agent).
+DEADLINE_TIMEOUTS = 4
+
+
+@dataclass(slots=True)
+class PollTarget:
+    """One SNMP agent to ask: an AP, or a controller that answers for several APs."""
+
+    id: str
+    host: str
+    port: int
+    credentials: SnmpCredentials
+    profile_name: str
+    aps: list[AccessPoint]
+    controller: bool = False
+    interval_s: int = 60
+    profile: Profile | None = None
+    endpoint: Endpoint | None = None
+    # Columns found missing on this agent, so their fallbacks are asked instead.
+    missing: set[tuple[str, str]] = field(default_factory=set)
+    learned: set[str] = field(default_factory=set)
+    states: dict[str, ApState] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    """The outcome of one poll cycle."""
+
+    started_ns: int
+    duration_s: float
+    readings: list[ApReading]
+    shared_samples: list[Sample]
+    requests: int
+
+    @property
+    def samples(self) -> list[Sample]:
+        out = [s for r in self.readings for s in r.samples]
+        out.extend(self.shared_samples)
+        return out
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{r.ap_id}: {r.error}" for r in self.readings if r.error]
+
+
+def build_targets(config: NetmonConfig) -> list[PollTarget]:
+    """APs polled directly, and one target per controller for the APs it reports."""
+    default = config.poll.interval_s
+    targets = []
+    for ap in config.aps:
+        if ap.enabled and ap.controller is None:
+            assert ap.host is not None and ap.credentials is not None
+            targets.append(PollTarget(ap.id, ap.host, ap.port, ap.credentials, ap.profile, [ap],
+                                      interval_s=ap.interval_s or default))
+    for ctl in config.controllers:
+        served = [ap for ap in config.aps if ap.enabled and ap.controller == ctl.id]
+        if served:
+            targets.append(PollTarget(ctl.id, ctl.host, ctl.port, ctl.credentials, ctl.profile,
+                                      served, controller=True,
+                                      interval_s=ctl.interval_s or default))
+    return targets
+
+
+class ApPoller:
+    """Polls targets with GET + GETBULK under one global concurrency limit."""
+
+    def __init__(self, settings: PollSettings, catalog: ProfileCatalog,
+                 targets: Sequence[PollTarget], client: SnmpClient | None = None) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.targets = list(targets)
+        self.client = client or SnmpClient()
+        self._scalar_plans: dict[str, tuple[list[OidTuple], list[ObjectType]]] = {}
+        self._prepared = False
+
+    async def prepare(self) -> None:
+        """Register every agent with pysnmp before any traffic (much cheaper that way)."""
+        for target in self.targets:
+            if target.endpoint is None:
+                target.endpoint = await self.client.endpoint(
+                    target.host, target.port, target.credentials, self.settings.timeout_s,
+                    self.settings.retries)
+            if target.profile is None and target.profile_name != "auto":
+                target.profile = self.catalog.get(target.profile_name)
+        self._prepared = True
+
+    async def poll(self, targets: Sequence[PollTarget] | None = None) -> CycleReport:
+        """One cycle over `targets` (all by default)."""
+        if not self._prepared:
+            await self.prepare()
+        chosen = self.targets if targets is None else list(targets)
+        started_ns = time.time_ns()
+        started = time.perf_counter()
+        requests_before = self.client.requests
+        limit = asyncio.Semaphore(self.settings.concurrency)
+
+        async def guarded(target: PollTarget) -> tuple[list[ApReading], list[Sample]]:
+            async with limit:
+                return await self._poll_with_deadline(target, started_ns)
+
+        results = await asyncio.gather(*(guarded(t) for t in chosen))
+        readings = [r for rs, _ in results for r in rs]
+        shared = [s for _, ss in results for s in ss]
+        return CycleReport(started_ns, time.perf_counter() - started, readings, shared,
+                           self.client.requests - requests_before)
+
+    async def _poll_with_deadline(self, target: PollTarget, time_ns: int,
+                                  ) -> tuple[list[ApReading], list[Sample]]:
+        began = time.perf_counter()
+        deadline_s = self.settings.timeout_s * (self.settings.retries + 1) * DEADLINE_TIMEOUTS
+        try:
+            return await asyncio.wait_for(self._poll_target(target, time_ns, began), deadline_s)
+        except (SnmpError, TimeoutError, OSError) as exc:
+            reason = str(exc) or f"no complete answer within {deadline_s:g} s"
+            return self._all_down(target, time_ns, began, reason), []
+        except Exception as exc:  # one broken agent never stops the cycle
+            log.exception("%s %s: unexpected failure", target.id, target.address)
+            return self._all_down(target, time_ns, began, f"internal error: {exc!r}"), []
+
+    def _all_down(self, target: PollTarget, time_ns: int, began: float, reason: str,
+                  ) -> list[ApReading]:
+        poll_ms = (time.perf_counter() - began) * 1000
+        error = f"{target.id} {target.address}: {reason}"
+        return [down_reading(ap, target.profile, time_ns, error, poll_ms) for ap in target.aps]
+
+    async def _poll_target(self, target: PollTarget, time_ns: int, began: float,
+                           ) -> tuple[list[ApReading], list[Sample]]:
+        assert target.endpoint is not None
+        if target.profile is None:
+            target.profile = await self._detect(target)
+        profile = target.profile
+        answer = Answer()
+        if profile.scalars:
+            oids, prepared = self._scalar_plan(profile)
+            values = await self.client.get(target.endpoint, oids, prepared)
+            for (name, scalar), oid in zip(profile.scalars.items(), oids, strict=True):
+                if oid in values:
+                    value = convert(values[oid], scalar.type)
+                    if value is not None:
+                        answer.scalars[name] = value
+        for table in profile.tables:
+            await self._walk(target, profile, table, answer)
+        now_s = time.monotonic()
+        poll_ms = (time.perf_counter() - began) * 1000
+        if target.controller:
+            return controller_readings(target.id, target.aps, profile, answer, target.states,
+                                       time_ns, now_s, poll_ms)
+        ap = target.aps[0]
+        state = target.states.setdefault(ap.id, ApState())
+        return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
+
+    async def _detect(self, target: PollTarget) -> Profile:
+        assert target.endpoint is not None
+        values = await self.client.get(target.endpoint, [SYS_OBJECT_ID])
+        raw = values.get(SYS_OBJECT_ID)
+        sys_object_id = convert(raw, "oid") if raw is not None else None
+        profile = self.catalog.detect(str(sys_object_id or ""))
+        log.info("%s %s: sysObjectID %s -> profile %s", target.id, target.address,
+                 sys_object_id, profile.name)
+        return profile
+
+    def _scalar_plan(self, profile: Profile) -> tuple[list[OidTuple], list[ObjectType]]:
+        """OIDs and pysnmp ObjectTypes built once per profile and reused for every request."""
+        plan = self._scalar_plans.get(profile.name)
+        if plan is None:
+            oids = [parse_oid(s.oid) for s in profile.scalars.values()]
+            plan = (oids, [ObjectType(ObjectIdentity(o)) for o in oids])
+            self._scalar_plans[profile.name] = plan
+        return plan
+
+    async def _walk(self, target: PollTarget, profile: Profile, table: str,
+                    answer: Answer) -> None:
+        assert target.endpoint is not None
+        spec = profile.tables[table]
+        first = table not in target.learned
+        wanted = {}
+        for name, column in spec.columns.items():
+            if column.fallback_for is None or first or (table, column.fallback_for) in \
+                    target.missing:
+                wanted[parse_oid(column.oid)] = name
+        try:
+            walked, truncated = await self.client.walk_columns(
+                target.endpoint, list(wanted), self.settings.max_repetitions,
+                self.settings.max_table_rows)
+        except SnmpError as exc:
+            if not answer.scalars and not answer.tables:
+                raise
+            answer.problems.append(f"table {table}: {exc}")
+            return
+        if truncated:
+            answer.problems.append(f"table {table}: more than {self.settings.max_table_rows} "
+                                   "rows, the rest was not read")
+        by_name = {wanted[oid]: cells for oid, cells in walked.items()}
+        if first:
+            target.learned.add(table)
+            for name, column in spec.columns.items():
+                if column.fallback_for is None and not by_name.get(name):
+                    target.missing.add((table, name))
+        answer.tables[table] = typed_rows(profile, table, by_name)

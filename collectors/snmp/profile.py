@@ -1,0 +1,237 @@
+"""Vendor profiles: what to ask an AP and how its answers become Samples. Pure data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from netmon.config.errors import ConfigError, describe
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+Oid = Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
+ValueType = Literal["int", "str", "ticks", "counter", "mac", "oid", "hex"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scalar(_Strict):
+    """One value asked with GET (the full OID, instance included)."""
+
+    oid: Oid
+    type: ValueType = "int"
+
+
+class Column(_Strict):
+    """One table column (its full OID without index), walked with GETBULK."""
+
+    oid: Oid
+    type: ValueType = "int"
+    # Asked only when the named column is missing on this agent (e.g. 32-bit for HC counters).
+    fallback_for: str | None = None
+
+
+class Table(_Strict):
+    """Columns that share one index, walked together in one GETBULK per round trip."""
+
+    columns: dict[str, Column]
+    # For controllers: how many leading index sub-ids name the AP the row belongs to.
+    ap_index: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _fallbacks_exist(self) -> Table:
+        for name, col in self.columns.items():
+            if col.fallback_for is not None and col.fallback_for not in self.columns:
+                raise ValueError(f"column {name}: fallback_for {col.fallback_for!r} is no column")
+        return self
+
+
+class UpWhen(_Strict):
+    """A controller row means `up` when this column holds one of these values."""
+
+    column: str
+    values: list[int]
+
+
+class ControllerSpec(_Strict):
+    """This device reports many APs, one row of `table` each; each becomes its own AP."""
+
+    table: str
+    name: str
+    up: UpWhen | None = None
+    uptime: str | None = None
+    model: str | None = None
+
+
+class RowSamples(_Strict):
+    """Turn each row of a table into one Sample (e.g. `ap_radio` per radio or per SSID)."""
+
+    table: str
+    measurement: str
+    # tag name -> column name, or `index` (the row index) / `index[N]` (one index sub-id).
+    tags: dict[str, str]
+    fields: dict[str, str]
+
+
+class ApSpec(_Strict):
+    """How the `ap` Sample is made: where uptime, clients and traffic come from."""
+
+    uptime: str | None = None
+    # A scalar name, or `table.column` summed over the rows (per AP for controllers).
+    clients: str | None = None
+    traffic: str | None = None
+    # Regex on ifName of the interfaces whose traffic is the AP's own (its uplink).
+    uplink: str | None = None
+
+
+class SimHints(_Strict):
+    """How `netmon sim` makes a believable recording for this profile (not used to poll)."""
+
+    sys_object_id: Oid | None = None
+    sys_descr: str = ""
+    # Rows per table (per AP, for tables with ap_index); 1 when not given.
+    rows: dict[str, Annotated[int, Field(ge=0, le=64)]] = {}
+    # `table.column` or scalar name -> values given to rows in turn.
+    values: dict[str, list[str | int]] = {}
+    # `table.column` or scalar names whose value follows the time-of-day client curve.
+    clients: list[str] = []
+
+
+class Profile(_Strict):
+    """One vendor/model profile, after `extends` has been applied."""
+
+    name: str
+    vendor: str
+    model: str
+    description: str = ""
+    extends: str | None = None
+    # sysObjectID prefixes that select this profile when the inventory says `profile: auto`.
+    detect: list[Oid] = []
+    scalars: dict[str, Scalar] = {}
+    tables: dict[str, Table] = {}
+    ap: ApSpec = ApSpec()
+    controller: ControllerSpec | None = None
+    rows: list[RowSamples] = []
+    sim: SimHints = SimHints()
+
+    @field_validator("detect", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _references(self) -> Profile:
+        def check(ref: str | None, what: str, allow_table_column: bool) -> None:
+            if ref is None:
+                return
+            if "." in ref and allow_table_column:
+                table, column = ref.split(".", 1)
+                if table not in self.tables or column not in self.tables[table].columns:
+                    raise ValueError(f"{what}: {ref!r} names no table column")
+            elif ref not in self.scalars and not (
+                self.controller and ref in self.tables[self.controller.table].columns
+            ):
+                raise ValueError(f"{what}: {ref!r} names no scalar")
+
+        if self.controller is not None:
+            if self.controller.table not in self.tables:
+                raise ValueError(f"controller.table: no table {self.controller.table!r}")
+            if self.tables[self.controller.table].ap_index is None:
+                raise ValueError("controller.table needs ap_index")
+        check(self.ap.uptime, "ap.uptime", False)
+        check(self.ap.clients, "ap.clients", True)
+        if self.ap.traffic is not None and self.ap.traffic not in self.tables:
+            raise ValueError(f"ap.traffic: no table {self.ap.traffic!r}")
+        for i, rows in enumerate(self.rows):
+            if rows.table not in self.tables:
+                raise ValueError(f"rows[{i}].table: no table {rows.table!r}")
+            columns = self.tables[rows.table].columns
+            for ref in [*rows.tags.values(), *rows.fields.values()]:
+                if ref not in columns and not ref.startswith("index"):
+                    raise ValueError(f"rows[{i}]: {ref!r} is no column of {rows.table}")
+        return self
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class ProfileCatalog:
+    """Every profile found in the profile folders, with `extends` resolved."""
+
+    def __init__(self, profiles: dict[str, Profile]) -> None:
+        self.profiles = profiles
+
+    @classmethod
+    def load(cls, folders: Iterable[Path] = (PROFILE_DIR,)) -> ProfileCatalog:
+        raw: dict[str, tuple[Path, dict[str, Any]]] = {}
+        problems: list[str] = []
+        for folder in folders:
+            for path in sorted(folder.glob("*.yaml")):
+                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+                if not isinstance(doc, dict):
+                    problems.append(f"{path}: a profile must be a mapping")
+                    continue
+                raw[path.stem] = (path, doc)
+        profiles: dict[str, Profile] = {}
+
+        def resolve(name: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
+            path, doc = raw[name]
+            parent = doc.get("extends")
+            if parent is None:
+                return doc
+            if parent in chain or parent not in raw:
+                raise ConfigError([f"{path}: extends: unknown or circular profile {parent!r}"])
+            base = {k: v for k, v in resolve(parent, (*chain, name)).items()
+                    if k not in ("detect", "description")}
+            return _merge(base, doc)
+
+        for name, (path, _) in raw.items():
+            try:
+                data = {"name": name, **resolve(name)}
+                profiles[name] = Profile.model_validate(data)
+            except ValidationError as exc:
+                problems.extend(describe(path, "", exc))
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ConfigError(problems)
+        return cls(profiles)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.profiles
+
+    def names(self) -> list[str]:
+        return sorted(self.profiles)
+
+    def get(self, name: str) -> Profile:
+        return self.profiles[name]
+
+    def detect(self, sys_object_id: str) -> Profile:
+        """Most specific profile whose `detect` prefix matches sysObjectID; generic otherwise."""
+        best: tuple[int, Profile] | None = None
+        for profile in self.profiles.values():
+            for prefix in profile.detect:
+                if sys_object_id == prefix or sys_object_id.startswith(prefix + "."):
+                    length = prefix.count(".")
+                    if best is None or length > best[0]:
+                        best = (length, profile)
+        return best[1] if best else self.profiles["generic"]
+
+
+@cache
+def default_catalog() -> ProfileCatalog:
+    """The profiles shipped with netmon (loaded once, on first use)."""
+    return ProfileCatalog.load()

@@ -1,0 +1,284 @@
+"""From what an agent answered to Samples, as its profile says; no I/O here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from collectors.snmp.derive import CounterRates, UptimeTracker
+from collectors.snmp.profile import Profile, RowSamples
+from collectors.snmp.values import Value, convert, counter_width
+from netmon.config.models import AccessPoint
+from netmon.sample import FieldValue, Sample
+
+# Interfaces counted in the AP's own rx/tx unless the profile or the AP names its uplink.
+DEFAULT_UPLINK = r"^(?!lo)"
+IF_OPER_UP = 1
+
+
+class Counter(NamedTuple):
+    value: int
+    width: int
+
+
+Row = dict[str, Any]  # column name -> Value | Counter
+Rows = dict[tuple[int, ...], Row]  # index -> row
+
+
+@dataclass(slots=True)
+class Answer:
+    """Everything one poll of one agent returned, already typed by the profile."""
+
+    scalars: dict[str, Value] = field(default_factory=dict)
+    tables: dict[str, Rows] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ApReading:
+    """What one poll learned about one AP (the `ap` Sample and its companions)."""
+
+    ap_id: str
+    zone: str
+    up: bool
+    samples: tuple[Sample, ...]
+    error: str | None = None
+    rebooted: bool = False
+    uptime_s: float | None = None
+    clients: int | None = None
+    rx_bps: float | None = None
+    tx_bps: float | None = None
+    poll_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ap": self.ap_id, "zone": self.zone, "up": int(self.up),
+                "uptime_s": self.uptime_s, "clients": self.clients, "rx_bps": self.rx_bps,
+                "tx_bps": self.tx_bps, "poll_ms": round(self.poll_ms, 2), "error": self.error,
+                "rebooted": self.rebooted}
+
+
+def typed_rows(profile: Profile, table: str, walked: Mapping[str, Mapping[tuple[int, ...], Any]]
+               ) -> Rows:
+    """Column-major walk result to rows; fallback columns fill in for missing primaries."""
+    spec = profile.tables[table]
+    rows: Rows = {}
+    for name, cells in walked.items():
+        column = spec.columns[name]
+        for index, raw in cells.items():
+            value = convert(raw, column.type)
+            if value is None:
+                continue
+            cell: Any = Counter(int(value), counter_width(raw)) if column.type == "counter" \
+                else value
+            rows.setdefault(index, {})[name] = cell
+    for name, column in spec.columns.items():
+        if column.fallback_for is not None:
+            for row in rows.values():
+                if column.fallback_for not in row and name in row:
+                    row[column.fallback_for] = row[name]
+    return rows
+
+
+def ap_tags(ap: AccessPoint, profile: Profile | None, model: str | None = None) -> dict[str, str]:
+    return {
+        "ap": ap.id,
+        "ap_name": ap.name,
+        "zone": ap.zone,
+        "site": ap.site or ap.zone,
+        "vendor": profile.vendor if profile else "unknown",
+        "model": model or ap.model or (profile.model if profile else "unknown"),
+    }
+
+
+def down_reading(ap: AccessPoint, profile: Profile | None, time_ns: int, error: str,
+                 poll_ms: float) -> ApReading:
+    fields: dict[str, FieldValue] = {"up": 0, "poll_ms": round(poll_ms, 3)}
+    sample = Sample("ap", ap_tags(ap, profile), fields, time_ns, error=error)
+    return ApReading(ap.id, ap.zone, False, (sample,), error=error, poll_ms=poll_ms)
+
+
+def _cell_text(index: tuple[int, ...], row: Row, ref: str) -> str | None:
+    if ref == "index":
+        return ".".join(map(str, index))
+    match = re.fullmatch(r"index\[(\d+)\]", ref)
+    if match:
+        position = int(match.group(1))
+        return str(index[position]) if position < len(index) else None
+    value = row.get(ref)
+    return None if value is None else str(value[0] if isinstance(value, Counter) else value)
+
+
+def row_samples(spec: RowSamples, rows: Iterable[tuple[tuple[int, ...], Row]],
+                base_tags: Mapping[str, str], time_ns: int) -> list[Sample]:
+    out = []
+    for index, row in rows:
+        tags = dict(base_tags)
+        for tag, ref in spec.tags.items():
+            text = _cell_text(index, row, ref)
+            if text:
+                tags[tag] = text
+        fields: dict[str, FieldValue] = {}
+        for name, ref in spec.fields.items():
+            value = row.get(ref)
+            if isinstance(value, Counter):
+                value = value.value
+            if isinstance(value, int):
+                fields[name] = value
+        if fields:
+            out.append(Sample(spec.measurement, tags, fields, time_ns))
+    return out
+
+
+def _sum_column(rows: Iterable[Row], column: str) -> int | None:
+    values = [r[column] for r in rows if isinstance(r.get(column), int)]
+    return sum(values) if values else None
+
+
+@dataclass(slots=True)
+class ApState:
+    """What must be remembered between polls of one AP."""
+
+    uptime: UptimeTracker = field(default_factory=UptimeTracker)
+    counters: CounterRates = field(default_factory=CounterRates)
+
+
+def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
+    ref = profile.ap.clients
+    if ref is None:
+        return None
+    if "." in ref:
+        table, column = ref.split(".", 1)
+        rows = rows_of(table) if rows_of else answer.tables.get(table, {}).values()
+        return _sum_column(rows, column)
+    value = answer.scalars.get(ref)
+    return value if isinstance(value, int) else None
+
+
+def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, now_s: float,
+             reset: bool, tags: Mapping[str, str], time_ns: int,
+             ) -> tuple[list[Sample], float | None, float | None]:
+    """Per-interface samples, and the AP's rx/tx summed over its uplink interfaces."""
+    if profile.ap.traffic is None or profile.ap.traffic not in answer.tables:
+        return [], None, None
+    uplink = re.compile(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
+    samples: list[Sample] = []
+    rx_total: float | None = 0.0
+    tx_total: float | None = 0.0
+    counted = 0
+    for index, row in sorted(answer.tables[profile.ap.traffic].items()):
+        name = str(row.get("name") or ".".join(map(str, index)))
+        fields: dict[str, FieldValue] = {}
+        if isinstance(row.get("oper_status"), int):
+            fields["oper_up"] = int(row["oper_status"] == IF_OPER_UP)
+        rates: dict[str, float | None] = {}
+        for direction, column in (("rx_bps", "in_octets"), ("tx_bps", "out_octets")):
+            counter = row.get(column)
+            if isinstance(counter, Counter):
+                rates[direction] = state.counters.rate_bps(
+                    (index, column), counter.value, counter.width, now_s, reset)
+            else:
+                rates[direction] = None
+            if rates[direction] is not None:
+                fields[direction] = round(rates[direction] or 0.0, 3)
+        if uplink.search(name):
+            counted += 1
+            rx, tx = rates["rx_bps"], rates["tx_bps"]
+            rx_total = None if rx is None or rx_total is None else rx_total + rx
+            tx_total = None if tx is None or tx_total is None else tx_total + tx
+        if fields:
+            samples.append(Sample("ap_iface", {**tags, "ifname": name}, fields, time_ns))
+    if counted == 0:
+        return samples, None, None
+    return samples, rx_total, tx_total
+
+
+def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState,
+               time_ns: int, now_s: float, poll_ms: float) -> ApReading:
+    """The reading of an AP polled directly."""
+    tags = ap_tags(ap, profile)
+    uptime_s, rebooted = None, False
+    ticks = answer.scalars.get(profile.ap.uptime or "")
+    if isinstance(ticks, int):
+        uptime_s, rebooted = state.uptime.observe(ticks, now_s)
+    clients = _clients(profile, answer)
+    samples, rx, tx = _traffic(ap, profile, answer, state, now_s, rebooted, tags, time_ns)
+    for spec in profile.rows:
+        samples.extend(row_samples(spec, answer.tables.get(spec.table, {}).items(), tags,
+                                   time_ns))
+    return _assemble(ap, tags, time_ns, samples, answer.problems, rebooted, uptime_s, clients,
+                     rx, tx, poll_ms)
+
+
+def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list[Sample],
+              problems: list[str], rebooted: bool, uptime_s: float | None, clients: int | None,
+              rx: float | None, tx: float | None, poll_ms: float) -> ApReading:
+    fields: dict[str, FieldValue] = {"up": 1, "poll_ms": round(poll_ms, 3)}
+    if uptime_s is not None:
+        fields["uptime_s"] = uptime_s
+    if clients is not None:
+        fields["clients"] = clients
+    if rx is not None:
+        fields["rx_bps"] = round(rx, 3)
+    if tx is not None:
+        fields["tx_bps"] = round(tx, 3)
+    error = "; ".join(problems) or None
+    ap_sample = Sample("ap", tags, fields, time_ns, error=error)
+    return ApReading(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
+                     rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,
+                     tx_bps=tx, poll_ms=poll_ms)
+
+
+def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Profile,
+                        answer: Answer, states: dict[str, ApState], time_ns: int, now_s: float,
+                        poll_ms: float) -> tuple[list[ApReading], list[Sample]]:
+    """One reading per AP the controller reports; controller-wide rows (e.g. per SSID) apart."""
+    spec = profile.controller
+    assert spec is not None
+    ap_table = answer.tables.get(spec.table, {})
+    key_len = profile.tables[spec.table].ap_index or 0
+    by_name = {str(row.get(spec.name)): index[:key_len] for index, row in ap_table.items()}
+    readings = []
+    for ap in aps:
+        key = by_name.get(ap.controller_name or ap.name)
+        if key is None:
+            error = f"not reported by controller {controller_id}"
+            readings.append(down_reading(ap, profile, time_ns, error, poll_ms))
+            continue
+        row = next(r for i, r in ap_table.items() if i[:key_len] == key)
+        model = row.get(spec.model) if spec.model else None
+        tags = ap_tags(ap, profile, str(model) if model else None)
+        if spec.up is not None and row.get(spec.up.column) not in spec.up.values:
+            state_text = row.get(spec.up.column)
+            readings.append(down_reading(ap, profile, time_ns,
+                                         f"controller {controller_id} reports state "
+                                         f"{state_text}", poll_ms))
+            continue
+        state = states.setdefault(ap.id, ApState())
+        uptime_s, rebooted = None, False
+        ticks = row.get(spec.uptime) if spec.uptime else None
+        if isinstance(ticks, int):
+            uptime_s, rebooted = state.uptime.observe(ticks, now_s)
+
+        def own_rows(table: str, key: tuple[int, ...] = key) -> list[Row]:
+            length = profile.tables[table].ap_index
+            rows = answer.tables.get(table, {})
+            return [r for i, r in rows.items() if length and i[:length] == key]
+
+        clients = _clients(profile, answer, own_rows)
+        samples: list[Sample] = []
+        for rows_spec in profile.rows:
+            length = profile.tables[rows_spec.table].ap_index
+            if length:
+                mine = [(i[length:], r) for i, r in answer.tables.get(rows_spec.table, {}).items()
+                        if i[:length] == key]
+                samples.extend(row_samples(rows_spec, mine, tags, time_ns))
+        readings.append(_assemble(ap, tags, time_ns, samples, answer.problems, rebooted,
+                                  uptime_s, clients, None, None, poll_ms))
+    shared: list[Sample] = []
+    for rows_spec in profile.rows:
+        if not profile.tables[rows_spec.table].ap_index:
+            shared.extend(row_samples(rows_spec, answer.tables.get(rows_spec.table, {}).items(),
+                                      {"controller": controller_id}, time_ns))
+    return readings, shared

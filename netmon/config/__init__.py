@@ -1,0 +1,15 @@
+"""Configuration: YAML files validated into typed, immutable models."""
+
+from netmon.config.errors import ConfigError
+from netmon.config.loader import load_config
+from netmon.config.models import AccessPoint, Controller, NetmonConfig, SnmpCredentials, Zone
+
+__all__ = [
+    "AccessPoint",
+    "ConfigError",
+    "Controller",
+    "NetmonConfig",
+    "SnmpCredentials",
+    "Zone",
+    "load_config",
+]

@@ -1,0 +1,261 @@
+"""Read the YAML entry file and its includes into one validated `NetmonConfig`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from netmon.config.errors import ConfigError, describe
+from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
+from netmon.config.secrets import UnresolvedReference, resolve_references
+
+# Keys the loader consumes itself; they shape the inventory but are not part of the model.
+LOADER_KEYS = ("include", "secrets_file", "defaults", "groups")
+# Lists that the entry file and every included file may contribute to.
+INVENTORY_KEYS = ("zones", "controllers", "aps")
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; problems name the file (and line, when YAML knows it)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{path}:{where}: not valid YAML: {problem}"]) from exc
+
+
+class _Item:
+    """A raw inventory entry with the file and index it came from, for error messages."""
+
+    __slots__ = ("file", "index", "key", "raw")
+
+    def __init__(self, file: Path, key: str, index: int, raw: Any) -> None:
+        self.file, self.key, self.index, self.raw = file, key, index, raw
+
+    @property
+    def where(self) -> str:
+        return f"{self.key}[{self.index}]"
+
+
+def _validated(model: type[BaseModel], data: Any, file: Path, prefix: str,
+               problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(describe(file, prefix, exc))
+        return None
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge, `top` wins: an AP overrides only the keys it sets (credentials included)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _layer(defaults: ApDefaults | None) -> dict[str, Any]:
+    if defaults is None:
+        return {}
+    return defaults.model_dump(exclude_none=True, exclude_unset=True)
+
+
+def _polygon_from_geojson(path: Path) -> list[tuple[float, float]]:
+    """Outer ring of the first Polygon/MultiPolygon in a GeoJSON file, as [lon, lat]."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    geometries = []
+    if doc.get("type") == "FeatureCollection":
+        geometries = [f.get("geometry") or {} for f in doc.get("features", [])]
+    elif doc.get("type") == "Feature":
+        geometries = [doc.get("geometry") or {}]
+    else:
+        geometries = [doc]
+    for geom in geometries:
+        if geom.get("type") == "Polygon":
+            return [(float(x), float(y)) for x, y, *_ in geom["coordinates"][0]]
+        if geom.get("type") == "MultiPolygon":
+            return [(float(x), float(y)) for x, y, *_ in geom["coordinates"][0][0]]
+    raise ValueError("no Polygon or MultiPolygon geometry in it")
+
+
+def _collect(entry: Path, doc: dict[str, Any], problems: list[str]) -> dict[str, list[_Item]]:
+    items: dict[str, list[_Item]] = {k: [] for k in INVENTORY_KEYS}
+    sources: list[tuple[Path, dict[str, Any]]] = [(entry, doc)]
+    includes = doc.get("include") or []
+    if not isinstance(includes, list):
+        problems.append(f"{entry}: include: must be a list of file paths")
+        includes = []
+    for i, rel in enumerate(includes):
+        path = (entry.parent / str(rel)).resolve()
+        try:
+            sub = read_yaml(path)
+        except ConfigError as exc:
+            problems.append(f"{entry}: include[{i}]: {exc}")
+            continue
+        if not isinstance(sub, dict):
+            problems.append(f"{path}: must be a mapping with zones, controllers or aps")
+            continue
+        for key in sub:
+            if key not in INVENTORY_KEYS:
+                problems.append(f"{path}: {key}: unknown key (an included file holds "
+                                f"only {', '.join(INVENTORY_KEYS)})")
+        sources.append((path, sub))
+    for path, source in sources:
+        for key in INVENTORY_KEYS:
+            entries = source.get(key) or []
+            if not isinstance(entries, list):
+                problems.append(f"{path}: {key}: must be a list")
+                continue
+            items[key].extend(_Item(path, key, i, raw) for i, raw in enumerate(entries))
+    return items
+
+
+def _zones(items: list[_Item], problems: list[str]) -> list[Zone]:
+    zones: list[Zone] = []
+    for item in items:
+        raw = item.raw
+        if isinstance(raw, dict) and raw.get("geojson"):
+            geo_path = (item.file.parent / str(raw["geojson"])).resolve()
+            if raw.get("polygon") is not None:
+                problems.append(f"{item.file}: {item.where}: give either polygon or geojson")
+                continue
+            try:
+                polygon = _polygon_from_geojson(geo_path)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                problems.append(f"{item.file}: {item.where}.geojson: cannot use {geo_path}: {exc}")
+                continue
+            zone = _validated(Zone, {**raw, "geojson": None, "polygon": polygon},
+                              item.file, item.where, problems)
+            if zone is not None:
+                zone = zone.model_copy(update={"geojson": geo_path})
+        else:
+            zone = _validated(Zone, raw, item.file, item.where, problems)
+        if zone is not None:
+            if zone.polygon is None:
+                problems.append(f"{item.file}: {item.where}: a zone needs a polygon or a geojson")
+            zones.append(zone)
+    return zones
+
+
+def _aps(items: list[_Item], defaults: ApDefaults | None, groups: dict[str, ApDefaults],
+         zones: dict[str, Zone], problems: list[str]) -> list[AccessPoint]:
+    aps: list[AccessPoint] = []
+    for item in items:
+        if not isinstance(item.raw, dict):
+            problems.append(f"{item.file}: {item.where}: must be a mapping")
+            continue
+        raw = dict(item.raw)
+        merged = _layer(defaults)
+        zone = zones.get(str(raw.get("zone")))
+        if zone is not None:
+            merged = _merge(merged, _layer(zone.ap_defaults))
+        group = raw.pop("group", None)
+        if group is not None:
+            if group not in groups:
+                known = ", ".join(sorted(groups)) or "none defined"
+                problems.append(f"{item.file}: {item.where}.group: unknown group {group!r} "
+                                f"(known: {known})")
+                continue
+            merged = _merge(merged, _layer(groups[group]))
+        ap = _validated(AccessPoint, _merge(merged, raw), item.file, item.where, problems)
+        if ap is not None:
+            aps.append(ap)
+    return aps
+
+
+def _cross_check(items: dict[str, list[_Item]], config: NetmonConfig,
+                 profiles: Collection[str] | None, problems: list[str]) -> None:
+    zone_ids = {z.id for z in config.zones}
+    controller_ids = {c.id for c in config.controllers}
+    seen: dict[str, str] = {}
+    by_id = {str(i.raw.get("id")): i for i in items["aps"] if isinstance(i.raw, dict)}
+    for key, objects in (("zones", config.zones), ("controllers", config.controllers),
+                         ("aps", config.aps)):
+        for obj in objects:
+            if obj.id in seen:
+                item = next(i for i in items[key] if isinstance(i.raw, dict)
+                            and i.raw.get("id") == obj.id)
+                problems.append(f"{item.file}: {item.where}.id: duplicate id {obj.id!r} "
+                                f"(already used by {seen[obj.id]})")
+            seen[obj.id] = f"{key}"
+    for ap in config.aps:
+        item = by_id[ap.id]
+        if ap.zone not in zone_ids:
+            problems.append(f"{item.file}: {item.where}.zone: unknown zone {ap.zone!r} "
+                            f"(known: {', '.join(sorted(zone_ids)) or 'none'})")
+        if ap.controller is not None and ap.controller not in controller_ids:
+            problems.append(f"{item.file}: {item.where}.controller: unknown controller "
+                            f"{ap.controller!r}")
+        if profiles is not None and ap.profile != "auto" and ap.profile not in profiles:
+            problems.append(f"{item.file}: {item.where}.profile: unknown profile "
+                            f"{ap.profile!r} (known: auto, {', '.join(sorted(profiles))})")
+    for i, ctl in enumerate(config.controllers):
+        if profiles is not None and ctl.profile not in profiles:
+            where = items["controllers"][i]
+            problems.append(f"{where.file}: {where.where}.profile: unknown profile "
+                            f"{ctl.profile!r} (known: {', '.join(sorted(profiles))})")
+
+
+def load_config(path: str | Path, profiles: Collection[str] | None = None) -> NetmonConfig:
+    """Load and validate; raise `ConfigError` listing every problem found, never a traceback."""
+    entry = Path(path).resolve()
+    doc = read_yaml(entry)
+    if not isinstance(doc, dict):
+        raise ConfigError([f"{entry}: must be a YAML mapping (got {type(doc).__name__})"])
+    problems: list[str] = []
+    secrets: dict[str, str] = {}
+    if doc.get("secrets_file"):
+        secrets_path = (entry.parent / str(doc["secrets_file"])).resolve()
+        loaded = read_yaml(secrets_path)
+        if not isinstance(loaded, dict):
+            raise ConfigError([f"{secrets_path}: must be a mapping of NAME: value"])
+        secrets = {str(k): str(v) for k, v in loaded.items()}
+    try:
+        doc = resolve_references(doc, secrets)
+    except UnresolvedReference as exc:
+        raise ConfigError([f"{entry}: {exc}"]) from exc
+
+    items = _collect(entry, doc, problems)
+    top = {k: v for k, v in doc.items() if k not in LOADER_KEYS and k not in INVENTORY_KEYS}
+    config = _validated(NetmonConfig, top, entry, "", problems)
+    defaults = _validated(ApDefaults, doc.get("defaults") or {}, entry, "defaults", problems)
+    groups: dict[str, ApDefaults] = {}
+    raw_groups = doc.get("groups") or {}
+    if not isinstance(raw_groups, dict):
+        problems.append(f"{entry}: groups: must be a mapping of name: defaults")
+        raw_groups = {}
+    for name, raw in raw_groups.items():
+        group = _validated(ApDefaults, raw or {}, entry, f"groups.{name}", problems)
+        if group is not None:
+            groups[str(name)] = group
+    zones = _zones(items["zones"], problems)
+    controllers = [c for c in (_validated(Controller, i.raw, i.file, i.where, problems)
+                               for i in items["controllers"]) if c is not None]
+    aps = _aps(items["aps"], defaults, groups, {z.id: z for z in zones}, problems)
+    if config is None:
+        raise ConfigError(problems)
+    store_path = config.store.path
+    if not store_path.is_absolute():
+        store_path = (entry.parent / store_path).resolve()
+    config = config.model_copy(update={
+        "zones": zones, "controllers": controllers, "aps": aps, "source": entry,
+        "store": config.store.model_copy(update={"path": store_path}),
+    })
+    _cross_check(items, config, profiles, problems)
+    if problems:
+        raise ConfigError(problems)
+    return config

@@ -1,0 +1,200 @@
+"""Typed configuration models; unknown keys are rejected everywhere."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+AuthProtocol = Literal["none", "md5", "sha", "sha224", "sha256", "sha384", "sha512"]
+PrivProtocol = Literal["none", "des", "aes", "aes128", "aes192", "aes256"]
+Placement = Literal["indoor", "outdoor"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SnmpCredentials(Strict):
+    """SNMP v1/v2c community or v3 USM user; secrets print as `**********`."""
+
+    version: Literal["1", "2c", "3"] = "2c"
+    community: SecretStr | None = None
+    user: str | None = None
+    auth_protocol: AuthProtocol = "none"
+    auth_key: SecretStr | None = None
+    priv_protocol: PrivProtocol = "none"
+    priv_key: SecretStr | None = None
+    context: str = ""
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, v: object) -> object:
+        # YAML reads `version: 1` and `version: 3` as integers.
+        return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _complete(self) -> SnmpCredentials:
+        if self.version in ("1", "2c"):
+            if self.community is None:
+                raise ValueError(f"SNMP v{self.version} needs a community")
+            return self
+        if not self.user:
+            raise ValueError("SNMPv3 needs a user")
+        if self.auth_protocol != "none" and not self.auth_key:
+            raise ValueError(f"auth_protocol {self.auth_protocol} needs an auth_key")
+        if self.priv_protocol != "none":
+            if self.auth_protocol == "none":
+                raise ValueError("privacy (authPriv) needs an auth_protocol too")
+            if not self.priv_key:
+                raise ValueError(f"priv_protocol {self.priv_protocol} needs a priv_key")
+        for key in (self.auth_key, self.priv_key):
+            if key is not None and len(key.get_secret_value()) < 8:
+                raise ValueError("SNMPv3 keys must be at least 8 characters (RFC 3414)")
+        return self
+
+    @property
+    def security_level(self) -> str:
+        if self.version != "3":
+            return "community"
+        if self.auth_protocol == "none":
+            return "noAuthNoPriv"
+        return "authNoPriv" if self.priv_protocol == "none" else "authPriv"
+
+
+class ApDefaults(Strict):
+    """What a zone, a group or `defaults:` sets for the APs below it; an AP overrides any key."""
+
+    port: Port | None = None
+    profile: str | None = None
+    credentials: SnmpCredentials | None = None
+    placement: Placement | None = None
+    site: str | None = None
+    uplink_if: str | None = None
+    radius_m: Annotated[float, Field(gt=0, le=5000)] | None = None
+    interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None
+
+
+class AccessPoint(Strict):
+    """One Wi-Fi access point, after inheritance has been applied."""
+
+    id: Identifier
+    name: str
+    zone: Identifier
+    lat: Latitude
+    lon: Longitude
+    host: str | None = None
+    port: Port = 161
+    profile: str = "auto"
+    credentials: SnmpCredentials | None = None
+    placement: Placement = "outdoor"
+    site: str | None = None
+    address: str | None = None
+    model: str | None = None
+    uplink_if: str | None = None
+    radius_m: Annotated[float, Field(gt=0, le=5000)] | None = None
+    interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None
+    # An AP reported by a controller (Cisco WLC, Aruba VC, Ruckus ZD) is polled through it.
+    controller: Identifier | None = None
+    controller_name: str | None = None
+    enabled: bool = True
+    # Simulation only: how `netmon sim` makes this AP behave.
+    sim: Literal["normal", "down", "flapping"] = "normal"
+
+    @field_validator("uplink_if")
+    @classmethod
+    def _regex(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _reachable(self) -> AccessPoint:
+        if self.controller is None:
+            if not self.host:
+                raise ValueError("an AP needs a host (or a controller that reports it)")
+            if self.credentials is None:
+                raise ValueError("no SNMP credentials: set them on the AP, its zone or defaults")
+        return self
+
+
+class Controller(Strict):
+    """A wireless controller that reports many APs (each becomes its own AP in netmon)."""
+
+    id: Identifier
+    name: str
+    host: str
+    port: Port = 161
+    profile: str
+    credentials: SnmpCredentials
+    interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None
+
+
+class Zone(Strict):
+    """A district or site the town cares about, e.g. the city centre or the Grand Port."""
+
+    id: Identifier
+    name: str
+    polygon: list[tuple[Longitude, Latitude]] | None = None
+    geojson: Path | None = None
+    ap_defaults: ApDefaults = ApDefaults()
+
+    @field_validator("polygon")
+    @classmethod
+    def _ring(cls, v: list[tuple[float, float]] | None) -> list[tuple[float, float]] | None:
+        if v is None:
+            return v
+        if len(v) < 3:
+            raise ValueError("a polygon needs at least 3 [lon, lat] points")
+        return v if v[0] == v[-1] else [*v, v[0]]
+
+    @model_validator(mode="after")
+    def _one_outline(self) -> Zone:
+        if self.polygon is not None and self.geojson is not None:
+            raise ValueError("give either polygon or geojson, not both")
+        return self
+
+
+class PollSettings(Strict):
+    interval_s: Annotated[int, Field(ge=5, le=86400)] = 60
+    timeout_s: Annotated[float, Field(gt=0, le=60)] = 2.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 1
+    concurrency: Annotated[int, Field(ge=1, le=1000)] = 50
+    jitter_s: Annotated[float, Field(ge=0, le=300)] = 2.0
+    max_repetitions: Annotated[int, Field(ge=1, le=200)] = 25
+    max_table_rows: Annotated[int, Field(ge=1, le=100000)] = 4096
+
+
+class StoreSettings(Strict):
+    path: Path = Path("netmon.db")
+    raw_days: Annotated[int, Field(ge=1)] = 30
+    rollup_5m_days: Annotated[int, Field(ge=1)] = 400
+    rollup_1h_days: Annotated[int, Field(ge=1)] = 3650
+    batch_size: Annotated[int, Field(ge=1, le=100000)] = 1000
+
+
+class NetmonConfig(Strict):
+    """The whole configuration, inventory resolved, paths absolute."""
+
+    site: str = "netmon"
+    language: Literal["fr", "en"] = "en"
+    timezone: str = "Europe/Paris"
+    poll: PollSettings = PollSettings()
+    store: StoreSettings = StoreSettings()
+    zones: list[Zone] = []
+    controllers: list[Controller] = []
+    aps: list[AccessPoint] = []
+    source: Path | None = None
+
+    def zone(self, zone_id: str) -> Zone:
+        return next(z for z in self.zones if z.id == zone_id)
