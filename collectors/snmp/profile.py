@@ -56,7 +56,8 @@ class UpWhen(_Strict):
     """A controller row means `up` when this column holds one of these values."""
 
     column: str
-    values: list[int]
+    # Integers for enumerations; text for agents whose status column is a DisplayString.
+    values: list[int | str]
 
 
 class ControllerSpec(_Strict):
@@ -180,7 +181,11 @@ class ProfileCatalog:
         problems: list[str] = []
         for folder in folders:
             for path in sorted(folder.glob("*.yaml")):
-                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+                try:
+                    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+                except yaml.YAMLError as exc:
+                    problems.append(f"{path}: not valid YAML: {exc}")
+                    continue
                 if not isinstance(doc, dict):
                     problems.append(f"{path}: a profile must be a mapping")
                     continue

@@ -71,7 +71,10 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def _layer(defaults: ApDefaults | None) -> dict[str, Any]:
     if defaults is None:
         return {}
-    return defaults.model_dump(exclude_none=True, exclude_unset=True)
+    layer = defaults.model_dump(exclude_none=True, exclude_unset=True)
+    if defaults.credentials is not None:
+        layer["credentials"] = defaults.credentials.model_dump(exclude_none=True)
+    return layer
 
 
 def _polygon_from_geojson(path: Path) -> list[tuple[float, float]]:
@@ -124,7 +127,8 @@ def _collect(entry: Path, doc: dict[str, Any], problems: list[str]) -> dict[str,
     return items
 
 
-def _zones(items: list[_Item], problems: list[str]) -> list[Zone]:
+def _zones(items: list[_Item], problems: list[str], invalid: set[str]) -> list[Zone]:
+    """Valid zones; the ids of invalid ones go to `invalid` so they cause no second error."""
     zones: list[Zone] = []
     for item in items:
         raw = item.raw
@@ -144,6 +148,8 @@ def _zones(items: list[_Item], problems: list[str]) -> list[Zone]:
                 zone = zone.model_copy(update={"geojson": geo_path})
         else:
             zone = _validated(Zone, raw, item.file, item.where, problems)
+        if zone is None and isinstance(raw, dict):
+            invalid.add(str(raw.get("id")))
         if zone is not None:
             if zone.polygon is None:
                 problems.append(f"{item.file}: {item.where}: a zone needs a polygon or a geojson")
@@ -178,23 +184,28 @@ def _aps(items: list[_Item], defaults: ApDefaults | None, groups: dict[str, ApDe
 
 
 def _cross_check(items: dict[str, list[_Item]], config: NetmonConfig,
-                 profiles: Collection[str] | None, problems: list[str]) -> None:
+                 profiles: Collection[str] | None, problems: list[str],
+                 invalid_zones: set[str]) -> None:
     zone_ids = {z.id for z in config.zones}
     controller_ids = {c.id for c in config.controllers}
     seen: dict[str, str] = {}
-    by_id = {str(i.raw.get("id")): i for i in items["aps"] if isinstance(i.raw, dict)}
-    for key, objects in (("zones", config.zones), ("controllers", config.controllers),
-                         ("aps", config.aps)):
-        for obj in objects:
-            if obj.id in seen:
-                item = next(i for i in items[key] if isinstance(i.raw, dict)
-                            and i.raw.get("id") == obj.id)
-                problems.append(f"{item.file}: {item.where}.id: duplicate id {obj.id!r} "
-                                f"(already used by {seen[obj.id]})")
-            seen[obj.id] = f"{key}"
+    by_id: dict[str, _Item] = {}
+    for key in INVENTORY_KEYS:
+        for item in items[key]:
+            if not isinstance(item.raw, dict) or "id" not in item.raw:
+                continue
+            ident = str(item.raw["id"])
+            where = f"{item.file.name}: {item.where}"
+            if ident in seen:
+                problems.append(f"{item.file}: {item.where}.id: duplicate id {ident!r} "
+                                f"(already used by {seen[ident]})")
+            else:
+                seen[ident] = where
+                if key == "aps":
+                    by_id[ident] = item
     for ap in config.aps:
         item = by_id[ap.id]
-        if ap.zone not in zone_ids:
+        if ap.zone not in zone_ids and ap.zone not in invalid_zones:
             problems.append(f"{item.file}: {item.where}.zone: unknown zone {ap.zone!r} "
                             f"(known: {', '.join(sorted(zone_ids)) or 'none'})")
         if ap.controller is not None and ap.controller not in controller_ids:
@@ -242,7 +253,8 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
         group = _validated(ApDefaults, raw or {}, entry, f"groups.{name}", problems)
         if group is not None:
             groups[str(name)] = group
-    zones = _zones(items["zones"], problems)
+    invalid_zones: set[str] = set()
+    zones = _zones(items["zones"], problems, invalid_zones)
     controllers = [c for c in (_validated(Controller, i.raw, i.file, i.where, problems)
                                for i in items["controllers"]) if c is not None]
     aps = _aps(items["aps"], defaults, groups, {z.id: z for z in zones}, problems)
@@ -255,7 +267,7 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
         "zones": zones, "controllers": controllers, "aps": aps, "source": entry,
         "store": config.store.model_copy(update={"path": store_path}),
     })
-    _cross_check(items, config, profiles, problems)
+    _cross_check(items, config, profiles, problems, invalid_zones)
     if problems:
         raise ConfigError(problems)
     return config

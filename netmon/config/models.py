@@ -69,14 +69,33 @@ class SnmpCredentials(Strict):
         return "authNoPriv" if self.priv_protocol == "none" else "authPriv"
 
 
+class PartialCredentials(Strict):
+    """Credentials as a default, zone or group sets them: any subset, completed per AP."""
+
+    version: Literal["1", "2c", "3"] | None = None
+    community: SecretStr | None = None
+    user: str | None = None
+    auth_protocol: AuthProtocol | None = None
+    auth_key: SecretStr | None = None
+    priv_protocol: PrivProtocol | None = None
+    priv_key: SecretStr | None = None
+    context: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+
 class ApDefaults(Strict):
     """What a zone, a group or `defaults:` sets for the APs below it; an AP overrides any key."""
 
     port: Port | None = None
     profile: str | None = None
-    credentials: SnmpCredentials | None = None
+    credentials: PartialCredentials | None = None
     placement: Placement | None = None
     site: str | None = None
+    model: str | None = None
     uplink_if: str | None = None
     radius_m: Annotated[float, Field(gt=0, le=5000)] | None = None
     interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None

@@ -1,0 +1,5 @@
+"""`python -m netmon`."""
+
+from netmon.cli.main import main
+
+main()

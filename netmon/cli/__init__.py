@@ -1,0 +1,1 @@
+"""The `netmon` command line."""

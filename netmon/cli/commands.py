@@ -1,0 +1,106 @@
+"""check-config, poll, run and sim."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from collectors.snmp.poller import ApPoller, build_targets
+from netmon.cli.common import ConfigOption, catalog_or_exit, config_or_exit, console, err_console
+from netmon.cli.fleet_table import fleet_table
+from netmon.runtime import Monitor, run_until_signalled
+from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
+
+RATE_WINDOW_S = 3.0
+
+
+def wait_for_stop_signal() -> None:
+    """Block until SIGINT or SIGTERM."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
+
+
+def check_config(
+    file: Annotated[Path, typer.Argument(help="netmon YAML config file.", show_default=False)],
+) -> None:
+    """Validate a config file and its includes; exit 2 naming file and key path of each error."""
+    config = config_or_exit(file)
+    direct = sum(1 for ap in config.aps if ap.controller is None)
+    console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
+                  f"({direct} polled directly, {len(config.aps) - direct} through "
+                  f"{len(config.controllers)} controllers), store {config.store.path}")
+
+
+def poll(
+    config_file: ConfigOption,
+    once: Annotated[bool, typer.Option("--once", help="Poll one cycle and exit.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per AP per line.")]
+    = False,
+    rate_window_s: Annotated[float, typer.Option(
+        "--rate-window", help="Seconds between the two polls that give rx/tx rates; 0: no rates.",
+    )] = RATE_WINDOW_S,
+) -> None:
+    """Poll every AP once and print what it answered (rates need two polls: see --rate-window)."""
+    config = config_or_exit(config_file)
+    catalog = catalog_or_exit()
+
+    async def cycle() -> list:  # type: ignore[type-arg]
+        poller = ApPoller(config.poll, catalog, build_targets(config))
+        try:
+            if rate_window_s > 0:
+                began = time.monotonic()
+                await poller.poll()
+                await asyncio.sleep(max(0.0, rate_window_s - (time.monotonic() - began)))
+            return (await poller.poll()).readings
+        finally:
+            await poller.client.close()
+
+    readings = asyncio.run(cycle())
+    if as_json:
+        for reading in sorted(readings, key=lambda r: r.ap_id):
+            print(json.dumps(reading.as_dict(), ensure_ascii=False))
+    else:
+        console.print(fleet_table(config, readings, f"{config.site}: {len(readings)} APs"))
+
+
+def run(
+    config_file: ConfigOption,
+) -> None:
+    """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
+    config = config_or_exit(config_file)
+    monitor = Monitor(config, catalog_or_exit())
+    asyncio.run(run_until_signalled(monitor))
+    err_console.print(f"stopped; store flushed to {config.store.path}")
+
+
+def sim(
+    config_file: ConfigOption,
+    work_dir: Annotated[Path | None, typer.Option(help="Where to write the recordings.")] = None,
+    flap_period_s: Annotated[float, typer.Option("--flap-period", help="Seconds a flapping AP "
+                                                 "stays up, then down.")] = DEFAULT_FLAP_PERIOD_S,
+) -> None:
+    """Serve every AP of the config as a simulated SNMP agent on 127.0.0.1 until Ctrl-C."""
+    config = config_or_exit(config_file)
+    plan = plan_fleet(config, catalog_or_exit())
+    for reason in plan.skipped:
+        err_console.print(f"[yellow]not simulated[/] {reason}")
+    folder = work_dir or Path(tempfile.mkdtemp(prefix="netmon-sim-"))
+    fleet = SimulatedFleet(plan, folder, flap_period_s)
+    fleet.start()
+    console.print(f"serving {len(plan.agents)} agents on 127.0.0.1 (recordings in {folder}); "
+                  "Ctrl-C to stop")
+    try:
+        wait_for_stop_signal()
+    finally:
+        fleet.stop()

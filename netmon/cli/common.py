@@ -1,0 +1,52 @@
+"""What every command shares: loading the config (exit 2 on errors), logging, the console."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from collectors.snmp.profile import ProfileCatalog, default_catalog
+from netmon.config import ConfigError, NetmonConfig, load_config
+
+EXIT_CONFIG = 2
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="netmon YAML config file.",
+                                            show_default=False)]
+
+
+def fail_config(problems: list[str]) -> NoReturn:
+    err_console.print(f"[bold red]configuration error[/] ({len(problems)} problem"
+                      f"{'s' if len(problems) != 1 else ''}):", highlight=False)
+    for problem in problems:
+        err_console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_CONFIG)
+
+
+def catalog_or_exit() -> ProfileCatalog:
+    try:
+        return default_catalog()
+    except ConfigError as exc:
+        fail_config(exc.problems)
+
+
+def config_or_exit(path: Path) -> NetmonConfig:
+    """Load and validate, or print every problem (file, key path, expectation) and exit 2."""
+    catalog = catalog_or_exit()
+    try:
+        return load_config(path, profiles=catalog.names())
+    except ConfigError as exc:
+        fail_config(exc.problems)
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # pysnmp and apscheduler are chatty at INFO; their warnings still show.
+    for noisy in ("apscheduler.executors", "apscheduler.scheduler", "pysnmp"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,0 +1,65 @@
+"""`netmon demo`: the simulated Aix-les-Bains fleet, polled into the store, shown live."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+
+from collectors.snmp.poller import CycleReport
+from netmon.cli.common import catalog_or_exit, config_or_exit, console
+from netmon.cli.fleet_table import fleet_table
+from netmon.config.models import NetmonConfig
+from netmon.runtime import Monitor, run_until_signalled
+from netmon.sim.fleet import SimulatedFleet, plan_fleet
+
+DEMO_CONFIG = Path("config/demo.yaml")
+
+
+def _title(config: NetmonConfig, report: CycleReport) -> str:
+    down = sum(not r.up for r in report.readings)
+    clients = sum(r.clients or 0 for r in report.readings)
+    return (f"{config.site}: {len(report.readings)} APs, {down} down, {clients} clients "
+            f"(cycle {report.duration_s * 1000:.0f} ms, {report.requests} requests)")
+
+
+def demo(
+    config_file: Annotated[Path, typer.Option("--config", "-c", help="Config to simulate.")]
+    = DEMO_CONFIG,
+    duration_s: Annotated[float | None, typer.Option(
+        "--duration", help="Exit cleanly after this many seconds (default: until Ctrl-C).")]
+    = None,
+) -> None:
+    """Start the simulated fleet, poll it on schedule into the store and show it live."""
+    config = config_or_exit(config_file)
+    catalog = catalog_or_exit()
+    plan = plan_fleet(config, catalog)
+    fleet = SimulatedFleet(plan, Path(tempfile.mkdtemp(prefix="netmon-demo-")))
+    console.print(f"starting {len(plan.agents)} simulated agents for {len(config.aps)} APs "
+                  "on 127.0.0.1 …")
+    fleet.start()
+    live = Live(console=console, auto_refresh=False, transient=False) \
+        if console.is_terminal else None
+
+    def show(report: CycleReport) -> None:
+        table = fleet_table(config, report.readings, _title(config, report))
+        if live is not None:
+            live.update(table, refresh=True)
+        else:
+            console.print(_title(config, report))
+
+    monitor = Monitor(config, catalog, on_cycle=show)
+    try:
+        if live is not None:
+            with live:
+                asyncio.run(run_until_signalled(monitor, duration_s))
+        else:
+            asyncio.run(run_until_signalled(monitor, duration_s))
+    finally:
+        fleet.stop()
+    last = monitor.scheduler.completed_cycles
+    console.print(f"demo stopped after {last} cycles; the store is {config.store.path}")

@@ -1,0 +1,32 @@
+"""Entry point: `netmon COMMAND --help`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from netmon.cli import commands, demo
+from netmon.cli.common import setup_logging
+
+app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _options(
+    log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning, error.")]
+    = "warning",
+) -> None:
+    setup_logging(log_level)
+
+
+app.command("check-config")(commands.check_config)
+app.command("poll")(commands.poll)
+app.command("run")(commands.run)
+app.command("sim")(commands.sim)
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,69 @@
+"""Fan each poll cycle out to the sinks and the consumers; one failing sink spares the rest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from collectors.snmp.poller import CycleReport
+from netmon.sample import Sample
+
+log = logging.getLogger(__name__)
+
+
+class SampleSink(Protocol):
+    def write(self, batch: Sequence[Sample]) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class CycleConsumer(Protocol):
+    """Anything that reacts to a whole cycle: outage state, Prometheus gauges, the live view."""
+
+    def consume(self, report: CycleReport) -> None: ...
+
+
+class Pipeline:
+    def __init__(self, sinks: Sequence[SampleSink] = (),
+                 consumers: Sequence[CycleConsumer] = ()) -> None:
+        self.sinks = list(sinks)
+        self.consumers = list(consumers)
+
+    def publish(self, report: CycleReport) -> None:
+        samples = report.samples
+        for sink in self.sinks:
+            try:
+                sink.write(samples)
+                sink.flush()
+            except Exception:
+                log.exception("sink %s failed to take %d samples", type(sink).__name__,
+                              len(samples))
+        for consumer in self.consumers:
+            try:
+                consumer.consume(report)
+            except Exception:
+                log.exception("consumer %s failed", type(consumer).__name__)
+
+    def close(self) -> None:
+        for sink in self.sinks:
+            try:
+                sink.close()
+            except Exception:
+                log.exception("sink %s failed to close", type(sink).__name__)
+
+
+class TransitionLog:
+    """Logs an AP's first failure and its recovery once each; no log spam while it is down."""
+
+    def __init__(self) -> None:
+        self.failing: dict[str, str] = {}
+
+    def consume(self, report: CycleReport) -> None:
+        for reading in report.readings:
+            if not reading.up and reading.ap_id not in self.failing:
+                self.failing[reading.ap_id] = reading.error or "no answer"
+                log.warning("AP %s stopped answering: %s", reading.ap_id, reading.error)
+            elif reading.up and reading.ap_id in self.failing:
+                del self.failing[reading.ap_id]
+                log.info("AP %s answers again", reading.ap_id)

@@ -1,0 +1,62 @@
+"""The long-running monitor: poller, store, pipeline and scheduler, stopped cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+
+from collectors.snmp.poller import ApPoller, CycleReport, build_targets
+from collectors.snmp.profile import ProfileCatalog
+from netmon.config.models import NetmonConfig
+from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
+from netmon.scheduler import PollScheduler
+from netmon.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+class Monitor:
+    """Everything `netmon run` keeps alive; `stop` flushes the store before it returns."""
+
+    def __init__(self, config: NetmonConfig, catalog: ProfileCatalog,
+                 consumers: Sequence[CycleConsumer] = (),
+                 on_cycle: Callable[[CycleReport], Awaitable[None] | None] | None = None,
+                 ) -> None:
+        self.config = config
+        self.store = SqliteStore(config.store)
+        self.poller = ApPoller(config.poll, catalog, build_targets(config))
+        self.pipeline = Pipeline([self.store], [TransitionLog(), *consumers])
+        self.scheduler = PollScheduler(self.poller, self.pipeline, config.timezone,
+                                       config.poll.jitter_s, self.store.maintain, on_cycle)
+
+    async def start(self) -> None:
+        await self.poller.prepare()
+        self.scheduler.start()
+        log.info("polling %d APs (%d agents), store %s", len(self.config.aps),
+                 len(self.poller.targets), self.config.store.path)
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown()
+        # Let a cycle in flight finish its writes, then close the store (flushes it).
+        await asyncio.sleep(0)
+        self.pipeline.close()
+        await self.poller.client.close()
+
+
+async def run_until_signalled(monitor: Monitor, duration_s: float | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or `duration_s`), then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await monitor.start()
+    try:
+        await asyncio.wait_for(stop.wait(), duration_s)
+    except TimeoutError:
+        pass
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await monitor.stop()

@@ -1,0 +1,87 @@
+"""APScheduler wiring: one poll job per interval group, never overlapping, with start jitter."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from collectors.snmp.poller import ApPoller, CycleReport, PollTarget
+from netmon.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+MAINTENANCE_INTERVAL_S = 300
+FIRST_CYCLE_DELAY_S = 0.5
+
+
+class PollScheduler:
+    """Runs the poll cycles and the store maintenance on the running asyncio loop."""
+
+    def __init__(self, poller: ApPoller, pipeline: Pipeline, timezone: str = "UTC",
+                 jitter_s: float = 0.0,
+                 maintenance: Callable[[int], None] | None = None,
+                 on_cycle: Callable[[CycleReport], Awaitable[None] | None] | None = None,
+                 ) -> None:
+        self.poller = poller
+        self.pipeline = pipeline
+        self.jitter_s = jitter_s
+        self.maintenance = maintenance
+        self.on_cycle = on_cycle
+        self.scheduler = AsyncIOScheduler(timezone=ZoneInfo(timezone))
+        self.skipped_cycles: dict[int, int] = defaultdict(int)
+        self.completed_cycles = 0
+        self._job_interval: dict[str, int] = {}
+        self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
+
+    def groups(self) -> dict[int, list[PollTarget]]:
+        by_interval: dict[int, list[PollTarget]] = defaultdict(list)
+        for target in self.poller.targets:
+            by_interval[target.interval_s].append(target)
+        return dict(sorted(by_interval.items()))
+
+    def start(self) -> None:
+        start = datetime.now(self.scheduler.timezone) + timedelta(seconds=FIRST_CYCLE_DELAY_S)
+        for interval_s, targets in self.groups().items():
+            job_id = f"poll-{interval_s}s"
+            self._job_interval[job_id] = interval_s
+            # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
+            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s, args=[targets],
+                                   id=job_id, max_instances=1, coalesce=True,
+                                   jitter=self.jitter_s or None, next_run_time=start,
+                                   misfire_grace_time=interval_s)
+        if self.maintenance is not None:
+            self.scheduler.add_job(self._maintain, "interval", seconds=MAINTENANCE_INTERVAL_S,
+                                   id="store-maintenance", max_instances=1, coalesce=True)
+        self.scheduler.start()
+
+    async def _cycle(self, targets: list[PollTarget]) -> None:
+        report = await self.poller.poll(targets)
+        self.pipeline.publish(report)
+        self.completed_cycles += 1
+        log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.readings),
+                  sum(not r.up for r in report.readings), report.duration_s, report.requests)
+        if self.on_cycle is not None:
+            result = self.on_cycle(report)
+            if result is not None:
+                await result
+
+    def _maintain(self) -> None:
+        assert self.maintenance is not None
+        self.maintenance(time.time_ns())
+
+    def _on_skipped(self, event: JobEvent) -> None:
+        interval = self._job_interval.get(event.job_id)
+        if interval is not None:
+            self.skipped_cycles[interval] += 1
+            log.warning("poll cycle of the %d s group skipped: the previous one still runs",
+                        interval)
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,62 @@
+"""Real SNMP agents for tests: net-snmp snmpd and snmpsim, on 127.0.0.1, stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from netmon.sim.probe import snmp_answers
+from netmon.sim.snmpsim_process import free_udp_ports
+
+V3_USERS = {
+    # user: (auth protocol, auth key, priv protocol, priv key) as net-snmp spells them
+    "authpriv": ("SHA", "authpass-123", "AES", "privpass-123"),
+    "authnopriv": ("SHA-256", "authpass-456", None, None),
+    "md5des": ("MD5", "authpass-789", "DES", "privpass-789"),
+}
+COMMUNITY = "public"
+
+
+@dataclass
+class Snmpd:
+    port: int
+    process: subprocess.Popen[bytes]
+    work_dir: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+
+def start_snmpd(work_dir: Path, extra: str = "") -> Snmpd:
+    """A net-snmp agent with a v1/v2c community and the V3_USERS, on a free port."""
+    binary = shutil.which("snmpd") or "/usr/sbin/snmpd"
+    port = free_udp_ports(1)[0]
+    work_dir.mkdir(parents=True, exist_ok=True)
+    lines = [f"agentaddress udp:127.0.0.1:{port}", f"rocommunity {COMMUNITY} 127.0.0.1",
+             "sysLocation Hôtel de Ville, Aix-les-Bains", "sysContact it@example.org"]
+    for user, (auth, auth_key, priv, priv_key) in V3_USERS.items():
+        priv_part = f" {priv} {priv_key}" if priv else ""
+        lines.append(f'createUser {user} {auth} "{auth_key}"{priv_part}')
+        lines.append(f"rouser {user} {'priv' if priv else 'auth'}")
+    conf = work_dir / "snmpd.conf"
+    conf.write_text("\n".join(lines) + "\n" + extra)
+    # -C: only our config; persistent state in work_dir so the host's agent is untouched.
+    env = {**os.environ, "SNMP_PERSISTENT_DIR": str(work_dir / "persist")}
+    process = subprocess.Popen([binary, "-f", "-C", "-c", str(conf), "-Lf",
+                                str(work_dir / "snmpd.log"), "-p", str(work_dir / "snmpd.pid")],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 15
+    while not snmp_answers("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"snmpd did not start: {(work_dir / 'snmpd.log').read_text()}")
+        time.sleep(0.1)
+    return Snmpd(port, process, work_dir)

@@ -1,0 +1,125 @@
+"""The poller against a real net-snmp snmpd: v1, v2c, v3, timeouts, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from collectors.snmp.poller import ApPoller, PollTarget
+from collectors.snmp.profile import default_catalog
+from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
+from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, start_snmpd
+
+FAST = PollSettings(timeout_s=0.5, retries=1)
+
+
+def _ap(ap_id: str, port: int, credentials: SnmpCredentials) -> AccessPoint:
+    return AccessPoint(id=ap_id, name=f"AP {ap_id}", zone="centre", lat=45.69, lon=5.91,
+                       host="127.0.0.1", port=port, credentials=credentials)
+
+
+def _poller(*aps: AccessPoint, settings: PollSettings = FAST, profile: str = "generic",
+            ) -> ApPoller:
+    targets = [PollTarget(a.id, a.host or "", a.port, a.credentials, profile, [a])  # type: ignore[arg-type]
+               for a in aps]
+    return ApPoller(settings, default_catalog(), targets)
+
+
+def _v3(user: str) -> SnmpCredentials:
+    auth, auth_key, priv, priv_key = V3_USERS[user]
+    return SnmpCredentials(
+        version="3", user=user, auth_protocol=auth.lower().replace("-", ""),  # type: ignore[arg-type]
+        auth_key=auth_key, priv_protocol=(priv or "none").lower(),  # type: ignore[arg-type]
+        priv_key=priv_key)
+
+
+def _snmpget_uptime_s(port: int) -> float:
+    out = subprocess.run(["snmpget", "-v2c", "-c", COMMUNITY, "-Ovt", f"127.0.0.1:{port}",
+                          "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 100
+
+
+@pytest.mark.parametrize("credentials", [
+    SnmpCredentials(version="2c", community=COMMUNITY),
+    SnmpCredentials(version="1", community=COMMUNITY),
+    _v3("authpriv"),
+    _v3("authnopriv"),
+    _v3("md5des"),
+], ids=["v2c", "v1", "v3-sha-aes", "v3-sha256-authnopriv", "v3-md5-des"])
+async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> None:
+    poller = _poller(_ap("ap-1", snmpd.port, credentials))
+    first = (await poller.poll()).readings[0]
+    reference = _snmpget_uptime_s(snmpd.port)
+    assert first.up and first.error is None
+    assert first.uptime_s is not None and abs(first.uptime_s - reference) < 5
+    ifaces = [s for s in first.samples if s.measurement == "ap_iface"]
+    assert "lo" in {s.tags["ifname"] for s in ifaces}
+    assert all(s.fields["oper_up"] == 1 for s in ifaces if s.tags["ifname"] == "lo")
+    # Rates need two polls; snmpd's loopback traffic is our own SNMP, so rx > 0.
+    time.sleep(1.1)
+    second = (await poller.poll()).readings[0]
+    lo = next(s for s in second.samples if s.measurement == "ap_iface"
+              and s.tags["ifname"] == "lo")
+    assert float(lo.fields["rx_bps"]) > 0
+    assert second.uptime_s is not None and second.uptime_s >= first.uptime_s
+    assert not second.rebooted
+    await poller.client.close()
+
+
+async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
+    dead_port = free_udp_ports(1)[0]
+    good = SnmpCredentials(version="2c", community=COMMUNITY)
+    poller = _poller(_ap("ap-good", snmpd.port, good), _ap("ap-dead", dead_port, good),
+                     _ap("ap-wrong-community", snmpd.port,
+                         SnmpCredentials(version="2c", community="not-this-one")))
+    report = await poller.poll()
+    by_id = {r.ap_id: r for r in report.readings}
+    assert by_id["ap-good"].up
+    assert not by_id["ap-dead"].up
+    assert by_id["ap-dead"].error == f"ap-dead 127.0.0.1:{dead_port}: timeout after 2 tries"
+    assert not by_id["ap-wrong-community"].up
+    down_sample = by_id["ap-dead"].samples[0]
+    assert down_sample.measurement == "ap" and down_sample.fields["up"] == 0
+    # The cycle lasts about one AP's own timeout budget (2 tries x 0.5 s), not the sum.
+    assert report.duration_s < 2 * FAST.timeout_s * (FAST.retries + 1)
+    await poller.client.close()
+
+
+async def test_v3_wrong_key_is_an_error_not_a_crash(snmpd: Snmpd) -> None:
+    bad = SnmpCredentials(version="3", user="authpriv", auth_protocol="sha",
+                          auth_key="wrong-password", priv_protocol="aes",
+                          priv_key="privpass-123")
+    reading = (await _poller(_ap("ap-v3", snmpd.port, bad)).poll()).readings[0]
+    assert not reading.up
+    assert reading.error is not None and reading.error.startswith(f"ap-v3 127.0.0.1:{snmpd.port}")
+    assert "wrong-password" not in reading.error
+
+
+async def test_garbage_and_missing_values(tmp_path: Path) -> None:
+    # The agent answers sysUpTime with a string and has no ifXTable: the AP is still up,
+    # uptime is left out, and the 32-bit counters stand in for the missing HC ones.
+    agent = start_snmpd(tmp_path, extra="override 1.3.6.1.2.1.1.3.0 octet_str garbage\n"
+                                        "view all included .1 80\n")
+    try:
+        poller = _poller(_ap("ap-odd", agent.port,
+                             SnmpCredentials(version="2c", community=COMMUNITY)))
+        reading = (await poller.poll()).readings[0]
+        assert reading.up
+        assert reading.uptime_s is None
+        assert "uptime_s" not in reading.samples[0].fields
+    finally:
+        agent.stop()
+
+
+async def test_huge_table_is_cut_at_the_limit(snmpd: Snmpd) -> None:
+    settings = PollSettings(timeout_s=0.5, retries=1, max_table_rows=1, max_repetitions=1)
+    poller = _poller(_ap("ap-big", snmpd.port, SnmpCredentials(version="2c", community=COMMUNITY)),
+                     settings=settings)
+    reading = (await poller.poll()).readings[0]
+    assert reading.up
+    assert reading.error is not None and "more than 1 rows" in reading.error
+    await poller.client.close()
