@@ -93,9 +93,9 @@ def ap_tags(ap: AccessPoint, profile: Profile | None, model: str | None = None) 
 
 
 def down_reading(ap: AccessPoint, profile: Profile | None, time_ns: int, error: str,
-                 poll_ms: float) -> ApReading:
+                 poll_ms: float, model: str | None = None) -> ApReading:
     fields: dict[str, FieldValue] = {"up": 0, "poll_ms": round(poll_ms, 3)}
-    sample = Sample("ap", ap_tags(ap, profile), fields, time_ns, error=error)
+    sample = Sample("ap", ap_tags(ap, profile, model), fields, time_ns, error=error)
     return ApReading(ap.id, ap.zone, False, (sample,), error=error, poll_ms=poll_ms)
 
 
@@ -251,9 +251,10 @@ def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Pro
         tags = ap_tags(ap, profile, str(model) if model else None)
         if spec.up is not None and row.get(spec.up.column) not in spec.up.values:
             state_text = row.get(spec.up.column)
+            # Same model tag as when it is up, so its `ap` series does not split while down.
             readings.append(down_reading(ap, profile, time_ns,
                                          f"controller {controller_id} reports state "
-                                         f"{state_text}", poll_ms))
+                                         f"{state_text}", poll_ms, tags["model"]))
             continue
         state = states.setdefault(ap.id, ApState())
         uptime_s, rebooted = None, False
