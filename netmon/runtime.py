@@ -38,9 +38,9 @@ class Monitor:
                  len(self.poller.targets), self.config.store.path)
 
     async def stop(self) -> None:
-        self.scheduler.shutdown()
-        # Let a cycle in flight finish its writes, then close the store (flushes it).
-        await asyncio.sleep(0)
+        # A cycle in flight finishes and is stored; then the store is closed (and flushed).
+        poll = self.config.poll
+        await self.scheduler.shutdown(grace_s=poll.timeout_s * (poll.retries + 1) * 4)
         self.pipeline.close()
         await self.poller.client.close()
 

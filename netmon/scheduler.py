@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -37,6 +38,7 @@ class PollScheduler:
         self.skipped_cycles: dict[int, int] = defaultdict(int)
         self.completed_cycles = 0
         self._job_interval: dict[str, int] = {}
+        self._running: set[asyncio.Task[None]] = set()
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
 
     def groups(self) -> dict[int, list[PollTarget]]:
@@ -61,6 +63,16 @@ class PollScheduler:
         self.scheduler.start()
 
     async def _cycle(self, targets: list[PollTarget]) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)  # type: ignore[arg-type]
+        try:
+            await self._run_cycle(targets)
+        finally:
+            if task is not None:
+                self._running.discard(task)  # type: ignore[arg-type]
+
+    async def _run_cycle(self, targets: list[PollTarget]) -> None:
         report = await self.poller.poll(targets)
         self.pipeline.publish(report)
         self.completed_cycles += 1
@@ -82,6 +94,14 @@ class PollScheduler:
             log.warning("poll cycle of the %d s group skipped: the previous one still runs",
                         interval)
 
-    def shutdown(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    async def shutdown(self, grace_s: float) -> None:
+        """Start no new cycle; let the ones in flight finish (within `grace_s`) and publish."""
+        if not self.scheduler.running:
+            return
+        # Pause first: APScheduler's shutdown cancels the coroutine jobs still running.
+        self.scheduler.pause()
+        if self._running:
+            _, pending = await asyncio.wait(set(self._running), timeout=grace_s)
+            if pending:
+                log.warning("abandoned %d poll cycles still running at shutdown", len(pending))
+        self.scheduler.shutdown(wait=False)
