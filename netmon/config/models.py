@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from collectors.traps.settings import TrapSettings
+from netmon.alerts.settings import AlertSettings, MaintenanceWindow
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -210,6 +213,9 @@ class NetmonConfig(Strict):
     timezone: str = "Europe/Paris"
     poll: PollSettings = PollSettings()
     store: StoreSettings = StoreSettings()
+    alerts: AlertSettings = AlertSettings()
+    maintenance: list[MaintenanceWindow] = []
+    traps: TrapSettings | None = None
     zones: list[Zone] = []
     controllers: list[Controller] = []
     aps: list[AccessPoint] = []

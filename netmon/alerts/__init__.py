@@ -1,0 +1,1 @@
+"""Outage detection and operator alerts: tracker, incidents, maintenance, notifiers, uptime."""
