@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 
 from collectors.traps.settings import TrapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
+from netmon.fibre.settings import FibreSettings
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -216,6 +217,7 @@ class NetmonConfig(Strict):
     alerts: AlertSettings = AlertSettings()
     maintenance: list[MaintenanceWindow] = []
     traps: TrapSettings | None = None
+    fibre: FibreSettings | None = None
     zones: list[Zone] = []
     controllers: list[Controller] = []
     aps: list[AccessPoint] = []

@@ -1,0 +1,1 @@
+"""Fibre (FTTH) rollout importers: netmon's milestone CSV, ARCEP's commune and building files."""

@@ -1,0 +1,1 @@
+"""Fibre rollout: imports into the store, progress per zone, projected completion."""

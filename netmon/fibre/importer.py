@@ -1,0 +1,165 @@
+"""The one import path, for `netmon fibre import` and the scheduled job alike.
+
+A file is read by its importer, its bad rows go to a rejects file, its milestones to the
+fibre history and, as `fibre` Samples, to every sink; the import is logged with the file's
+hash so a scheduled run imports only new or changed files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from collectors.fibre.detect import read_fibre_file
+from collectors.fibre.records import FormatError, FormatName, ImportResult, Rejection
+from collectors.fibre.rejects import write_rejects
+from collectors.fibre.scope import District, ImportScope
+from netmon.config.models import NetmonConfig
+from netmon.fibre.history import FibreHistory, ImportRecord
+from netmon.fibre.measurement import fibre_samples
+from netmon.fibre.paths import BUILDINGS_LAYER, FibrePaths
+from netmon.fibre.settings import FibreSettings
+from netmon.pipeline import SampleSink
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What importing one file did."""
+
+    path: Path
+    format: str | None = None
+    sha256: str = ""
+    imported: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rejects_file: Path | None = None
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unchanged: bool = False  # already imported, with the same content and config
+    error: str | None = None  # the file could not be imported at all
+    sink_errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """`N imported, M rejected (see FILE)`, or why nothing was imported."""
+        if self.error is not None:
+            return self.error
+        if self.unchanged:
+            return f"{self.path}: unchanged since its last import, nothing to do"
+        text = f"{self.imported} imported, {self.rejected} rejected"
+        if self.rejects_file is not None:
+            text += f" (see {self.rejects_file})"
+        return text
+
+
+def scope_of(config: NetmonConfig, settings: FibreSettings) -> ImportScope:
+    """The config's districts and the communes of `fibre.communes`."""
+    districts = [District(z.id, z.name, tuple(z.polygon) if z.polygon else None)
+                 for z in config.zones]
+    return ImportScope.of(districts, settings.communes)
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class FibreImporter:
+    """Imports fibre files for one config into the store file and the given sinks."""
+
+    def __init__(self, config: NetmonConfig, sinks: Sequence[SampleSink] = ()) -> None:
+        self.config = config
+        self.settings = config.fibre or FibreSettings()
+        self.paths = FibrePaths.of(config, self.settings)
+        self.scope = scope_of(config, self.settings)
+        self.sinks = list(sinks)
+
+    def import_file(self, path: Path, fmt: FormatName | None = None, *, day: date | None = None,
+                    skip_unchanged: bool = False, rejects_path: Path | None = None,
+                    now_ns: int | None = None) -> ImportOutcome:
+        """Import one file; never raises for a bad file: `outcome.error` says what is wrong."""
+        outcome = ImportOutcome(path)
+        try:
+            outcome.sha256 = file_sha256(path)
+        except OSError as exc:
+            outcome.error = f"{path}: cannot read: {exc.strerror or exc}"
+            return outcome
+        scope_key = f"{self.scope.fingerprint()}|{fmt or 'auto'}|{day or ''}"
+        with FibreHistory(self.paths.store) as history:
+            if skip_unchanged and history.last_import(outcome.sha256, scope_key) is not None:
+                outcome.unchanged = True
+                return outcome
+            try:
+                result = read_fibre_file(path, self.scope, fmt, day)
+            except FormatError as exc:
+                outcome.error = str(exc)
+                return outcome
+            self._fill(outcome, result, rejects_path)
+            self._publish(outcome, result)
+            newest = history.newest_day("arcep-buildings")
+            stamp = time.time_ns() if now_ns is None else now_ns
+            history.record(result.milestones, outcome.sha256, stamp, ImportRecord(
+                str(path), outcome.sha256, result.format, stamp, outcome.imported,
+                outcome.rejected, outcome.skipped,
+                None if outcome.rejects_file is None else str(outcome.rejects_file)), scope_key)
+        if result.buildings is not None and len(result.buildings) and result.milestones:
+            self._keep_buildings(result, newest, outcome)
+        return outcome
+
+    def import_configured(self, skip_unchanged: bool = True) -> list[ImportOutcome]:
+        """Every file of `fibre.imports` and of `fibre.watch_dir`, new or changed ones only."""
+        outcomes = []
+        listed = {p for p, _ in self.paths.imports}
+        wanted = [*self.paths.imports, *((p, None) for p in self.paths.watched_files()
+                                          if p not in listed)]
+        for path, fmt in wanted:
+            outcomes.append(self.import_file(path, fmt, skip_unchanged=skip_unchanged))
+        return outcomes
+
+    def _fill(self, outcome: ImportOutcome, result: ImportResult,
+              rejects_path: Path | None) -> None:
+        outcome.format = result.format
+        outcome.imported = len(result.milestones)
+        outcome.rejected = len(result.rejections)
+        outcome.skipped = result.skipped
+        outcome.rejections = result.rejections
+        outcome.notes = result.notes
+        if result.rejections:
+            target = rejects_path or (self.paths.rejects_dir
+                                      / f"{result.path.stem}.{outcome.sha256[:8]}.rejects.csv")
+            outcome.rejects_file = write_rejects(result, target)
+
+    def _publish(self, outcome: ImportOutcome, result: ImportResult) -> None:
+        """Write the samples to every sink; one failing sink spares the others."""
+        samples = fibre_samples(result.milestones)
+        if not samples:
+            return
+        for sink in self.sinks:
+            try:
+                sink.write(samples)
+                sink.flush()
+            except Exception as exc:
+                log.exception("sink %s failed to take %d fibre samples", type(sink).__name__,
+                              len(samples))
+                outcome.sink_errors.append(f"{type(sink).__name__}: {exc}")
+
+    def _keep_buildings(self, result: ImportResult, newest: date | None,
+                        outcome: ImportOutcome) -> None:
+        """Save the building points for the maps, unless a newer snapshot is already kept."""
+        day = result.milestones[0].day
+        target = self.paths.buildings
+        if newest is not None and day < newest and target.exists():
+            outcome.notes.append(f"building points not saved: {target} holds a newer snapshot "
+                                 f"({newest.isoformat()})")
+            return
+        partial = target.with_name(f".{target.name}.part")
+        partial.unlink(missing_ok=True)
+        result.buildings.to_file(partial, driver="GPKG", layer=BUILDINGS_LAYER)
+        partial.replace(target)
+        outcome.notes.append(f"{len(result.buildings)} building points saved to {target}")
