@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from collectors.snmp.poller import ApPoller, CycleReport, build_targets
 from collectors.snmp.profile import ProfileCatalog
 from netmon.config.models import NetmonConfig
+from netmon.fibre.schedule import add_fibre_import_job
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
 from netmon.store.sqlite import SqliteStore
@@ -30,6 +31,8 @@ class Monitor:
         self.pipeline = Pipeline([self.store], [TransitionLog(), *consumers])
         self.scheduler = PollScheduler(self.poller, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
+        # Fibre files are imported on their own cron schedule, into the same sinks as the polls.
+        add_fibre_import_job(self.scheduler.scheduler, config, self.pipeline.sinks)
 
     async def start(self) -> None:
         await self.poller.prepare()

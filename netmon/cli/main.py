@@ -8,6 +8,7 @@ import typer
 
 from netmon.cli import commands, demo
 from netmon.cli.common import setup_logging
+from netmon.cli.fibre import fibre_app
 
 app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -26,6 +27,7 @@ app.command("poll")(commands.poll)
 app.command("run")(commands.run)
 app.command("sim")(commands.sim)
 app.command("demo")(demo.demo)
+app.add_typer(fibre_app, name="fibre")
 
 
 def main() -> None:

@@ -95,13 +95,15 @@ class FibreHistory:
         self._conn.execute("COMMIT")
 
     def record(self, milestones: Iterable[Milestone], sha256: str, now_ns: int,
-               log: ImportRecord, scope: str) -> None:
-        """Keep the milestones and log the import, in one transaction."""
+               log: ImportRecord | None, scope: str) -> None:
+        """Keep the milestones and log the import (unless `log` is None), in one transaction."""
         rows = [(m.day.isoformat(), m.zone, m.operator, m.source, m.premises_total,
                  m.premises_connectable, m.premises_connected, m.target, sha256, now_ns)
                 for m in milestones]
         with self._transaction() as conn:
             conn.executemany(UPSERT, rows)
+            if log is None:
+                return
             conn.execute(
                 "INSERT INTO fibre_imports (file, sha256, scope, format, imported_ns, imported,"
                 " rejected, skipped, rejects_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -104,10 +104,13 @@ class FibreImporter:
             self._publish(outcome, result)
             newest = history.newest_day("arcep-buildings")
             stamp = time.time_ns() if now_ns is None else now_ns
-            history.record(result.milestones, outcome.sha256, stamp, ImportRecord(
+            entry = ImportRecord(
                 str(path), outcome.sha256, result.format, stamp, outcome.imported,
                 outcome.rejected, outcome.skipped,
-                None if outcome.rejects_file is None else str(outcome.rejects_file)), scope_key)
+                None if outcome.rejects_file is None else str(outcome.rejects_file))
+            # Not logged when a sink failed: the next scheduled run imports the file again.
+            history.record(result.milestones, outcome.sha256, stamp,
+                           None if outcome.sink_errors else entry, scope_key)
         if result.buildings is not None and len(result.buildings) and result.milestones:
             self._keep_buildings(result, newest, outcome)
         return outcome

@@ -76,3 +76,11 @@ class FibreSettings(_Strict):
             seen.add((point.zone, point.date))
         return v
 
+
+
+def plan_problems(settings: FibreSettings, zone_ids: list[str], source: str) -> list[str]:
+    """`file: fibre.plan[i].zone: unknown zone` for plan points naming no zone or commune."""
+    known = [*zone_ids, *settings.communes]
+    return [f"{source}: fibre.plan[{i}].zone: unknown zone {p.zone!r} "
+            f"(known: {', '.join(known) or 'none'})"
+            for i, p in enumerate(settings.plan) if p.zone not in known]

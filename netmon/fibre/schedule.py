@@ -1,0 +1,48 @@
+"""The scheduled fibre import: a cron job that imports new or changed files, like the CLI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from netmon.config.models import NetmonConfig
+from netmon.pipeline import SampleSink
+
+if TYPE_CHECKING:  # the importer pulls in pandas and geopandas: loaded only when fibre is set
+    from netmon.fibre.importer import FibreImporter, ImportOutcome
+
+log = logging.getLogger(__name__)
+JOB_ID: Final = "fibre-import"
+MISFIRE_GRACE_S: Final = 3600  # a run missed while netmon was busy still happens within the hour
+
+
+def run_scheduled_import(importer: FibreImporter) -> list[ImportOutcome]:
+    """Import the configured and watched files that are new or changed; log what happened."""
+    outcomes = importer.import_configured(skip_unchanged=True)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            log.error("fibre import: %s", outcome.error)
+        elif not outcome.unchanged:
+            log.info("fibre import %s: %s", outcome.path, outcome.summary())
+        for problem in outcome.sink_errors:
+            log.error("fibre import %s: %s", outcome.path, problem)
+    return outcomes
+
+
+def add_fibre_import_job(scheduler: BaseScheduler, config: NetmonConfig,
+                         sinks: Sequence[SampleSink]) -> Job | None:
+    """Add the cron job when the config has a `fibre:` section; it writes to `sinks`."""
+    if config.fibre is None:
+        return None
+    from netmon.fibre.importer import FibreImporter
+
+    importer = FibreImporter(config, sinks)
+    trigger = CronTrigger.from_crontab(config.fibre.schedule, timezone=config.timezone)
+    # A plain function: APScheduler runs it in a worker thread, off the polling loop.
+    return scheduler.add_job(run_scheduled_import, trigger, args=[importer], id=JOB_ID,
+                             max_instances=1, coalesce=True, misfire_grace_time=MISFIRE_GRACE_S)
