@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from collectors.snmp.poller import ApPoller, CycleReport, build_targets
 from collectors.snmp.profile import ProfileCatalog
+from netmon.alerts.desk import AlertDesk
 from netmon.config.models import NetmonConfig
 from netmon.fibre.schedule import add_fibre_import_job
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
@@ -29,6 +30,9 @@ class Monitor:
         self.store = SqliteStore(config.store)
         self.poller = ApPoller(config.poll, catalog, build_targets(config))
         self.pipeline = Pipeline([self.store], [TransitionLog(), *consumers])
+        # Outage tracking, confirmations, traps and notifications (docs/alerts.md).
+        self.alerts = AlertDesk(config, self.poller, self.pipeline.publish)
+        self.pipeline.consumers.append(self.alerts)
         self.scheduler = PollScheduler(self.poller, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
         # Fibre files are imported on their own cron schedule, into the same sinks as the polls.
@@ -36,6 +40,7 @@ class Monitor:
 
     async def start(self) -> None:
         await self.poller.prepare()
+        await self.alerts.start()
         self.scheduler.start()
         log.info("polling %d APs (%d agents), store %s", len(self.config.aps),
                  len(self.poller.targets), self.config.store.path)
@@ -44,6 +49,7 @@ class Monitor:
         # A cycle in flight finishes and is stored; then the store is closed (and flushed).
         poll = self.config.poll
         await self.scheduler.shutdown(grace_s=poll.timeout_s * (poll.retries + 1) * 4)
+        await self.alerts.stop()
         self.pipeline.close()
         await self.poller.client.close()
 

@@ -1,0 +1,1 @@
+"""Channels that deliver Messages: e-mail and webhooks (generic JSON, Slack/Mattermost, Teams)."""
