@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from netmon.cli import commands, demo
+from netmon.cli import alerts, commands, demo, uptime
 from netmon.cli.common import setup_logging
 from netmon.cli.fibre import fibre_app
 
@@ -28,6 +28,8 @@ app.command("run")(commands.run)
 app.command("sim")(commands.sim)
 app.command("demo")(demo.demo)
 app.add_typer(fibre_app, name="fibre")
+app.add_typer(alerts.app, name="alerts")
+app.command("uptime")(uptime.uptime)
 
 
 def main() -> None:

@@ -1,0 +1,75 @@
+"""`netmon uptime`: uptime per zone and per AP over a period, worst first, maintenance excluded."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from netmon.alerts.db import open_alert_db
+from netmon.alerts.incidents import IncidentBook
+from netmon.alerts.messages import duration_text
+from netmon.alerts.uptime import UptimeRow, parse_period, uptime_rows
+from netmon.cli.common import EXIT_CONFIG, ConfigOption, config_or_exit, console, err_console
+
+CSV_COLUMNS = ("level", "id", "name", "zone", "uptime_pct", "down_s", "monitored_s",
+               "maintenance_s", "incidents", "longest_s")
+
+
+def _table(title: str, rows: list[UptimeRow]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "name", "zone", "uptime", "down", "incidents", "longest",
+                   "maintenance"):
+        table.add_column(column, justify="right" if column not in ("id", "name", "zone")
+                         else "left")
+    for row in rows:
+        style = "red" if row.uptime_pct < 99 else "yellow" if row.uptime_pct < 99.9 else ""
+        table.add_row(row.id, row.name, row.zone, f"{row.uptime_pct:.3f} %",
+                      duration_text(row.down_s), str(row.incidents),
+                      duration_text(row.longest_s) if row.incidents else "-",
+                      duration_text(row.maintenance_s) if row.maintenance_s else "-",
+                      style=style)
+    return table
+
+
+def uptime(
+    config_file: ConfigOption,
+    period: Annotated[str, typer.Option(help="START..END: dates (end day included) or ISO "
+                                             "datetimes, in the config's time zone.")],
+    zone: Annotated[str | None, typer.Option(help="Only this zone.")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Also write the rows here.")]
+    = None,
+) -> None:
+    """Uptime per zone and per AP over a period (worst first); maintenance windows excluded."""
+    config = config_or_exit(config_file)
+    try:
+        start_ns, end_ns = parse_period(period, config.timezone)
+    except ValueError as exc:
+        err_console.print(f"--period: {exc}", markup=False)
+        raise typer.Exit(EXIT_CONFIG) from None
+    if zone is not None and zone not in {z.id for z in config.zones}:
+        known = ", ".join(z.id for z in config.zones)
+        err_console.print(f"--zone: unknown zone {zone!r} (known: {known})", markup=False)
+        raise typer.Exit(EXIT_CONFIG)
+    conn = open_alert_db(config.store.path)
+    try:
+        zones, aps = uptime_rows(config, IncidentBook(conn), start_ns, end_ns, time.time_ns(),
+                                 zone)
+    finally:
+        conn.close()
+    console.print(_table(f"{config.site}: zones, {period}", zones))
+    console.print(_table(f"{config.site}: APs, {period}", aps))
+    if csv_file is not None:
+        with csv_file.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for row in [*zones, *aps]:
+                writer.writerow([row.level, row.id, row.name, row.zone, f"{row.uptime_pct:.4f}",
+                                 f"{row.down_s:.0f}", f"{row.monitored_s:.0f}",
+                                 f"{row.maintenance_s:.0f}", row.incidents,
+                                 f"{row.longest_s:.0f}"])
+        console.print(f"wrote {csv_file}", highlight=False)
