@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from netmon.alerts.references import reference_problems
 from netmon.config.errors import ConfigError, describe
 from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
 from netmon.config.secrets import UnresolvedReference, resolve_references
@@ -268,6 +269,7 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
         "store": config.store.model_copy(update={"path": store_path}),
     })
     _cross_check(items, config, profiles, problems, invalid_zones)
+    problems.extend(reference_problems(config, entry))
     if problems:
         raise ConfigError(problems)
     return config
