@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 # Words that do not tell one column from another ("locaux à date" vs "locaux de la date").
@@ -17,8 +18,10 @@ STOPWORDS: Final = frozenset({"a", "au", "aux", "d", "de", "des", "du", "en", "l
                               "les", "the", "of", "nb", "nombre", "number"})
 HEADER_SCAN_ROWS: Final = 40
 NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+LABEL_CACHE_SIZE: Final = 4096  # header cells, known labels and imb_etat values: few distinct
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def normalise(label: str) -> str:
     """`Meilleure estimation des locaux à date ` -> `meilleure estimation des locaux a date`."""
     decomposed = unicodedata.normalize("NFKD", label)
@@ -26,6 +29,7 @@ def normalise(label: str) -> str:
     return NON_ALNUM.sub(" ", plain.casefold()).strip()
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def words(label: str) -> frozenset[str]:
     """The meaningful words of a label, stopwords left out."""
     return frozenset(w for w in normalise(label).split() if w not in STOPWORDS)

@@ -104,7 +104,7 @@ def import_files(
 def _report(outcome: ImportOutcome) -> int:
     """Print what importing one file did; its exit code."""
     if outcome.error is not None:
-        err_console.print(f"[bold red]error[/] {outcome.error}", highlight=False)
+        err_console.print(f"[bold red]error[/] {outcome.error}", highlight=False, soft_wrap=True)
         return EXIT_UNUSABLE
     if outcome.unchanged:
         console.print(outcome.summary(), highlight=False, markup=False)
@@ -134,7 +134,7 @@ def status(
 ) -> None:
     """% connectable per zone and for the town, the plan, and the projected completion."""
     config, settings = fibre_config_or_exit(config_file)
-    from netmon.cli.fibre_table import progress_table, quarters_table
+    from netmon.cli.fibre_table import progress_tables, quarters_table
     from netmon.fibre.history import FibreHistory
     from netmon.fibre.progress import RolloutProgress
 
@@ -153,13 +153,15 @@ def status(
                       highlight=False)
         return
     rows = RolloutProgress(config, settings).of(milestones)
-    console.print(progress_table(rows, f"Fibre rollout — {config.site}"))
+    for table in progress_tables(rows, f"Fibre rollout — {config.site}", console.width):
+        console.print(table)
     if quarters:
         for row in rows:
             console.print(quarters_table(row, QUARTERS_SHOWN))
-    console.print(f"% = connectable / premises. Projection: straight line on the last "
-                  f"{settings.projection_quarters} quarters to {settings.completion_pct:g} %, "
-                  f"95 % confidence interval.", highlight=False)
+    console.print(f"% = connectable / premises; Δ qtr = gain over the last quarter; gap = % - "
+                  f"plan. Projected completion: a straight line on the last "
+                  f"{settings.projection_quarters} quarters reaching {settings.completion_pct:g} "
+                  f"%, with its 95 % confidence interval in brackets.", highlight=False)
     if last:
         entry = last[0]
         when = date.fromtimestamp(entry.imported_ns / 1e9).isoformat()

@@ -1,12 +1,18 @@
-"""The rollout table of `netmon fibre status`: one row per zone and source, the town last."""
+"""The rollout tables of `netmon fibre status`: one row per zone and source, the town last."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from rich.table import Table
 
 from netmon.fibre.progress import ZoneProgress
+
+# Below this many columns the figures and the plan/projection are shown as two tables.
+ONE_TABLE_MIN_WIDTH: Final = 120
+STANDING: Final = ("As of", "Premises", "Connectable", "%", "Δ qtr")
+OUTLOOK: Final = ("Plan", "Gap")
 
 
 def _count(value: int | None) -> str:
@@ -21,33 +27,62 @@ def _pp(value: float | None) -> str:
     return "–" if value is None else f"{value:+.1f} pp"
 
 
-def progress_table(rows: Sequence[ZoneProgress], title: str) -> Table:
-    """% connectable, last quarter's gain, the plan and the projected completion per series."""
-    table = Table(title=title, title_justify="left")
-    for name, justify in (("Zone", "left"), ("Source", "left"), ("As of", "left"),
-                          ("Premises", "right"), ("Connectable", "right"), ("%", "right"),
-                          ("Last quarter", "right"), ("Plan", "right"), ("Gap", "right"),
-                          ("Projected completion", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+def _source(row: ZoneProgress) -> str:
+    return row.source if row.operator == "all" else f"{row.source}, {row.operator}"
+
+
+def _standing(row: ZoneProgress) -> list[str]:
+    return [row.day.isoformat(), _count(row.premises_total), _count(row.premises_connectable),
+            _pct(row.pct_connectable), _pp(row.growth_pp)]
+
+
+def _outlook(row: ZoneProgress) -> list[str]:
+    gap = _pp(row.gap_pp)
+    if row.gap_pp is not None:
+        gap = f"[{'green' if row.gap_pp >= 0 else 'red'}]{gap}[/]"
+    return [_pct(row.planned_pct), gap, row.projection.describe()]
+
+
+def _table(rows: Sequence[ZoneProgress], title: str, numeric: Sequence[str],
+           projection: bool) -> Table:
+    sources = {_source(r) for r in rows}
+    one_source = len(sources) == 1
+    table = Table(title=f"{title} ({next(iter(sources))})" if one_source else title,
+                  title_justify="left")
+    table.add_column("Zone")
+    if not one_source:
+        table.add_column("Source")
+    for name in numeric:
+        table.add_column(name, justify="left" if name == "As of" else "right", no_wrap=True)
+    if projection:
+        table.add_column("Projected completion")
     previous_kind = None
     for row in rows:
         if previous_kind == "district" and row.kind == "commune":
             table.add_section()  # the town below its districts
         previous_kind = row.kind
-        source = row.source if row.operator == "all" else f"{row.source} ({row.operator})"
-        gap_style = "" if row.gap_pp is None else ("green" if row.gap_pp >= 0 else "red")
-        table.add_row(
-            row.label if row.kind == "district" else f"[bold]{row.label}[/]",
-            source, row.day.isoformat(), _count(row.premises_total),
-            _count(row.premises_connectable), _pct(row.pct_connectable), _pp(row.growth_pp),
-            _pct(row.planned_pct), f"[{gap_style}]{_pp(row.gap_pp)}[/]" if gap_style
-            else _pp(row.gap_pp), row.projection.describe())
+        cells = [row.label if row.kind == "district" else f"[bold]{row.label}[/]"]
+        if not one_source:
+            cells.append(_source(row))
+        if STANDING[0] in numeric:
+            cells += _standing(row)
+        if projection:
+            cells += _outlook(row)
+        table.add_row(*cells)
     return table
+
+
+def progress_tables(rows: Sequence[ZoneProgress], title: str, width: int) -> list[Table]:
+    """% connectable, last quarter's gain, the plan and the projected completion per series."""
+    if width >= ONE_TABLE_MIN_WIDTH:
+        return [_table(rows, title, (*STANDING, *OUTLOOK), projection=True)]
+    return [_table(rows, title, STANDING, projection=False),
+            _table(rows, "Plan and projection", OUTLOOK, projection=True)]
 
 
 def quarters_table(row: ZoneProgress, last: int) -> Table:
     """The last `last` quarters of one series: % connectable and gain."""
-    table = Table(title=f"{row.label} — {row.source}, by quarter", title_justify="left")
+    table = Table(title=f"{row.label} ({_source(row)}), by quarter", title_justify="left")
     table.add_column("Quarter end")
     table.add_column("%", justify="right")
     table.add_column("Gain", justify="right")

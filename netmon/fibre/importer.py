@@ -161,7 +161,7 @@ class FibreImporter:
             outcome.notes.append(f"building points not saved: {target} holds a newer snapshot "
                                  f"({newest.isoformat()})")
             return
-        partial = target.with_name(f".{target.name}.part")
+        partial = target.with_name(f".{target.stem}.part{target.suffix}")  # GDAL wants .gpkg
         partial.unlink(missing_ok=True)
         result.buildings.to_file(partial, driver="GPKG", layer=BUILDINGS_LAYER)
         partial.replace(target)

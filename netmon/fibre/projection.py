@@ -37,7 +37,7 @@ class Projection:
     slope_pp_per_quarter: float | None = None
 
     def describe(self) -> str:
-        """One line for a table: `2027-06 (95% CI 2026-11 – 2028-01)`."""
+        """One line for a table: `2027-06 (2026-11 to 2028-01)`, the interval at `confidence`."""
         if self.status == "complete":
             reached = f" on {self.completion.isoformat()}" if self.completion else ""
             return f"complete (reached{reached})"
@@ -46,10 +46,9 @@ class Projection:
         if self.status == "no-progress":
             return f"no progress on the last {self.points_used} quarters"
         assert self.completion is not None
-        level = f"{self.confidence:.0%} CI"
         low = _month(self.low) if self.low else "?"
         high = _month(self.high) if self.high else "open-ended"
-        return f"{_month(self.completion)} ({level} {low} – {high})"
+        return f"{_month(self.completion)} ({low} to {high})"
 
 
 def _month(day: date) -> str:
