@@ -66,12 +66,12 @@ async def test_email_over_starttls_with_auth(tmp_path: Path,
     down, up = mails
     assert down["Subject"] == "[Aix-les-Bains] WARNING: AP down: Centre 05 (Centre-ville)"
     assert down["To"] == "astreinte@aixlesbains.example, dsi@aixlesbains.example"
-    body = down.get_payload(decode=True).decode()
+    body = down.get_content()
     assert "Centre 05 (centre-05) stopped answering at 2026-11-03 16:00:00 CET" in body
     assert "Address: Place Carnot, 73100 Aix-les-Bains" in body
     assert f"Status page: {STATUS_URL}" in body
     assert up["Subject"].startswith("[Aix-les-Bains] OK: AP back up: Centre 05")
-    assert "it was down for 45 min" in up.get_payload(decode=True).decode()
+    assert "it was down for 45 min" in up.get_content()
     assert SMTP_PASSWORD not in caplog.text
 
 

@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -55,10 +55,10 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 class Mailbox:
     port: int
     cert: Path
-    messages: list[Message] = field(default_factory=list)
+    messages: list[EmailMessage] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
 
-    def wait(self, count: int, timeout_s: float = 10.0) -> list[Message]:
+    def wait(self, count: int, timeout_s: float = 10.0) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout_s
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -70,7 +70,9 @@ class _Handler:
         self.box = box
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.box.messages.append(message_from_bytes(envelope.content))
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(mail, EmailMessage)
+        self.box.messages.append(mail)
         return "250 OK"
 
 

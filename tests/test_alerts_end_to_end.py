@@ -1,0 +1,118 @@
+"""Done-when: `netmon run` against the simulated demo fleet e-mails the down AP once; restarts.
+
+Decision on the demo's flapping AP (centre-12, 30 s answering then 30 s silent): the test
+watches the first 25 s after the fleet is ready, while centre-12 answers, so exactly one
+e-mail is right. (Later, centre-12 is paged when it first falls silent, then flagged as
+flapping once its polls changed more than `alerts.flap.changes` times: see docs/alerts.md.)
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from collectors.snmp.profile import default_catalog
+from netmon.config import load_config
+from netmon.sim.fleet import FleetPlan, SimulatedFleet, plan_fleet
+from netmon.sim.snmpsim_process import free_udp_ports
+from tests.alerts_support.demo_copy import demo_copy
+from tests.alerts_support.process import NetmonRun
+from tests.alerts_support.servers import smtp_server
+
+INTERVAL_S = 5
+FLAP_PERIOD_S = 30.0
+WATCH_S = 25.0
+
+
+def email_yaml(port: int) -> str:
+    return ("alerts:\n  status_url: https://wifi.aixlesbains.example/status\n"
+            f"  email: {{host: 127.0.0.1, port: {port}, starttls: false,\n"
+            "          sender: netmon@aixlesbains.example, to: [astreinte@aixlesbains.example]}\n")
+
+
+@pytest.mark.slow
+def test_demo_fleet_down_ap_is_emailed_once_within_two_intervals(tmp_path: Path) -> None:
+    with smtp_server(tmp_path, tls=False) as box:
+        entry = demo_copy(tmp_path / "config", INTERVAL_S, email_yaml(box.port))
+        config = load_config(entry)
+        fleet = SimulatedFleet(plan_fleet(config, default_catalog()), tmp_path / "sim",
+                               FLAP_PERIOD_S)
+        fleet.start()
+        fleet_ready = time.monotonic()
+        run = NetmonRun(entry)
+        try:
+            started = run.wait_for("polling 50 APs")
+            (mail,) = box.wait(1, timeout_s=3 * INTERVAL_S)
+            mailed = time.monotonic()
+            time.sleep(max(0.0, fleet_ready + WATCH_S - time.monotonic()))
+            assert run.stop() == 0
+        finally:
+            run.stop()
+            fleet.stop()
+    assert mailed - started <= 2 * INTERVAL_S
+    assert len(box.messages) == 1  # none for the 48 healthy APs, nor for centre-12 yet
+    assert mail["Subject"] == ("[Aix-les-Bains] WARNING: Borne hors service : "
+                               "Thermes Nationaux 1 (Centre-ville)")
+    body = mail.get_content()
+    assert "Thermes Nationaux 1 (centre-07) ne répond plus depuis" in body
+    assert "https://wifi.aixlesbains.example/status" in body
+    others = [ap.id for ap in config.aps if ap.id != "centre-07" and ap.id in body]
+    assert others == []
+
+
+SMALL = """\
+site: Test town
+language: en
+secrets_file: demo-secrets.yaml
+poll: {{interval_s: {interval}, timeout_s: 0.5, retries: 0}}
+store: {{path: {db}}}
+defaults: {{credentials: {{version: 2c, community: public}}, profile: generic}}
+zones:
+  - {{id: centre, name: Centre-ville, polygon: [[5.90, 45.68], [5.92, 45.68], [5.92, 45.70]]}}
+aps:
+  - {{id: ap-a, name: Mairie, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p1}}}
+  - {{id: ap-b, name: Gare, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p2}, sim: {sim_b}}}
+  - {{id: ap-c, name: Thermes, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p3}}}
+"""
+
+
+def test_kill_9_while_an_ap_is_down_no_second_page_and_recovery_sent(tmp_path: Path) -> None:
+    p1, p2, p3 = free_udp_ports(3)
+    (tmp_path / "demo-secrets.yaml").write_text("{}\n")
+    with smtp_server(tmp_path, tls=False) as box:
+        entry = tmp_path / "town.yaml"
+
+        def write(sim_b: str) -> None:
+            entry.write_text(SMALL.format(interval=5, db=tmp_path / "n.db", p1=p1, p2=p2,
+                                          p3=p3, sim_b=sim_b) + email_yaml(box.port))
+
+        write("down")
+        config = load_config(entry)
+        fleet = SimulatedFleet(plan_fleet(config, default_catalog()), tmp_path / "sim")
+        fleet.start()
+        revived: SimulatedFleet | None = None
+        run = NetmonRun(entry)
+        try:
+            (down,) = box.wait(1, timeout_s=20)
+            run.kill()
+            write("normal")
+            plan = plan_fleet(load_config(entry), default_catalog())
+            revived = SimulatedFleet(FleetPlan([a for a in plan.agents if a.id == "ap-b"]),
+                                     tmp_path / "sim-b")
+            revived.start()
+            run = NetmonRun(entry)
+            mails = box.wait(2, timeout_s=20)
+            time.sleep(6)  # more cycles: nothing else may come
+            assert run.stop() == 0
+        finally:
+            run.stop()
+            fleet.stop()
+            if revived is not None:
+                revived.stop()
+    assert [m["Subject"] for m in box.messages] == [
+        "[Test town] WARNING: AP down: Gare (Centre-ville)",
+        "[Test town] OK: AP back up: Gare (Centre-ville)"]
+    assert "it was down for" in mails[1].get_content()
+    assert mails[1]["References"] == down["References"]  # one thread per incident
