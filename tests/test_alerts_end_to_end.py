@@ -73,7 +73,8 @@ zones:
   - {{id: centre, name: Centre-ville, polygon: [[5.90, 45.68], [5.92, 45.68], [5.92, 45.70]]}}
 aps:
   - {{id: ap-a, name: Mairie, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p1}}}
-  - {{id: ap-b, name: Gare, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p2}, sim: {sim_b}}}
+  - {{id: ap-b, name: Gare, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p2},
+     sim: {sim_b}}}
   - {{id: ap-c, name: Thermes, zone: centre, lat: 45.69, lon: 5.91, host: 127.0.0.1, port: {p3}}}
 """
 
