@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 import yaml
+from rich.text import Text
 
 from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notice import Notice
@@ -52,7 +53,7 @@ def test(config_file: ConfigOption) -> None:
         if error is None:
             console.print(f"[green]sent[/] {name}", highlight=False)
         else:
-            console.print(f"[red]failed[/] {name}: {error}", highlight=False, markup=False)
+            console.print(Text.assemble(("failed", "red"), f" {name}: {error}"))
     if any(results.values()):
         raise typer.Exit(1)
 

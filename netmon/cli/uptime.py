@@ -22,10 +22,13 @@ CSV_COLUMNS = ("level", "id", "name", "zone", "uptime_pct", "down_s", "monitored
 
 def _table(title: str, rows: list[UptimeRow]) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in ("id", "name", "zone", "uptime", "down", "incidents", "longest",
-                   "maintenance"):
-        table.add_column(column, justify="right" if column not in ("id", "name", "zone")
-                         else "left")
+    # Ids are what operators grep for: never cut them, let the names wrap instead.
+    widest = max((len(r.id) for r in rows), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest)
+    table.add_column("name")
+    table.add_column("zone", no_wrap=True)
+    for column in ("uptime", "down", "incidents", "longest", "maintenance"):
+        table.add_column(column, justify="right")
     for row in rows:
         style = "red" if row.uptime_pct < 99 else "yellow" if row.uptime_pct < 99.9 else ""
         table.add_row(row.id, row.name, row.zone, f"{row.uptime_pct:.3f} %",

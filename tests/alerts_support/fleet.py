@@ -19,6 +19,11 @@ SQUARE = [[5.90, 45.68], [5.92, 45.68], [5.92, 45.70], [5.90, 45.70]]
 
 def town(db: Path, **extra: Any) -> NetmonConfig:
     """10 APs in the centre (direct), 6 at the Grand Port (through controller wlc-port)."""
+    return NetmonConfig.model_validate(town_doc(db, **extra))
+
+
+def town_doc(db: Path, **extra: Any) -> dict[str, Any]:
+    """The document of `town()`, to write as a YAML file."""
     creds = {"version": "2c", "community": "public"}
     aps: list[dict[str, Any]] = [
         {"id": a, "name": f"Centre {a[-2:]}", "zone": "centre", "lat": 45.69, "lon": 5.91,
@@ -34,7 +39,7 @@ def town(db: Path, **extra: Any) -> NetmonConfig:
         "controllers": [{"id": "wlc-port", "name": "WLC", "host": "127.0.0.1", "port": 20100,
                          "profile": "cisco-wlc", "credentials": creds}],
         "aps": aps, **extra}
-    return NetmonConfig.model_validate(doc)
+    return doc
 
 
 def at(text: str) -> int:
