@@ -24,8 +24,8 @@ QUARTER_ENDS = {quarter_end(y, q) for y in range(2000, 2100) for q in (1, 2, 3, 
 
 # Cells that look like what people type, plus anything at all (no separators or quotes, so
 # that the rows stay rows and every one of them can be accounted for).
-plain_text = st.text(st.characters(blacklist_characters=',;\t|"\r\n\x00',
-                                   blacklist_categories=("Cs",)), max_size=12)
+plain_text = st.text(st.characters(exclude_characters=',;\t|"\r\n\x00',
+                                   exclude_categories=["Cs"]), max_size=12)
 numbers = st.one_of(st.integers(-50, 10**6).map(str), st.floats(-1e6, 1e6).map(str),
                     st.integers(0, 10**6).map(lambda n: f"{n:,}".replace(",", " ")),
                     st.just("12,5"), st.just(""))
