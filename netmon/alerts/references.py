@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netmon.alerts.settings import Route
 from netmon.config.models import NetmonConfig
 
 
@@ -19,10 +20,10 @@ def reference_problems(config: NetmonConfig, file: Path) -> list[str]:
                             f"(known: {known_zones})")
         if window.ap is not None and window.ap not in aps:
             problems.append(f"{file}: maintenance[{i}].ap: unknown AP {window.ap!r}")
-    routes = [("alerts.email", config.alerts.email)] if config.alerts.email else []
+    routes: list[tuple[str, Route]] = \
+        [("alerts.email", config.alerts.email)] if config.alerts.email else []
     routes += [(f"alerts.webhooks[{i}]", w) for i, w in enumerate(config.alerts.webhooks)]
     for where, route in routes:
-        assert route is not None
         for zone in route.zones:
             if zone not in zones:
                 problems.append(f"{file}: {where}.zones: unknown zone {zone!r} "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from collectors.snmp.poller import CycleReport
 from collectors.snmp.readings import ApReading
@@ -81,13 +81,18 @@ class OutageTracker:
     # -- persistence ---------------------------------------------------------------------------
 
     def _load(self) -> None:
+        ap_keys = {f.name for f in fields(ApTrack)}
+        zone_keys = {f.name for f in fields(ZoneTrack)}
         for subject, state in self.book.load_state():
             kind, _, ident = subject.partition(":")
+            # Keys a newer or older netmon wrote are dropped rather than refusing to start.
             if kind == "ap" and ident in self.aps:
                 zone = self.aps[ident].zone  # the config may have moved the AP to another zone
-                self.aps[ident] = ApTrack(**{**state, "zone": zone})
+                known = {k: v for k, v in state.items() if k in ap_keys}
+                self.aps[ident] = ApTrack(**{**known, "zone": zone})
             elif kind == "zone" and ident in self.zones:
-                self.zones[ident] = ZoneTrack(**state)
+                self.zones[ident] = ZoneTrack(**{k: v for k, v in state.items()
+                                                 if k in zone_keys})
             self._saved[subject] = json.dumps(state, sort_keys=True)
 
     def _persist(self) -> None:
