@@ -67,7 +67,7 @@ def test_alerts_test_sends_through_every_channel(tmp_path: Path,
     dead = f"http://127.0.0.1:{free_udp_ports(1)[0]}/gone"
     try:
         with smtp_server(tmp_path) as box:
-            alerts = {"email": {"host": "127.0.0.1", "port": box.port, "username": SMTP_USER,
+            alerts: dict[str, Any] = {"email": {"host": "127.0.0.1", "port": box.port, "username": SMTP_USER,
                                 "password": "${SMTP_PASSWORD}", "ca_file": str(box.cert),
                                 "sender": "netmon@x.example", "to": ["ops@x.example"]},
                       "webhooks": [{"url": sink.url("/slack"), "format": "slack"},
