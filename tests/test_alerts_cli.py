@@ -67,9 +67,10 @@ def test_alerts_test_sends_through_every_channel(tmp_path: Path,
     dead = f"http://127.0.0.1:{free_udp_ports(1)[0]}/gone"
     try:
         with smtp_server(tmp_path) as box:
-            alerts: dict[str, Any] = {"email": {"host": "127.0.0.1", "port": box.port, "username": SMTP_USER,
-                                "password": "${SMTP_PASSWORD}", "ca_file": str(box.cert),
-                                "sender": "netmon@x.example", "to": ["ops@x.example"]},
+            email = {"host": "127.0.0.1", "port": box.port, "username": SMTP_USER,
+                     "password": "${SMTP_PASSWORD}", "ca_file": str(box.cert),
+                     "sender": "netmon@x.example", "to": ["ops@x.example"]}
+            alerts: dict[str, Any] = {"email": email,
                       "webhooks": [{"url": sink.url("/slack"), "format": "slack"},
                                    {"url": sink.url("/teams"), "format": "teams",
                                     "zones": ["grand-port"]}]}
