@@ -13,9 +13,10 @@ from datetime import date
 from typing import Final, Literal
 
 import geopandas as gpd
+import numpy as np
 from shapely.geometry import Polygon
 
-from collectors.fibre.coordinates import WGS84, Crs, crs_of, wgs84_points
+from collectors.fibre.coordinates import WGS84, Crs, crs_of, to_wgs84
 from collectors.fibre.filedate import snapshot_day
 from collectors.fibre.labels import Column, find_header, normalise
 from collectors.fibre.reading import TextTable, is_csv_error, parse_number
@@ -148,26 +149,27 @@ def _parse(line: int, cells: list[str], columns: dict[str, int]) -> _Building:
 
 
 def _place(buildings: list[_Building], scope: ImportScope) -> None:
-    """Set each located building's districts: the polygons that contain it."""
+    """Turn located buildings' x/y into WGS84 lon/lat and set the districts that contain them."""
     located = [b for b in buildings if b.crs is not None and b.x is not None and b.y is not None]
-    districts = [d for d in scope.districts if d.polygon]
-    if not located or not districts:
+    if not located:
         return
-    points = gpd.GeoDataFrame(
-        {"n": range(len(located))},
-        geometry=wgs84_points([b.x for b in located if b.x is not None],
-                              [b.y for b in located if b.y is not None],
-                              [b.crs for b in located if b.crs is not None]))
+    lon, lat = to_wgs84([b.x or 0.0 for b in located], [b.y or 0.0 for b in located],
+                        [b.crs or WGS84 for b in located])
+    for building, x, y in zip(located, lon.tolist(), lat.tolist(), strict=True):
+        building.x, building.y = x, y
+    districts = [d for d in scope.districts if d.polygon]
+    if not districts:
+        return
+    points = gpd.GeoDataFrame({"n": np.arange(len(located))},
+                              geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
     zones = gpd.GeoDataFrame({"zone": [d.id for d in districts]},
                              geometry=[Polygon(d.polygon or ()) for d in districts], crs=WGS84)
     joined = gpd.sjoin(points, zones, how="inner", predicate="within")
     found: dict[int, list[str]] = {}
-    for n, zone in zip(joined["n"], joined["zone"], strict=True):
+    for n, zone in zip(joined["n"].tolist(), joined["zone"].tolist(), strict=True):
         found.setdefault(int(n), []).append(str(zone))
     for n, zone_ids in found.items():
         located[n].zones = tuple(sorted(zone_ids))
-    for building, point in zip(located, points.geometry, strict=True):
-        building.x, building.y = float(point.x), float(point.y)  # now WGS84 lon/lat
 
 
 def _counts(kept: list[_Building], scope: ImportScope, when: date) -> list[Milestone]:
@@ -205,6 +207,6 @@ def _frame(kept: list[_Building], columns: dict[str, int], when: date) -> gpd.Ge
         "catg_loc_imb": [_cell(b.cells, columns, "catg_loc_imb") for b in placed],
         "date": [when.isoformat()] * len(placed),
     }
-    geometry = gpd.GeoSeries.from_xy([b.x for b in placed if b.x is not None],
-                                     [b.y for b in placed if b.y is not None], crs=WGS84)
+    geometry = gpd.points_from_xy(np.array([b.x for b in placed], dtype=float),
+                                  np.array([b.y for b in placed], dtype=float))
     return gpd.GeoDataFrame(data, geometry=geometry, crs=WGS84)

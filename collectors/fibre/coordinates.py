@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, Literal
 
-import geopandas as gpd
+import numpy as np
+from pyproj import Transformer
 
 WGS84: Final = "EPSG:4326"
 LAMBERT93: Final = "EPSG:2154"
@@ -25,13 +26,13 @@ def crs_of(x: float, y: float) -> Crs | None:
     return None
 
 
-def wgs84_points(xs: Sequence[float], ys: Sequence[float],
-                 systems: Sequence[Crs]) -> gpd.GeoSeries:
-    """Points in WGS84 [lon, lat], each reprojected from the system it was detected in."""
-    points = gpd.GeoSeries.from_xy(list(xs), list(ys), crs=WGS84)
-    lambert = [i for i, crs in enumerate(systems) if crs == LAMBERT93]
-    if lambert:
-        projected = gpd.GeoSeries.from_xy([xs[i] for i in lambert], [ys[i] for i in lambert],
-                                          crs=LAMBERT93).to_crs(WGS84)
-        points.iloc[lambert] = projected.to_numpy()
-    return points
+def to_wgs84(xs: Sequence[float], ys: Sequence[float],
+             systems: Sequence[Crs]) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes, each pair reprojected from the system it was detected in."""
+    lon = np.asarray(xs, dtype=float)
+    lat = np.asarray(ys, dtype=float)
+    lambert = np.asarray(systems) == LAMBERT93
+    if lambert.any():
+        transformer = Transformer.from_crs(LAMBERT93, WGS84, always_xy=True)
+        lon[lambert], lat[lambert] = transformer.transform(lon[lambert], lat[lambert])
+    return lon, lat
