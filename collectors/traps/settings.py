@@ -58,6 +58,9 @@ class TrapSettings(_Strict):
     v3_users: list[TrapUser] = []
     # How long after a trap a failed confirming poll counts as a confirmed outage.
     confirm_window_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    # The confirming poll asks once and waits this long (the trap is already one piece of
+    # evidence), so a trap about a dead AP is paged within about a second.
+    confirm_timeout_s: Annotated[float, Field(gt=0, le=60)] = 0.5
 
     @field_validator("listen")
     @classmethod

@@ -7,6 +7,7 @@ confirm, e-mails, webhooks) runs in tasks on the monitor's loop, never inside th
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +56,14 @@ class AlertDesk:
         self._zone_of = {ap.id: ap.zone for ap in config.aps}
         self._confirming: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Trap confirmations: one quick try each, on copies of the targets (own endpoints).
+        self._quick: ApPoller | None = None
+        self._quick_targets: dict[str, PollTarget] = {}
+        if config.traps is not None:
+            quick = config.poll.model_copy(update={
+                "timeout_s": min(config.poll.timeout_s, config.traps.confirm_timeout_s),
+                "retries": 0})
+            self._quick = ApPoller(quick, poller.catalog, [])
 
     async def start(self) -> None:
         self.queue.start()
@@ -72,6 +81,8 @@ class AlertDesk:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.queue.stop()
+        if self._quick is not None:
+            await self._quick.client.close()
         self.conn.close()
 
     # -- the poll cycle -------------------------------------------------------------------------
@@ -81,7 +92,7 @@ class AlertDesk:
         if self.tracker.rechecks:
             self._confirm(self.tracker.rechecks, "first failed poll")
 
-    def _confirm(self, ap_ids: Iterable[str], why: str) -> None:
+    def _confirm(self, ap_ids: Iterable[str], why: str, quick: bool = False) -> None:
         """Poll these APs' agents now (once each, however many ask), off the current cycle."""
         targets = {}
         for ap_id in ap_ids:
@@ -95,14 +106,31 @@ class AlertDesk:
         except RuntimeError:
             return  # no loop (a replay): the next scheduled poll confirms instead
         self._confirming.update(targets)
-        task = loop.create_task(self._poll(list(targets.values()), why))
+        task = loop.create_task(self._poll(list(targets.values()), why, quick))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _poll(self, targets: list[PollTarget], why: str) -> None:
+    async def _quick_copy(self, target: PollTarget) -> PollTarget:
+        assert self._quick is not None
+        copy = self._quick_targets.get(target.id)
+        if copy is None:
+            settings = self._quick.settings
+            copy = dataclasses.replace(target, endpoint=None, missing=set(target.missing),
+                                       learned=set(target.learned), states={})
+            copy.endpoint = await self._quick.client.endpoint(
+                copy.host, copy.port, copy.credentials, settings.timeout_s, settings.retries)
+            self._quick_targets[target.id] = copy
+        copy.profile = target.profile
+        return copy
+
+    async def _poll(self, targets: list[PollTarget], why: str, quick: bool = False) -> None:
         try:
             log.debug("confirming %s (%s)", ", ".join(t.id for t in targets), why)
-            report = await self.poller.poll(targets)
+            if quick and self._quick is not None:
+                copies = [await self._quick_copy(t) for t in targets]
+                report = await self._quick.poll(copies)
+            else:
+                report = await self.poller.poll(targets)
         except Exception:
             log.exception("confirmation poll of %s failed", ", ".join(t.id for t in targets))
             return
@@ -130,4 +158,4 @@ class AlertDesk:
         log.info("trap %s from %s about %s: confirming by a poll", verdict.kind.name,
                  trap.source, ", ".join(verdict.aps))
         if verdict.kind.meaning != "info":
-            self._confirm(verdict.aps, f"trap {verdict.kind.name}")
+            self._confirm(verdict.aps, f"trap {verdict.kind.name}", quick=True)
