@@ -65,12 +65,12 @@ class PollScheduler:
     async def _cycle(self, targets: list[PollTarget]) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._running.add(task)  # type: ignore[arg-type]
+            self._running.add(task)
         try:
             await self._run_cycle(targets)
         finally:
             if task is not None:
-                self._running.discard(task)  # type: ignore[arg-type]
+                self._running.discard(task)
 
     async def _run_cycle(self, targets: list[PollTarget]) -> None:
         report = await self.poller.poll(targets)

@@ -211,7 +211,8 @@ class GenericPoll:
 async def poll_generic(case: str, port: int, cycles: int) -> GenericPoll:
     client = RecordingClient()
     target = build_target(case, load_case(case), port, "generic")
-    poller = ApPoller(SETTINGS, ProfileCatalog.load(), [target], client=client)
+    settings = SETTINGS.model_copy(update={"rewalk_every": 2})
+    poller = ApPoller(settings, ProfileCatalog.load(), [target], client=client)
     requests = []
     try:
         for _ in range(cycles):
@@ -223,26 +224,35 @@ async def poll_generic(case: str, port: int, cycles: int) -> GenericPoll:
     return GenericPoll(requests, client)
 
 
-async def test_generic_profile_asks_one_get_and_one_bulk_page(agent_port: int) -> None:
-    polled = await poll_generic("generic-openwrt-ap", agent_port, cycles=2)
-    # sysUpTime by GET; the four-row ifTable fits in one GETBULK page.
-    assert polled.requests == [2, 2]
-    assert polled.client.gets == [[SYS_UPTIME], [SYS_UPTIME]]
-    first, second = polled.client.walks
-    assert set(first) == GENERIC_COLUMNS
-    # No ifXTable on this agent: ifName and the HC counters are missing, so their 32-bit and
-    # ifDescr fallbacks stay in every walk.
-    assert set(second) == GENERIC_COLUMNS
+def _columns_of(oids: list[OidTuple]) -> set[OidTuple]:
+    """The table columns a GET of row cells asked for (the OID without its one-part index)."""
+    return {oid[:-1] for oid in oids if oid != SYS_UPTIME}
+
+
+async def test_generic_profile_walks_once_then_reads_known_rows_with_one_get(
+        agent_port: int) -> None:
+    polled = await poll_generic("generic-openwrt-ap", agent_port, cycles=3)
+    # Poll 1: sysUpTime by GET + the four-row ifTable in one GETBULK page. Poll 2: one GET of
+    # sysUpTime and the known rows' cells. Poll 3 (rewalk_every=2): the tables are walked again.
+    assert polled.requests == [2, 1, 2]
+    first_get, known_rows_get, third_get = polled.client.gets
+    assert first_get == third_get == [SYS_UPTIME]
+    assert known_rows_get[0] == SYS_UPTIME
+    # No ifXTable on this agent: only what the walk found is asked, 4 rows of each column.
+    assert _columns_of(known_rows_get) == {IF_DESCR, IF_OPER, IF_IN32, IF_OUT32}
+    assert len(known_rows_get) == 1 + 4 * 4
+    first_walk, second_walk = polled.client.walks
+    assert set(first_walk) == set(second_walk) == GENERIC_COLUMNS
 
 
 async def test_hc_agent_is_not_asked_32bit_fallbacks_after_the_first_poll(
         agent_port: int) -> None:
     polled = await poll_generic("ubiquiti-uap-ac-pro", agent_port, cycles=3)
-    assert polled.requests == [2, 2, 2]
-    first, *later = polled.client.walks
+    assert polled.requests == [2, 1, 2]
+    first, later = polled.client.walks
     assert set(first) == GENERIC_COLUMNS
-    for walk in later:
-        assert set(walk) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
+    assert set(later) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
+    assert _columns_of(polled.client.gets[1]) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
 
 
 def test_sample_config_loads_with_known_profiles(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
 # A poll that outlives this many request timeouts is abandoned (a wedged agent).
 DEADLINE_TIMEOUTS = 4
+# Known rows are read with one GET while they fit in this many varbinds; bigger tables are walked.
+MAX_GET_VARBINDS = 60
 
 
 @dataclass(slots=True)
@@ -48,6 +50,11 @@ class PollTarget:
     # Columns found missing on this agent, so their fallbacks are asked instead.
     missing: set[tuple[str, str]] = field(default_factory=set)
     learned: set[str] = field(default_factory=set)
+    # Rows each table had at the last walk: read again with one GET until the next walk.
+    indexes: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+    polls_since_walk: int = 0
+    get_plan: tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple], list[ObjectType]] \
+        | None = None
     states: dict[str, ApState] = field(default_factory=dict)
 
     @property
@@ -163,6 +170,86 @@ class ApPoller:
             target.profile = await self._detect(target)
         profile = target.profile
         answer = Answer()
+        if self._known_rows_fit(target, profile):
+            try:
+                await self._poll_known_rows(target, profile, answer)
+            except SnmpError as exc:
+                if "noSuchName" not in str(exc):
+                    raise
+                # SNMPv1 fails the whole GET when one row went away: walk again now.
+                answer = Answer()
+                await self._poll_and_walk(target, profile, answer)
+        else:
+            await self._poll_and_walk(target, profile, answer)
+        now_s = time.monotonic()
+        poll_ms = (time.perf_counter() - began) * 1000
+        if target.controller:
+            return controller_readings(target.id, target.aps, profile, answer, target.states,
+                                       time_ns, now_s, poll_ms)
+        ap = target.aps[0]
+        state = target.states.setdefault(ap.id, ApState())
+        return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
+
+    def _wanted_columns(self, target: PollTarget, profile: Profile, table: str) -> dict[str, str]:
+        """Column name -> OID text; fallbacks only where this agent lacks the primary."""
+        first = table not in target.learned
+        return {name: column.oid for name, column in profile.tables[table].columns.items()
+                if column.fallback_for is None or first
+                or (table, column.fallback_for) in target.missing}
+
+    def _known_rows_fit(self, target: PollTarget, profile: Profile) -> bool:
+        if target.polls_since_walk >= self.settings.rewalk_every:
+            return False
+        if any(table not in target.indexes for table in profile.tables):
+            return False
+        cells = sum(len(target.indexes[t]) * len(self._wanted_columns(target, profile, t))
+                    for t in profile.tables)
+        return 0 < cells + len(profile.scalars) <= MAX_GET_VARBINDS
+
+    async def _poll_known_rows(self, target: PollTarget, profile: Profile,
+                               answer: Answer) -> None:
+        """Scalars and every known table cell in one GET: one round trip per AP."""
+        assert target.endpoint is not None
+        if target.get_plan is None:
+            slots: list[tuple[str, str, tuple[int, ...]]] = []
+            oids: list[OidTuple] = []
+            for name, scalar in profile.scalars.items():
+                slots.append(("", name, ()))
+                oids.append(parse_oid(scalar.oid))
+            for table in profile.tables:
+                for name, column in self._wanted_columns(target, profile, table).items():
+                    if (table, name) in target.missing:
+                        continue  # the walk found none: asking would fail a v1 GET
+                    for index in target.indexes[table]:
+                        slots.append((table, name, index))
+                        oids.append((*parse_oid(column), *index))
+            target.get_plan = (slots, oids, [ObjectType(ObjectIdentity(o)) for o in oids])
+        slots, oids, prepared = target.get_plan
+        values = await self.client.get(target.endpoint, oids, prepared)
+        walked: dict[str, dict[str, dict[tuple[int, ...], object]]] = {
+            t: {} for t in profile.tables}
+        for (table, name, index), oid in zip(slots, oids, strict=True):
+            raw = values.get(oid)
+            if raw is None:
+                if table:
+                    target.polls_since_walk = self.settings.rewalk_every  # a row went away
+                continue
+            if table:
+                walked[table].setdefault(name, {})[index] = raw
+            else:
+                value = convert(raw, profile.scalars[name].type)
+                if value is not None:
+                    answer.scalars[name] = value
+        for table, by_name in walked.items():
+            answer.tables[table] = typed_rows(profile, table, by_name)
+        target.polls_since_walk += 1
+
+    async def _poll_and_walk(self, target: PollTarget, profile: Profile,
+                             answer: Answer) -> None:
+        """GET the scalars, walk every table with GETBULK, and learn the rows for next time."""
+        assert target.endpoint is not None
+        target.get_plan = None
+        target.polls_since_walk = 1  # this poll counts: walk, then rewalk_every - 1 GETs
         if profile.scalars:
             oids, prepared = self._scalar_plan(profile)
             values = await self.client.get(target.endpoint, oids, prepared)
@@ -173,14 +260,6 @@ class ApPoller:
                         answer.scalars[name] = value
         for table in profile.tables:
             await self._walk(target, profile, table, answer)
-        now_s = time.monotonic()
-        poll_ms = (time.perf_counter() - began) * 1000
-        if target.controller:
-            return controller_readings(target.id, target.aps, profile, answer, target.states,
-                                       time_ns, now_s, poll_ms)
-        ap = target.aps[0]
-        state = target.states.setdefault(ap.id, ApState())
-        return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
 
     async def _detect(self, target: PollTarget) -> Profile:
         assert target.endpoint is not None
@@ -206,15 +285,15 @@ class ApPoller:
         assert target.endpoint is not None
         spec = profile.tables[table]
         first = table not in target.learned
-        wanted = {}
-        for name, column in spec.columns.items():
-            if column.fallback_for is None or first or (table, column.fallback_for) in \
-                    target.missing:
-                wanted[parse_oid(column.oid)] = name
+        wanted = {parse_oid(oid): name
+                  for name, oid in self._wanted_columns(target, profile, table).items()}
+        repetitions = self.settings.max_repetitions
+        if table in target.indexes:
+            # As many rows as last time, plus one to see the table end.
+            repetitions = min(repetitions, len(target.indexes[table]) + 1)
         try:
             walked, truncated = await self.client.walk_columns(
-                target.endpoint, list(wanted), self.settings.max_repetitions,
-                self.settings.max_table_rows)
+                target.endpoint, list(wanted), repetitions, self.settings.max_table_rows)
         except SnmpError as exc:
             if not answer.scalars and not answer.tables:
                 raise
@@ -229,4 +308,8 @@ class ApPoller:
             for name, column in spec.columns.items():
                 if column.fallback_for is None and not by_name.get(name):
                     target.missing.add((table, name))
+        if truncated:
+            target.indexes.pop(table, None)
+        else:
+            target.indexes[table] = sorted({i for cells in walked.values() for i in cells})
         answer.tables[table] = typed_rows(profile, table, by_name)

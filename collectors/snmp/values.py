@@ -33,7 +33,7 @@ def convert(value: Any, kind: str) -> Value | None:
             return int(value)
         if kind == "str":
             if isinstance(value, univ.OctetString):
-                return value.asOctets().decode("utf-8", "replace").strip("\x00").strip()
+                return str(value.asOctets().decode("utf-8", "replace")).strip("\x00").strip()
             return str(value.prettyPrint())
         if kind in ("mac", "hex"):
             raw = value.asOctets() if isinstance(value, univ.OctetString) else b""

@@ -217,8 +217,8 @@ def _cross_check(items: dict[str, list[_Item]], config: NetmonConfig,
                             f"{ap.profile!r} (known: auto, {', '.join(sorted(profiles))})")
     for i, ctl in enumerate(config.controllers):
         if profiles is not None and ctl.profile not in profiles:
-            where = items["controllers"][i]
-            problems.append(f"{where.file}: {where.where}.profile: unknown profile "
+            source = items["controllers"][i]
+            problems.append(f"{source.file}: {source.where}.profile: unknown profile "
                             f"{ctl.profile!r} (known: {', '.join(sorted(profiles))})")
 
 
@@ -243,7 +243,7 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
 
     items = _collect(entry, doc, problems)
     top = {k: v for k, v in doc.items() if k not in LOADER_KEYS and k not in INVENTORY_KEYS}
-    config = _validated(NetmonConfig, top, entry, "", problems)
+    config: NetmonConfig | None = _validated(NetmonConfig, top, entry, "", problems)
     defaults = _validated(ApDefaults, doc.get("defaults") or {}, entry, "defaults", problems)
     groups: dict[str, ApDefaults] = {}
     raw_groups = doc.get("groups") or {}

@@ -196,6 +196,8 @@ class PollSettings(Strict):
     jitter_s: Annotated[float, Field(ge=0, le=300)] = 2.0
     max_repetitions: Annotated[int, Field(ge=1, le=200)] = 25
     max_table_rows: Annotated[int, Field(ge=1, le=100000)] = 4096
+    # Known table rows are read with one GET; every Nth poll walks the tables again for changes.
+    rewalk_every: Annotated[int, Field(ge=1, le=10000)] = 10
 
 
 class StoreSettings(Strict):
