@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Final
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from collectors.fibre.labels import normalise
 from collectors.fibre.quarters import quarter_end
@@ -154,9 +153,7 @@ def read_workbook_sheet(path: Path, wanted_sheet: str) -> TextTable:
     """One sheet of an .xlsx workbook as rows of text, with their sheet row numbers."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
-        raise FormatError(f"{path}: not a readable .xlsx workbook: {exc}") from exc
-    except Exception as exc:  # zipfile.BadZipFile and openpyxl parse errors have no common base
+    except Exception as exc:  # BadZipFile, InvalidFileException, XML errors: no common base
         raise FormatError(f"{path}: not a readable .xlsx workbook: {exc}") from exc
     try:
         name = pick_sheet(book.sheetnames, wanted_sheet)

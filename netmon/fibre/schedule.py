@@ -13,7 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from netmon.config.models import NetmonConfig
 from netmon.pipeline import SampleSink
 
-if TYPE_CHECKING:  # the importer pulls in pandas and geopandas: loaded only when fibre is set
+if TYPE_CHECKING:  # the importer pulls in pandas and geopandas: loaded only when the job runs
     from netmon.fibre.importer import FibreImporter, ImportOutcome
 
 log = logging.getLogger(__name__)
@@ -34,15 +34,20 @@ def run_scheduled_import(importer: FibreImporter) -> list[ImportOutcome]:
     return outcomes
 
 
+def _scheduled(config: NetmonConfig, sinks: Sequence[SampleSink]) -> list[ImportOutcome]:
+    # Imported at the first run, not when `netmon run` starts: pandas and geopandas are slow
+    # to load and most runs of the job find nothing new.
+    from netmon.fibre.importer import FibreImporter
+
+    return run_scheduled_import(FibreImporter(config, sinks))
+
+
 def add_fibre_import_job(scheduler: BaseScheduler, config: NetmonConfig,
                          sinks: Sequence[SampleSink]) -> Job | None:
     """Add the cron job when the config has a `fibre:` section; it writes to `sinks`."""
     if config.fibre is None:
         return None
-    from netmon.fibre.importer import FibreImporter
-
-    importer = FibreImporter(config, sinks)
     trigger = CronTrigger.from_crontab(config.fibre.schedule, timezone=config.timezone)
     # A plain function: APScheduler runs it in a worker thread, off the polling loop.
-    return scheduler.add_job(run_scheduled_import, trigger, args=[importer], id=JOB_ID,
+    return scheduler.add_job(_scheduled, trigger, args=[config, sinks], id=JOB_ID,
                              max_instances=1, coalesce=True, misfire_grace_time=MISFIRE_GRACE_S)
