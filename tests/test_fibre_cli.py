@@ -10,7 +10,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from netmon.cli.main import app
-from tests.support.fibre_files import REPO, SAMPLES, write_config
+from tests.support.fibre_files import (
+    REPO,
+    SAMPLES,
+    quarters_between,
+    write_arcep_workbook,
+    write_config,
+)
 
 FIBRE = {"communes": ["73008"],
          "imports": [{"path": str(REPO / "config" / "demo" / "fibre-milestones.csv")}],
@@ -112,3 +118,19 @@ def test_bad_options_and_bad_config_exit_two(tmp_path: Path) -> None:
 def test_status_before_any_import(tmp_path: Path) -> None:
     code, output = run("fibre", "status", "-c", str(write_config(tmp_path, FIBRE)))
     assert code == 0 and "no fibre data yet" in output
+
+
+def test_arcep_workbook_and_buildings_import_from_the_command_line(tmp_path: Path) -> None:
+    config = write_config(tmp_path, {"communes": ["73008"]})
+    workbook = write_arcep_workbook(tmp_path / "2025t2-obs-hd-thd-deploiement.xlsx",
+                                    quarters_between((2017, 4), (2025, 2)))
+    code, output = run("fibre", "import", "-c", str(config), str(workbook))
+    assert code == 0 and "read as arcep-communes (sheet 'Communes')" in output
+    assert output.strip().endswith("31 imported, 0 rejected")
+    buildings = SAMPLES / "base_imb-73-20241231.csv"
+    code, output = run("fibre", "import", "-c", str(config), str(buildings))
+    assert code == 0 and "buildings counted as of 2024-12-31 (date from file name)" in output
+    assert (tmp_path / "var" / "fibre-buildings.gpkg").exists()
+    code, output = run("fibre", "status", "-c", str(config))
+    assert "arcep-communes" in output and "arcep-buildings" in output
+    assert "Centre-ville" in output and "Aix-les-Bains (73008)" in output
