@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 
 from collectors.traps.settings import TrapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
+from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
+from netmon.web.settings import HttpSettings
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -220,6 +222,9 @@ class NetmonConfig(Strict):
     maintenance: list[MaintenanceWindow] = []
     traps: TrapSettings | None = None
     fibre: FibreSettings | None = None
+    influxdb: InfluxSettings | None = None
+    http: HttpSettings = HttpSettings()
+    shard: ShardSettings = ShardSettings()
     zones: list[Zone] = []
     controllers: list[Controller] = []
     aps: list[AccessPoint] = []

@@ -1,0 +1,1 @@
+"""Export to InfluxDB-compatible servers (line protocol, spool, dead letters) and sharding."""

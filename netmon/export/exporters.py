@@ -1,0 +1,72 @@
+"""What a monitor feeds besides its store: InfluxDB, the Prometheus registry and /metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry
+
+from netmon.config.models import NetmonConfig
+from netmon.export.fleet_metrics import FleetMetrics
+from netmon.export.influx_metrics import InfluxSinkMetrics
+from netmon.export.influx_sink import InfluxSink
+from netmon.export.poll_metrics import PollMetrics
+from netmon.pipeline import CycleConsumer, SampleSink
+from netmon.web.app import create_app
+from netmon.web.server import HttpServer
+
+log = logging.getLogger(__name__)
+SPOOL_DIR_SUFFIX = "-influx-spool"
+
+
+def spool_dir(config: NetmonConfig) -> Path:
+    """influxdb.spool_dir (relative to the config file), else beside the store file."""
+    assert config.influxdb is not None
+    chosen = config.influxdb.spool_dir
+    if chosen is None:
+        store = config.store.path
+        return store.with_name(store.stem + SPOOL_DIR_SUFFIX)
+    if not chosen.is_absolute() and config.source is not None:
+        return (config.source.parent / chosen).resolve()
+    return chosen
+
+
+class Exporters:
+    """Built with the monitor; `start` and `stop` follow the monitor's own."""
+
+    def __init__(self, config: NetmonConfig,
+                 skipped_cycles: Callable[[], Mapping[int, int]] | None = None) -> None:
+        # An explicit registry: no process-wide default collectors, nothing shared by tests.
+        self.registry = CollectorRegistry()
+        self.fleet = FleetMetrics()
+        self.registry.register(self.fleet)
+        self.poll = PollMetrics(self.registry, skipped_cycles)
+        self.influx: InfluxSink | None = None
+        if config.influxdb is not None:
+            self.influx = InfluxSink(config.influxdb, spool_dir(config), config.site)
+            self.registry.register(InfluxSinkMetrics(self.influx))
+        self.http = HttpServer(config.http, create_app(self.registry)) \
+            if config.http.enabled else None
+
+    @property
+    def sinks(self) -> list[SampleSink]:
+        return [self.influx] if self.influx is not None else []
+
+    @property
+    def consumers(self) -> list[CycleConsumer]:
+        return [self.fleet, self.poll]
+
+    async def start(self) -> None:
+        if self.http is not None:
+            await self.http.start()
+        if self.influx is not None:
+            self.influx.start()
+            log.info("writing to InfluxDB %s (bucket %r), spool %s", self.influx.settings.url,
+                     self.influx.settings.bucket, self.influx.spool.path.parent)
+
+    async def stop(self) -> None:
+        """Stop serving; the InfluxDB sink is closed with the pipeline's other sinks."""
+        if self.http is not None:
+            await self.http.stop()

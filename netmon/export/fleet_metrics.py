@@ -1,0 +1,102 @@
+"""Per-AP and per-zone Prometheus gauges, from the newest reading of every AP.
+
+A custom collector rather than labelled Gauge objects: every scrape shows exactly the APs
+this poller owns, with the labels of their newest reading, and nothing stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from collectors.snmp.poller import CycleReport
+from collectors.snmp.readings import ApReading
+
+NS_PER_S = 1_000_000_000
+BITS_PER_BYTE = 8
+# Labels on every per-AP series: what identifies the AP and what alerts group by.
+AP_LABELS = ("ap", "ap_name", "zone", "site")
+# Vendor and model can change once an AP is first detected: kept off the value series.
+INFO_LABELS = (*AP_LABELS, "vendor", "model")
+
+
+@dataclass(slots=True)
+class _ApState:
+    reading: ApReading
+    labels: dict[str, str]
+    polled_ns: int
+    reboots: int = 0
+
+
+class FleetMetrics(Collector):
+    """A CycleConsumer (fed each cycle) and a Prometheus collector (read at each scrape)."""
+
+    def __init__(self) -> None:
+        self._aps: dict[str, _ApState] = {}
+
+    def consume(self, report: CycleReport) -> None:
+        for reading in report.readings:
+            ap_sample = next((s for s in reading.samples if s.measurement == "ap"), None)
+            tags = ap_sample.tags if ap_sample is not None else {}
+            labels = {k: tags.get(k, "") for k in INFO_LABELS}
+            labels["ap"], labels["zone"] = reading.ap_id, reading.zone
+            previous = self._aps.get(reading.ap_id)
+            reboots = (previous.reboots if previous else 0) + int(reading.rebooted)
+            self._aps[reading.ap_id] = _ApState(reading, labels, report.started_ns, reboots)
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # the metric set depends on the readings: nothing to check up front
+
+    def collect(self) -> Iterator[Metric]:
+        def gauge(name: str, doc: str, labels: tuple[str, ...] = AP_LABELS,
+                  ) -> GaugeMetricFamily:
+            return GaugeMetricFamily(name, doc, labels=list(labels))
+
+        info = gauge("netmon_ap_info", "AP metadata (value 1): vendor and model as detected.",
+                     INFO_LABELS)
+        up = gauge("netmon_ap_up", "1 if the AP answered its last poll, else 0.")
+        clients = gauge("netmon_ap_clients", "Wi-Fi clients associated (a count, no identity).")
+        uptime = gauge("netmon_ap_uptime_seconds", "Time since the AP last booted.")
+        rx = gauge("netmon_ap_receive_bytes_per_second",
+                   "Traffic received on the AP's counted interfaces.")
+        tx = gauge("netmon_ap_transmit_bytes_per_second",
+                   "Traffic sent on the AP's counted interfaces.")
+        poll = gauge("netmon_ap_poll_duration_seconds", "How long the AP's last poll took.")
+        polled = gauge("netmon_ap_last_poll_timestamp_seconds",
+                       "When the AP was last polled (Unix time).")
+        reboots = CounterMetricFamily("netmon_ap_reboots",
+                                      "Reboots seen (uptime went back) since netmon started.",
+                                      labels=list(AP_LABELS))
+        zone_aps = gauge("netmon_zone_aps", "APs of the zone polled by this netmon.", ("zone",))
+        zone_up = gauge("netmon_zone_aps_up", "APs of the zone that answered.", ("zone",))
+        zone_clients = gauge("netmon_zone_clients", "Wi-Fi clients in the zone.", ("zone",))
+        zones: dict[str, list[int]] = {}
+        for state in sorted(self._aps.values(), key=lambda s: s.reading.ap_id):
+            r = state.reading
+            values = [state.labels[k] for k in AP_LABELS]
+            info.add_metric([state.labels[k] for k in INFO_LABELS], 1)
+            up.add_metric(values, int(r.up))
+            if r.clients is not None:
+                clients.add_metric(values, r.clients)
+            if r.uptime_s is not None:
+                uptime.add_metric(values, r.uptime_s)
+            if r.rx_bps is not None:
+                rx.add_metric(values, r.rx_bps / BITS_PER_BYTE)
+            if r.tx_bps is not None:
+                tx.add_metric(values, r.tx_bps / BITS_PER_BYTE)
+            poll.add_metric(values, r.poll_ms / 1000)
+            polled.add_metric(values, state.polled_ns / NS_PER_S)
+            reboots.add_metric(values, state.reboots)
+            totals = zones.setdefault(r.zone, [0, 0, 0])
+            totals[0] += 1
+            totals[1] += int(r.up)
+            totals[2] += r.clients or 0
+        for zone, (total, answered, count) in sorted(zones.items()):
+            zone_aps.add_metric([zone], total)
+            zone_up.add_metric([zone], answered)
+            zone_clients.add_metric([zone], count)
+        yield from (info, up, clients, uptime, rx, tx, poll, polled, reboots, zone_aps, zone_up,
+                    zone_clients)
