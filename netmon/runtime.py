@@ -11,6 +11,8 @@ from collectors.snmp.poller import ApPoller, CycleReport, build_targets
 from collectors.snmp.profile import ProfileCatalog
 from netmon.alerts.desk import AlertDesk
 from netmon.config.models import NetmonConfig
+from netmon.export.exporters import Exporters
+from netmon.export.shard import owned
 from netmon.fibre.schedule import add_fibre_import_job
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
@@ -28,8 +30,12 @@ class Monitor:
                  ) -> None:
         self.config = config
         self.store = SqliteStore(config.store)
-        self.poller = ApPoller(config.poll, catalog, build_targets(config))
-        self.pipeline = Pipeline([self.store], [TransitionLog(), *consumers])
+        # InfluxDB sink, Prometheus metrics and the /metrics listener (docs/export.md).
+        self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles)
+        # With `shard: {index, count}` this poller owns only its share of the agents.
+        self.poller = ApPoller(config.poll, catalog, owned(build_targets(config), config.shard))
+        self.pipeline = Pipeline([self.store, *self.exporters.sinks],
+                                 [TransitionLog(), *self.exporters.consumers, *consumers])
         # Outage tracking, confirmations, traps and notifications (docs/alerts.md).
         self.alerts = AlertDesk(config, self.poller, self.pipeline.publish)
         self.pipeline.consumers.append(self.alerts)
@@ -39,6 +45,7 @@ class Monitor:
         add_fibre_import_job(self.scheduler.scheduler, config, self.pipeline.sinks)
 
     async def start(self) -> None:
+        await self.exporters.start()
         await self.poller.prepare()
         await self.alerts.start()
         self.scheduler.start()
@@ -51,6 +58,7 @@ class Monitor:
         await self.scheduler.shutdown(grace_s=poll.timeout_s * (poll.retries + 1) * 4)
         await self.alerts.stop()
         self.pipeline.close()
+        await self.exporters.stop()
         await self.poller.client.close()
 
 

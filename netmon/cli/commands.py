@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from collectors.snmp.poller import ApPoller, build_targets
 from netmon.cli.common import ConfigOption, catalog_or_exit, config_or_exit, console, err_console
 from netmon.cli.fleet_table import fleet_table
+from netmon.export.exporters import ExportError
 from netmon.runtime import Monitor, run_until_signalled
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
 
@@ -79,8 +81,12 @@ def run(
 ) -> None:
     """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
     config = config_or_exit(config_file)
-    monitor = Monitor(config, catalog_or_exit())
-    asyncio.run(run_until_signalled(monitor))
+    try:
+        monitor = Monitor(config, catalog_or_exit())
+        asyncio.run(run_until_signalled(monitor))
+    except ExportError as exc:  # a busy port or spool: say which, no traceback
+        err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from exc
     err_console.print(f"stopped; store flushed to {config.store.path}")
 
 

@@ -9,6 +9,7 @@ import typer
 from netmon.cli import alerts, commands, demo, uptime
 from netmon.cli.common import setup_logging
 from netmon.cli.fibre import fibre_app
+from netmon.cli.spool import app as spool_app
 
 app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -30,6 +31,7 @@ app.command("demo")(demo.demo)
 app.add_typer(fibre_app, name="fibre")
 app.add_typer(alerts.app, name="alerts")
 app.command("uptime")(uptime.uptime)
+app.add_typer(spool_app, name="spool")
 
 
 def main() -> None:

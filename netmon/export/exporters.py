@@ -13,12 +13,17 @@ from netmon.export.fleet_metrics import FleetMetrics
 from netmon.export.influx_metrics import InfluxSinkMetrics
 from netmon.export.influx_sink import InfluxSink
 from netmon.export.poll_metrics import PollMetrics
+from netmon.export.spool import SpoolBusy
 from netmon.pipeline import CycleConsumer, SampleSink
 from netmon.web.app import create_app
-from netmon.web.server import HttpServer
+from netmon.web.server import HttpServer, ListenError
 
 log = logging.getLogger(__name__)
 SPOOL_DIR_SUFFIX = "-influx-spool"
+
+
+class ExportError(RuntimeError):
+    """The exports cannot start as configured (busy port, spool owned by another netmon)."""
 
 
 def spool_dir(config: NetmonConfig) -> Path:
@@ -45,10 +50,15 @@ class Exporters:
         self.poll = PollMetrics(self.registry, skipped_cycles)
         self.influx: InfluxSink | None = None
         if config.influxdb is not None:
-            self.influx = InfluxSink(config.influxdb, spool_dir(config), config.site)
+            try:
+                self.influx = InfluxSink(config.influxdb, spool_dir(config), config.site)
+            except (SpoolBusy, OSError) as exc:
+                raise ExportError(f"influxdb.spool_dir: {exc}") from exc
             self.registry.register(InfluxSinkMetrics(self.influx))
         self.http = HttpServer(config.http, create_app(self.registry)) \
             if config.http.enabled else None
+        # A listener the config asks for must start; the default one steps aside if busy.
+        self.http_required = "http" in config.model_fields_set
 
     @property
     def sinks(self) -> list[SampleSink]:
@@ -60,7 +70,14 @@ class Exporters:
 
     async def start(self) -> None:
         if self.http is not None:
-            await self.http.start()
+            try:
+                await self.http.start()
+            except ListenError as exc:
+                if self.http_required:
+                    raise ExportError(str(exc)) from exc
+                log.warning("%s: /metrics is off (set http.listen to another address, or "
+                            "http.enabled: false)", exc)
+                self.http = None
         if self.influx is not None:
             self.influx.start()
             log.info("writing to InfluxDB %s (bucket %r), spool %s", self.influx.settings.url,
