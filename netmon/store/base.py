@@ -21,7 +21,8 @@ class Point(NamedTuple):
     value: float
 
 
-class RollupPoint(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RollupPoint:
     """One rollup bucket: its start time and the statistics of the raw values in it."""
 
     time_ns: int

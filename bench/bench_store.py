@@ -1,0 +1,195 @@
+"""Benchmark the embedded SQLite store: write throughput, file size, memory, read latency.
+
+Run: .venv/bin/python bench/bench_store.py [--aps 1000] [--cycles 60] [--ifaces 2] [--path F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from netmon.config.models import StoreSettings
+from netmon.sample import Sample
+from netmon.store import SqliteStore
+
+T = TypeVar("T")
+
+NS_PER_S = 1_000_000_000
+DAY_NS = 86_400 * NS_PER_S
+INTERVAL_S = 60
+MAINTAIN_EVERY_S = 300
+DOWN_RATIO = 0.02
+ZONES = ("centre", "grand-port", "thermes", "gare", "lac")
+VENDORS = (("cisco", "AIR-AP1852"), ("aruba", "AP-515"), ("ruckus", "R650"))
+
+
+@dataclass
+class WriteResult:
+    samples: int = 0
+    values: int = 0
+    write_s: float = 0.0
+    write_cpu_s: float = 0.0  # less disturbed than wall time when other processes share the CPU
+    generate_s: float = 0.0
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def write_and_flush(store: SqliteStore, batch: list[Sample]) -> None:
+    store.write(batch)
+    store.flush()
+
+
+def write_timed(result: WriteResult, fn: Callable[[], object]) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    result.write_s += time.perf_counter() - wall
+    result.write_cpu_s += time.process_time() - cpu
+
+
+def ap_tags(n: int) -> dict[str, str]:
+    vendor, model = VENDORS[n % len(VENDORS)]
+    zone = ZONES[n % len(ZONES)]
+    return {
+        "ap": f"ap-{n:04d}",
+        "zone": zone,
+        "site": f"{zone} {n // 10}",
+        "vendor": vendor,
+        "model": model,
+    }
+
+
+def cycle_samples(
+    fleet: list[dict[str, str]], ifaces: int, time_ns: int, rng: random.Random
+) -> list[Sample]:
+    """One poll cycle of the fleet: an `ap` sample and `ifaces` `ap_iface` samples per AP."""
+    batch: list[Sample] = []
+    for tags in fleet:
+        up = rng.random() > DOWN_RATIO
+        ap_fields: dict[str, float | int | bool | str] = {
+            "up": up,
+            "uptime_s": time_ns // NS_PER_S,
+            "clients": rng.randint(0, 40),
+            "rx_bps": rng.random() * 1e7,
+            "tx_bps": rng.random() * 1e7,
+            "poll_ms": rng.random() * 200,
+        }
+        batch.append(Sample("ap", tags, ap_fields, time_ns))
+        for i in range(ifaces):
+            iface_fields: dict[str, float | int | bool | str] = {
+                "oper_up": up,
+                "rx_bps": rng.random() * 1e8,
+                "tx_bps": rng.random() * 1e8,
+                "errors": rng.randint(0, 3),
+            }
+            batch.append(Sample("ap_iface", {**tags, "ifname": f"eth{i}"}, iface_fields, time_ns))
+    return batch
+
+
+def write_fleet(store: SqliteStore, aps: int, cycles: int, ifaces: int, end_ns: int) -> WriteResult:
+    """Write `cycles` poll cycles ending at end_ns, one flush per cycle as the poller does."""
+    rng = random.Random(73008)
+    fleet = [ap_tags(n) for n in range(aps)]
+    result = WriteResult()
+    for c in range(cycles):
+        time_ns = end_ns - (cycles - c) * INTERVAL_S * NS_PER_S
+        started = time.perf_counter()
+        batch = cycle_samples(fleet, ifaces, time_ns, rng)
+        result.generate_s += time.perf_counter() - started
+        write_timed(result, partial(write_and_flush, store, batch))
+        result.samples += len(batch)
+        result.values += sum(len(s.fields) for s in batch)
+    # The last staged points are moved into `points` too, so the figure includes that work.
+    write_timed(result, store.compact)
+    return result
+
+
+def time_reads(store: SqliteStore, end_ns: int) -> list[tuple[str, str]]:
+    day_ago = end_ns - DAY_NS
+    latest_s, latest = timed(lambda: store.latest("ap"))
+    one_s, one = timed(
+        lambda: store.series(
+            "ap",
+            "clients",
+            tags={"ap": "ap-0001"},
+            start_ns=day_ago,
+            end_ns=end_ns,
+            resolution="raw",
+        )
+    )
+    all_s, every = timed(
+        lambda: store.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="raw")
+    )
+    first_s, _ = timed(lambda: store.maintain(end_ns + INTERVAL_S * NS_PER_S))
+    next_s, _ = timed(lambda: store.maintain(end_ns + MAINTAIN_EVERY_S * NS_PER_S))
+    rolled_s, rolled = timed(
+        lambda: store.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="5m")
+    )
+    points = sum(len(s.points) for s in every)
+    buckets = sum(len(s.points) for s in rolled)
+    return [
+        ("latest('ap')", f"{latest_s * 1e3:.1f} ms ({len(latest)} series)"),
+        ("series 24h, one AP, raw", f"{one_s * 1e3:.1f} ms ({len(one[0].points)} points)"),
+        ("series 24h, all APs, raw", f"{all_s * 1e3:.0f} ms ({len(every)} series, {points:,} pts)"),
+        ("maintain, first run", f"{first_s * 1e3:.0f} ms (rolls up everything written)"),
+        ("maintain, 5 min later", f"{next_s * 1e3:.0f} ms"),
+        ("series 24h, all APs, 5m", f"{rolled_s * 1e3:.0f} ms ({buckets:,} buckets)"),
+    ]
+
+
+def file_size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def run(aps: int, cycles: int, ifaces: int, path: Path) -> list[tuple[str, str]]:
+    end_ns = time.time_ns() // (INTERVAL_S * NS_PER_S) * INTERVAL_S * NS_PER_S
+    with SqliteStore(StoreSettings(path=path)) as store:
+        written = write_fleet(store, aps, cycles, ifaces, end_ns)
+        db_size, wal_size = (file_size(path), file_size(path.with_name(path.name + "-wal")))
+        reads = time_reads(store, end_ns)
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        ("fleet", f"{aps} APs x {cycles} cycles, {ifaces} ifaces/AP, flush per cycle"),
+        ("samples written", f"{written.samples:,}"),
+        ("field values written", f"{written.values:,}"),
+        ("write time", f"{written.write_s:.2f} s (generating samples: {written.generate_s:.2f} s)"),
+        ("write CPU time", f"{written.write_cpu_s:.2f} s"),
+        ("samples/s (wall)", f"{written.samples / written.write_s:,.0f}"),
+        ("field values/s (wall)", f"{written.values / written.write_s:,.0f}"),
+        ("field values/s (CPU)", f"{written.values / written.write_cpu_s:,.0f}"),
+        ("db file", f"{db_size / 2**20:.1f} MiB, {db_size / written.values:.1f} B/value"),
+        ("WAL file", f"{wal_size / 2**20:.1f} MiB"),
+        ("peak RSS", f"{rss_mib:.0f} MiB"),
+        *reads,
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the embedded SQLite store.")
+    parser.add_argument("--aps", type=int, default=1000)
+    parser.add_argument("--cycles", type=int, default=60)
+    parser.add_argument("--ifaces", type=int, default=2)
+    parser.add_argument("--path", type=Path, help="store file (default: a temporary directory)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.path or Path(tmp) / "bench.db"
+        rows = run(args.aps, args.cycles, args.ifaces, path)
+    width = max(len(key) for key, _ in rows)
+    print(f"{'measure':<{width}}  value\n{'-' * width}  {'-' * 40}")
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
