@@ -132,7 +132,8 @@ def test_dead_letters_read_back_batch_by_batch(tmp_path: Path) -> None:
         in text
     read = list(letters.batches())
     assert [(r.reason, r.batch) for r in read] == [
-        ("HTTP 401: unauthorized access", batch("a", 2)), ("HTTP 400: bad line", batch("b", 3, "s"))]
+        ("HTTP 401: unauthorized access", batch("a", 2)),
+        ("HTTP 400: bad line", batch("b", 3, "s"))]
 
 
 def test_dead_letter_file_is_bounded(tmp_path: Path) -> None:

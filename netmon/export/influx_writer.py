@@ -73,6 +73,17 @@ def _server_answer(exc: InfluxDBError, status: int) -> WriteOutcome:
     return WriteOutcome("reject", reason, "rejected")
 
 
+def _network_failure(exc: urllib3.exceptions.HTTPError) -> WriteOutcome:
+    cause = getattr(exc, "reason", None) or exc
+    # NewConnectionError derives from ConnectTimeoutError: a refused connection is no timeout.
+    refused = isinstance(cause, urllib3.exceptions.NewConnectionError)
+    timed_out = not refused and isinstance(cause, urllib3.exceptions.TimeoutError)
+    kind: FailureKind = "timeout" if timed_out else "unreachable"
+    # urllib3 prefixes the connection object's repr: "<...HTTPConnection object at 0x..>: "
+    reason = str(cause).split(">: ", 1)[-1]
+    return WriteOutcome("retry", reason[:MAX_REASON_CHARS], kind)
+
+
 class InfluxWriter:
     """influxdb-client's v2 write API, synchronous, no retries of its own."""
 
@@ -101,11 +112,7 @@ class InfluxWriter:
             return WriteOutcome("retry", f"no HTTP answer: {exc}"[:MAX_REASON_CHARS],
                                 "unreachable")
         except urllib3.exceptions.HTTPError as exc:
-            timed_out = isinstance(exc, urllib3.exceptions.TimeoutError) or isinstance(
-                getattr(exc, "reason", None), urllib3.exceptions.TimeoutError)
-            kind: FailureKind = "timeout" if timed_out else "unreachable"
-            reason = str(getattr(exc, "reason", None) or exc)
-            return WriteOutcome("retry", reason[:MAX_REASON_CHARS], kind)
+            return _network_failure(exc)
         except OSError as exc:
             return WriteOutcome("retry", str(exc)[:MAX_REASON_CHARS], "unreachable")
         return OK
@@ -113,3 +120,6 @@ class InfluxWriter:
     def close(self) -> None:
         self.api.close()  # type: ignore[no-untyped-call]
         self.client.close()  # type: ignore[no-untyped-call]
+        # The client's pools are disposed again when collected; let that happen now, not
+        # during interpreter shutdown, when urllib3 can no longer import what it needs.
+        del self.api, self.client

@@ -1,0 +1,180 @@
+"""/metrics over a real uvicorn listener: the gauges, the self-metrics, and promtool's lint."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import logging
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from collectors.snmp.poller import CycleReport
+from collectors.snmp.readings import ApReading
+from netmon.config.models import NetmonConfig
+from netmon.export.exporters import ExportError, Exporters
+from netmon.export.poll_metrics import error_kind
+from netmon.sample import Sample
+from tests.support.tsdb import PROMTOOL, free_tcp_port
+
+TAGS = {"ap": "centre-01", "ap_name": 'Hôtel de Ville "1", nord', "zone": "centre",
+        "site": "Hôtel de Ville", "vendor": "ubiquiti", "model": "UAP-AC-M-Pro"}
+
+
+def reading(ap: str, zone: str, up: bool, clients: int | None = None,
+            error: str | None = None, rebooted: bool = False) -> ApReading:
+    tags = {**TAGS, "ap": ap, "zone": zone}
+    fields: dict[str, float | int | bool | str] = {"up": int(up), "poll_ms": 12.5}
+    sample = Sample("ap", tags, fields, time.time_ns(), error=error)
+    return ApReading(ap, zone, up, (sample,), error=error, rebooted=rebooted,
+                     uptime_s=3600.0 if up else None, clients=clients,
+                     rx_bps=8000.0 if up else None, tx_bps=16000.0 if up else None,
+                     poll_ms=12.5)
+
+
+def report(*readings: ApReading) -> CycleReport:
+    return CycleReport(time.time_ns(), 0.42, list(readings), [], 9)
+
+
+def config(tmp_path: Path, **extra: object) -> NetmonConfig:
+    return NetmonConfig.model_validate({
+        "site": "Aix-les-Bains", "store": {"path": str(tmp_path / "n.db")},
+        "http": {"listen": f"127.0.0.1:{free_tcp_port()}"}, **extra})
+
+
+def value(text: str, series: str) -> float:
+    line = next(line for line in text.splitlines() if line.startswith(series + " "))
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def scrape(exporters: Exporters, accept: str = "*/*") -> tuple[int, str, str]:
+    """GET /metrics over a real connection, as a scraper would (no redirect followed)."""
+    assert exporters.http is not None
+    port = exporters.http.port
+
+    def get() -> tuple[int, str, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/metrics", headers={"Accept": accept})
+            answer = connection.getresponse()
+            return answer.status, answer.getheader("Content-Type", ""), answer.read().decode()
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(get)
+
+
+async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
+    skipped = {60: 2}
+    dead_url = f"http://127.0.0.1:{free_tcp_port()}"
+    exporters = Exporters(config(tmp_path, influxdb={"url": dead_url}), lambda: skipped)
+    await exporters.start()
+    try:
+        for consumer in exporters.consumers:
+            consumer.consume(report(
+                reading("centre-01", "centre", True, clients=7, rebooted=True),
+                reading("centre-07", "centre", False, error="centre-07 127.0.0.1:1: timeout "
+                        "after 2 tries"),
+                reading("port-01", "grand-port", True, clients=3)))
+        status, content_type, text = await scrape(exporters)
+    finally:
+        await exporters.stop()
+        assert exporters.influx is not None
+        exporters.influx.close()
+    assert status == 200 and content_type.startswith("text/plain")
+    checked = subprocess.run([PROMTOOL, "check", "metrics"], input=text, text=True,
+                             capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    name = 'ap_name="Hôtel de Ville \\"1\\", nord"'
+    assert value(text, f'netmon_ap_up{{ap="centre-07",{name},site="Hôtel de Ville",'
+                       f'zone="centre"}}') == 0
+    live = f'{{ap="centre-01",{name},site="Hôtel de Ville",zone="centre"}}'
+    assert value(text, f"netmon_ap_up{live}") == 1
+    assert value(text, f"netmon_ap_clients{live}") == 7
+    assert value(text, f"netmon_ap_uptime_seconds{live}") == 3600
+    assert value(text, f"netmon_ap_receive_bytes_per_second{live}") == 1000
+    assert value(text, f"netmon_ap_transmit_bytes_per_second{live}") == 2000
+    assert value(text, f"netmon_ap_poll_duration_seconds{live}") == 0.0125
+    assert value(text, f"netmon_ap_reboots_total{live}") == 1
+    assert 'netmon_ap_clients{ap="centre-07"' not in text  # unknown, not 0
+    assert value(text, f'netmon_ap_info{{ap="centre-01",{name},model="UAP-AC-M-Pro",'
+                       'site="Hôtel de Ville",vendor="ubiquiti",zone="centre"}') == 1
+    assert value(text, 'netmon_zone_aps{zone="centre"}') == 2
+    assert value(text, 'netmon_zone_aps_up{zone="centre"}') == 1
+    assert value(text, 'netmon_zone_clients{zone="grand-port"}') == 3
+    assert value(text, "netmon_poll_duration_seconds_count") == 1
+    assert value(text, 'netmon_poll_duration_seconds_bucket{le="0.5"}') == 1
+    assert value(text, "netmon_poll_cycles_total") == 1
+    assert value(text, "netmon_poll_snmp_requests_total") == 9
+    assert value(text, 'netmon_poll_errors_total{kind="timeout"}') == 1
+    assert value(text, 'netmon_poll_errors_total{kind="agent_error"}') == 0
+    assert value(text, 'netmon_poll_skipped_cycles_total{interval_seconds="60"}') == 2
+    assert time.time() - value(text, "netmon_poll_last_cycle_timestamp_seconds") < 60
+    assert value(text, "netmon_influxdb_spool_points") == 0
+    assert value(text, "netmon_influxdb_spool_limit_bytes") == 512 * 1024 * 1024
+    assert value(text, 'netmon_influxdb_write_failures_total{kind="unreachable"}') == 0
+    assert "\nnetmon_influxdb_last_success_timestamp_seconds " not in text  # never yet
+    assert "python_gc" not in text and "process_cpu" not in text  # explicit registry only
+
+
+async def test_openmetrics_on_request(tmp_path: Path) -> None:
+    exporters = Exporters(config(tmp_path))
+    await exporters.start()
+    try:
+        _, content_type, text = await scrape(
+            exporters, "application/openmetrics-text; version=1.0.0")
+    finally:
+        await exporters.stop()
+    assert content_type.startswith("application/openmetrics-text")
+    assert text.endswith("# EOF\n")
+
+
+async def test_a_busy_port_asked_for_is_an_error_the_default_steps_aside(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        asked = Exporters(config(tmp_path, http={"listen": f"127.0.0.1:{port}"}))
+        with pytest.raises(ExportError, match=f"http.listen 127.0.0.1:{port}: .*in use"):
+            await asked.start()
+    with socket.socket() as default_port:
+        try:  # busy either way: held here, or by some netmon already running
+            default_port.bind(("127.0.0.1", 9108))
+            default_port.listen()
+        except OSError:
+            pass
+        defaulted = Exporters(NetmonConfig.model_validate(
+            {"store": {"path": str(tmp_path / "n.db")}}))
+        with caplog.at_level(logging.WARNING):
+            await defaulted.start()
+        assert defaulted.http is None
+        assert "/metrics is off" in caplog.text
+        await defaulted.stop()
+
+
+def test_http_can_be_turned_off_and_listen_is_checked(tmp_path: Path) -> None:
+    assert Exporters(config(tmp_path, http={"enabled": False})).http is None
+    with pytest.raises(ValueError, match="must be host:port"):
+        config(tmp_path, http={"listen": "9108"})
+    with pytest.raises(ValueError, match="port '70000' is not a number from 1 to 65535"):
+        config(tmp_path, http={"listen": "0.0.0.0:70000"})
+    assert NetmonConfig.model_validate({"http": {"listen": "[::1]:9108"}}).http.host == "::1"
+
+
+@pytest.mark.parametrize(("error", "up", "kind"), [
+    ("centre-07 127.0.0.1:1: timeout after 2 tries", False, "timeout"),
+    ("zd 127.0.0.1:2: no complete answer within 8 s", False, "timeout"),
+    ("x: agent error genErr at index 1", False, "agent_error"),
+    ("controller zd-centre reports state 2", False, "controller_reports_down"),
+    ("not reported by controller wlc-port", False, "not_reported_by_controller"),
+    ("table radios: timeout after 2 tries", True, "timeout"),
+    ("table radios: more than 4096 rows, the rest was not read", True, "partial_answer"),
+    ("something new", False, "other"),
+])
+def test_error_kinds(error: str, up: bool, kind: str) -> None:
+    assert error_kind(reading("a", "z", up, error=error)) == kind
+    assert error_kind(reading("a", "z", True)) is None
