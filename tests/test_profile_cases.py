@@ -17,7 +17,7 @@ from pysnmp.hlapi.v3arch.asyncio import ObjectType
 
 from collectors.snmp.poller import ApPoller, PollTarget, build_targets
 from collectors.snmp.profile import ProfileCatalog
-from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, parse_oid
+from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, Walk, parse_oid
 from netmon.config.loader import load_config
 from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
 from netmon.sample import Sample
@@ -197,9 +197,9 @@ class RecordingClient(SnmpClient):
 
     async def walk_columns(self, endpoint: Endpoint, columns: Sequence[OidTuple],
                            max_repetitions: int, max_rows: int,
-                           ) -> tuple[dict[OidTuple, dict[OidTuple, Any]], bool]:
+                           anchor: OidTuple | None = None) -> Walk:
         self.walks.append(list(columns))
-        return await super().walk_columns(endpoint, columns, max_repetitions, max_rows)
+        return await super().walk_columns(endpoint, columns, max_repetitions, max_rows, anchor)
 
 
 @dataclass

@@ -291,14 +291,21 @@ class ApPoller:
         if table in target.indexes:
             # As many rows as last time, plus one to see the table end.
             repetitions = min(repetitions, len(target.indexes[table]) + 1)
+        anchor = None
+        if table == profile.ap.traffic and profile.ap.uptime in profile.scalars:
+            anchor = parse_oid(profile.scalars[profile.ap.uptime].oid)
         try:
-            walked, truncated = await self.client.walk_columns(
-                target.endpoint, list(wanted), repetitions, self.settings.max_table_rows)
+            walk = await self.client.walk_columns(
+                target.endpoint, list(wanted), repetitions, self.settings.max_table_rows, anchor)
         except SnmpError as exc:
             if not answer.scalars and not answer.tables:
                 raise
             answer.problems.append(f"table {table}: {exc}")
             return
+        walked, truncated = walk.cells, walk.truncated
+        if walk.anchor is not None:
+            ticks = convert(walk.anchor, "ticks")
+            answer.traffic_ticks = ticks if isinstance(ticks, int) else None
         if truncated:
             answer.problems.append(f"table {table}: more than {self.settings.max_table_rows} "
                                    "rows, the rest was not read")

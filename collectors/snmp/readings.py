@@ -34,6 +34,8 @@ class Answer:
     scalars: dict[str, Value] = field(default_factory=dict)
     tables: dict[str, Rows] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # sysUpTime read in the same PDU as the traffic counters, when it was not the scalars' GET.
+    traffic_ticks: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,8 @@ class ApState:
 
     uptime: UptimeTracker = field(default_factory=UptimeTracker)
     counters: CounterRates = field(default_factory=CounterRates)
+    # Rates are timed by the agent's own sysUpTime when it answers one: no network jitter.
+    agent_clock: bool = False
 
 
 def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
@@ -203,7 +207,13 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
     if isinstance(ticks, int):
         uptime_s, rebooted = state.uptime.observe(ticks, now_s)
     clients = _clients(profile, answer)
-    samples, rx, tx = _traffic(ap, profile, answer, state, now_s, rebooted, tags, time_ns)
+    agent_clock = uptime_s is not None
+    clock_s = uptime_s if uptime_s is not None else now_s
+    if uptime_s is not None and isinstance(ticks, int) and answer.traffic_ticks is not None:
+        clock_s = uptime_s + (answer.traffic_ticks - ticks) / 100  # the counters' own instant
+    reset = rebooted or agent_clock != state.agent_clock  # never mix two clocks in one rate
+    state.agent_clock = agent_clock
+    samples, rx, tx = _traffic(ap, profile, answer, state, clock_s, reset, tags, time_ns)
     for spec in profile.rows:
         samples.extend(row_samples(spec, answer.tables.get(spec.table, {}).items(), tags,
                                    time_ns))

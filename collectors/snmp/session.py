@@ -82,6 +82,15 @@ class Endpoint:
     tries: int
 
 
+@dataclass(slots=True)
+class Walk:
+    """What a table walk read: cells per column, whether it was cut short, the anchor value."""
+
+    cells: dict[OidTuple, dict[OidTuple, Any]]
+    truncated: bool = False
+    anchor: Any = None
+
+
 def _object_types(oids: Sequence[OidTuple]) -> list[ObjectType]:
     return [ObjectType(ObjectIdentity(oid)) for oid in oids]
 
@@ -127,35 +136,50 @@ class SnmpClient:
 
     async def walk_columns(self, endpoint: Endpoint, columns: Sequence[OidTuple],
                            max_repetitions: int, max_rows: int,
-                           ) -> tuple[dict[OidTuple, dict[OidTuple, Any]], bool]:
-        """Walk several columns of one table together; return {column: {index: value}}.
+                           anchor: OidTuple | None = None) -> Walk:
+        """Walk several columns of one table together, as {column: {index: value}}.
 
-        The second value is True when the walk stopped at `max_rows` (a huge table).
+        `anchor` (a scalar such as sysUpTime.0) is read in the same PDU as the first rows,
+        so counters can be timed by the agent's own clock.
         """
-        result: dict[OidTuple, dict[OidTuple, Any]] = {c: {} for c in columns}
+        walk = Walk({c: {} for c in columns})
         cursors = {c: c for c in columns}
         pending = list(columns)
         repetitions = max_repetitions
+        anchor_pending = anchor is not None
         while pending:
             self.requests += 1
+            asked = [cursors[c] for c in pending]
+            leading = 0
+            if anchor_pending and anchor is not None:
+                asked, leading = [anchor[:-1], *asked], 1  # GETNEXT of the parent is the instance
             if endpoint.bulk:
                 err, status, index, varbinds = await bulk_cmd(
                     self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-                    0, repetitions, *_object_types([cursors[c] for c in pending]), **OPTIONS)
+                    leading, repetitions, *_object_types(asked), **OPTIONS)
             else:
                 err, status, index, varbinds = await next_cmd(
                     self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-                    *_object_types([cursors[c] for c in pending]), **OPTIONS)
+                    *_object_types(asked), **OPTIONS)
             if status and status.prettyPrint() == "tooBig" and repetitions > 1:
                 repetitions = max(1, repetitions // 2)  # the reply did not fit: ask for less
                 continue
             if status and status.prettyPrint() == "noSuchName" and not endpoint.bulk:
                 # SNMPv1 says "end of MIB" this way: that column is done, ask for the rest.
-                del pending[max(int(index) - 1, 0)]
+                position = max(int(index) - 1, 0) - leading
+                if position < 0:
+                    anchor_pending = False
+                else:
+                    del pending[position]
                 continue
             self._check(endpoint, err, status, index)
             if not varbinds:
                 break
+            if leading:
+                anchor_oid, anchor_value = varbinds[0]
+                if tuple(anchor_oid) == anchor and not is_absent(anchor_value):
+                    walk.anchor = anchor_value
+                varbinds, anchor_pending = varbinds[1:], False
             finished: set[OidTuple] = set()
             width = len(pending)
             for position, (oid_obj, value) in enumerate(varbinds):
@@ -167,12 +191,13 @@ class SnmpClient:
                         or oid <= cursors[column]):
                     finished.add(column)  # left the column, end of MIB, or a non-increasing OID
                     continue
-                result[column][oid[len(column):]] = value
+                walk.cells[column][oid[len(column):]] = value
                 cursors[column] = oid
             pending = [c for c in pending if c not in finished]
-            if any(len(rows) >= max_rows for rows in result.values()):
-                return result, True
-        return result, False
+            if any(len(rows) >= max_rows for rows in walk.cells.values()):
+                walk.truncated = True
+                return walk
+        return walk
 
     async def close(self) -> None:
         self.engine.close_dispatcher()

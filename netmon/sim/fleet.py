@@ -108,9 +108,11 @@ class SimulatedFleet:
             if process is not None:
                 process.start()
         if wait:
-            for process in (self.steady, self.flapping):
+            for agents, process in ((steady, self.steady), (flapping, self.flapping)):
                 if process is not None:
-                    process.wait_ready(process.ports)
+                    for community in {a.community for a in agents}:
+                        process.wait_ready([a.port for a in agents if a.community == community],
+                                           community=community)
         if self.flapping is not None:
             self._toggler = threading.Thread(target=self._toggle, name="sim-flapper",
                                              daemon=True)

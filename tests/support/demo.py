@@ -1,0 +1,44 @@
+"""A private copy of the demo config: free ports, its own store, a short interval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netmon.sim.snmpsim_process import free_udp_ports
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "config" / "demo.yaml"
+
+
+def demo_config_copy(tmp_path: Path, interval_s: int = 5, zones: tuple[str, ...] = (),
+                     extra: dict[str, Any] | None = None, timeout_s: float = 3.0) -> Path:
+    """Flatten config/demo.yaml and its includes into tmp_path/netmon.yaml with free ports.
+
+    `zones` keeps only the APs of those zones (and the controllers they use), for speed.
+    """
+    entry = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    doc = {k: v for k, v in entry.items() if k not in ("include",)}
+    for rel in entry.get("include", []):
+        part = yaml.safe_load((DEMO.parent / rel).read_text(encoding="utf-8"))
+        for key in ("zones", "controllers", "aps"):
+            doc.setdefault(key, []).extend(part.get(key) or [])
+    if zones:
+        doc["zones"] = [z for z in doc["zones"] if z["id"] in zones]
+        doc["aps"] = [ap for ap in doc["aps"] if ap["zone"] in zones]
+        used = {ap.get("controller") for ap in doc["aps"]}
+        doc["controllers"] = [c for c in doc.get("controllers", []) if c["id"] in used]
+    agents = [ap for ap in doc["aps"] if "port" in ap] + doc.get("controllers", [])
+    for item, port in zip(agents, free_udp_ports(len(agents)), strict=True):
+        item["port"] = port
+    doc["secrets_file"] = str(DEMO.parent / entry["secrets_file"])
+    doc["store"] = {**entry.get("store", {}), "path": str(tmp_path / "netmon.db")}
+    # A generous timeout: snmpsim serving 30+ agents answers slowly on a busy 2-core machine.
+    doc["poll"] = {**entry.get("poll", {}), "interval_s": interval_s, "jitter_s": 0,
+                   "timeout_s": timeout_s}
+    doc.update(extra or {})
+    path = tmp_path / "netmon.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
