@@ -397,8 +397,8 @@ def test_hourly_rollup_waits_for_the_whole_hour(store: SqliteStore) -> None:
 def test_retention_deletes_exactly_what_is_older(db_path: Path) -> None:
     with SqliteStore(settings(db_path, raw_days=1, rollup_5m_days=2, rollup_1h_days=3)) as store:
         write_minutes(store, range(0, 4 * 24 * 60, 60))  # one point an hour for four days
-        store.rollup(T0 + 5 * NS_PER_DAY)
         now = T0 + 4 * NS_PER_DAY
+        store.rollup(now)  # buckets older than their retention are not even computed
         store.enforce_retention(now)
 
         def oldest(resolution: str) -> int:
@@ -417,6 +417,23 @@ def test_retention_deletes_exactly_what_is_older(db_path: Path) -> None:
         assert oldest("1h") == now - 3 * NS_PER_DAY
         assert len(raw(store, "clients")) == 24  # the last day: hours 72..95
         assert store.latest("ap")[0].fields == {"clients": 95 * 60}
+
+
+def test_kept_raw_history_survives_retention_and_costs_no_rollup_catch_up(
+        db_path: Path) -> None:
+    with SqliteStore(settings(db_path, raw_days=1)) as store:
+        ten_years_ago = T0 - 3650 * NS_PER_DAY
+        store.write([Sample("fibre", {"zone": "centre"}, {"premises_connectable": 120},
+                            ten_years_ago)])
+        write_minutes(store, range(0, 2 * 24 * 60, 60))
+        now = T0 + 2 * NS_PER_DAY
+        store.maintain(now)
+        kept = store.series("fibre", "premises_connectable", start_ns=0, end_ns=now,
+                            resolution="raw")
+        assert [p.time_ns for p in kept[0].points] == [ten_years_ago]
+        assert raw(store, "clients")[0].time_ns == T0 + NS_PER_DAY  # ap points still expire
+        five_min = store.series_rollup("ap", "clients", start_ns=0, end_ns=now)
+        assert five_min[0].points[0].time_ns >= T0  # no catch-up over the fibre decade
 
 
 def test_maintain_rolls_up_and_enforces_retention(db_path: Path) -> None:

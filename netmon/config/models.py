@@ -208,6 +208,8 @@ class StoreSettings(Strict):
     rollup_5m_days: Annotated[int, Field(ge=1)] = 400
     rollup_1h_days: Annotated[int, Field(ge=1)] = 3650
     batch_size: Annotated[int, Field(ge=1, le=100000)] = 1000
+    # Measurements whose raw points retention never deletes: slow, dated history such as fibre.
+    keep_raw: list[str] = ["fibre"]
 
 
 class NetmonConfig(Strict):

@@ -140,7 +140,9 @@ GROUP BY l.series_id, l.field_id
 """
 FIRST_RAW_TS_SQL: Final = """
 SELECT min((SELECT min(p.ts) FROM points AS p
-            WHERE p.series_id = l.series_id AND p.field_id = l.field_id)) FROM latest AS l
+            WHERE p.series_id = l.series_id AND p.field_id = l.field_id))
+FROM latest AS l JOIN series AS s ON s.id = l.series_id
+WHERE s.measurement NOT IN (SELECT value FROM json_each(:keep_raw))
 """
 FIRST_5M_TS_SQL: Final = """
 SELECT min((SELECT min(r.bucket_ts) FROM rollup_5m AS r
@@ -301,6 +303,7 @@ class SqliteStore:
     def __init__(self, settings: StoreSettings) -> None:
         self.path = Path(settings.path)
         self.raw_days = settings.raw_days
+        self.keep_raw = list(settings.keep_raw)
         self.rollup_5m_days = settings.rollup_5m_days
         self.rollup_1h_days = settings.rollup_1h_days
         self.batch_size = settings.batch_size
@@ -556,7 +559,7 @@ class SqliteStore:
             end = now_ns - now_ns % level.bucket_ns  # buckets ending by `now` are complete
             if level.source_watermark_key is not None:
                 end = min(end, self._meta(level.source_watermark_key) or 0)
-            start = self._rollup_start(level)
+            start = self._rollup_start(level, now_ns)
         written = 0
         while start is not None and start < end:
             stop = min(start + ROLLUP_CHUNK_NS, end)
@@ -583,13 +586,21 @@ class SqliteStore:
             raise
         return written
 
-    def _rollup_start(self, level: _RollupLevel) -> int | None:
+    def _rollup_start(self, level: _RollupLevel, now_ns: int) -> int | None:
         done = self._meta(level.watermark_key)
         if done is not None:
             # Recompute the last bucket too: a poll stamped just before its end may land late.
             return done - level.bucket_ns
-        first = self._writer.execute(level.first_source_ts_sql).fetchone()[0]
-        return None if first is None else first - first % level.bucket_ns
+        # Kept-raw history (fibre milestones since 2016) is no reason to roll up empty years.
+        keep = {"keep_raw": json.dumps(self.keep_raw)}
+        first = self._writer.execute(level.first_source_ts_sql, keep).fetchone()[0]
+        if first is None:
+            return None
+        # Older buckets would be deleted at once (5 min ones also feed the hourly ones).
+        kept_days = max(self.rollup_5m_days, self.rollup_1h_days) if level is ROLLUP_5M \
+            else self.rollup_1h_days
+        start: int = max(int(first), now_ns - kept_days * NS_PER_DAY)
+        return start - start % level.bucket_ns
 
     def _meta(self, key: str) -> int | None:
         row = self._writer.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -603,16 +614,22 @@ class SqliteStore:
         with self._lock:
             self._check_open()
             self._compact_locked()  # retention deletes from `points` only
-            pairs = self._writer.execute("SELECT series_id, field_id FROM latest").fetchall()
+            pairs = self._writer.execute(
+                "SELECT l.series_id, l.field_id, s.measurement FROM latest l "
+                "JOIN series s ON s.id = l.series_id").fetchall()
+        every = [(sid, fid) for sid, fid, _ in pairs]
+        expiring = [(sid, fid) for sid, fid, measurement in pairs
+                    if measurement not in self.keep_raw]
         deleted = 0
-        for table, column, days in (
-            ("points", "ts", self.raw_days),
-            ("rollup_5m", "bucket_ts", self.rollup_5m_days),
-            ("rollup_1h", "bucket_ts", self.rollup_1h_days),
+        for table, column, days, chosen in (
+            ("points", "ts", self.raw_days, expiring),
+            ("rollup_5m", "bucket_ts", self.rollup_5m_days, every),
+            ("rollup_1h", "bucket_ts", self.rollup_1h_days, every),
         ):
             with self._lock:  # per table, so flushes get in between
                 self._check_open()
-                deleted += self._delete_before(table, column, pairs, now_ns - days * NS_PER_DAY)
+                deleted += self._delete_before(table, column, chosen,
+                                               now_ns - days * NS_PER_DAY)
         return deleted
 
     def _delete_before(
