@@ -9,9 +9,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from collectors.traps.settings import TrapSettings
+from geo.settings import MapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
 from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
+from netmon.report.settings import ReportSettings
 from netmon.web.settings import HttpSettings
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
@@ -227,6 +229,8 @@ class NetmonConfig(Strict):
     influxdb: InfluxSettings | None = None
     http: HttpSettings = HttpSettings()
     shard: ShardSettings = ShardSettings()
+    maps: MapSettings = MapSettings()
+    report: ReportSettings = ReportSettings()
     zones: list[Zone] = []
     controllers: list[Controller] = []
     aps: list[AccessPoint] = []

@@ -1,0 +1,1 @@
+"""The committee report: figures for a period, charts, HTML and PDF."""
