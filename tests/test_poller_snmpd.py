@@ -13,7 +13,7 @@ from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
 from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
 from netmon.sim.snmpsim_process import free_udp_ports
-from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, start_snmpd
+from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, credentials, start_snmpd
 
 FAST = PollSettings(timeout_s=0.5, retries=1)
 
@@ -32,9 +32,9 @@ def _poller(*aps: AccessPoint, settings: PollSettings = FAST, profile: str = "ge
 
 def _v3(user: str) -> SnmpCredentials:
     auth, auth_key, priv, priv_key = V3_USERS[user]
-    return SnmpCredentials(
-        version="3", user=user, auth_protocol=auth.lower().replace("-", ""),  # type: ignore[arg-type]
-        auth_key=auth_key, priv_protocol=(priv or "none").lower(),  # type: ignore[arg-type]
+    return credentials(
+        version="3", user=user, auth_protocol=auth.lower().replace("-", ""),
+        auth_key=auth_key, priv_protocol=(priv or "none").lower(),
         priv_key=priv_key)
 
 
@@ -45,8 +45,8 @@ def _snmpget_uptime_s(port: int) -> float:
 
 
 @pytest.mark.parametrize("credentials", [
-    SnmpCredentials(version="2c", community=COMMUNITY),
-    SnmpCredentials(version="1", community=COMMUNITY),
+    credentials(version="2c", community=COMMUNITY),
+    credentials(version="1", community=COMMUNITY),
     _v3("authpriv"),
     _v3("authnopriv"),
     _v3("md5des"),
@@ -74,10 +74,10 @@ async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> N
 
 async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
     dead_port = free_udp_ports(1)[0]
-    good = SnmpCredentials(version="2c", community=COMMUNITY)
+    good = credentials(version="2c", community=COMMUNITY)
     poller = _poller(_ap("ap-good", snmpd.port, good), _ap("ap-dead", dead_port, good),
                      _ap("ap-wrong-community", snmpd.port,
-                         SnmpCredentials(version="2c", community="not-this-one")))
+                         credentials(version="2c", community="not-this-one")))
     report = await poller.poll()
     by_id = {r.ap_id: r for r in report.readings}
     assert by_id["ap-good"].up
@@ -92,7 +92,7 @@ async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
 
 
 async def test_v3_wrong_key_is_an_error_not_a_crash(snmpd: Snmpd) -> None:
-    bad = SnmpCredentials(version="3", user="authpriv", auth_protocol="sha",
+    bad = credentials(version="3", user="authpriv", auth_protocol="sha",
                           auth_key="wrong-password", priv_protocol="aes",
                           priv_key="privpass-123")
     reading = (await _poller(_ap("ap-v3", snmpd.port, bad)).poll()).readings[0]
@@ -106,7 +106,7 @@ def test_garbage_and_missing_values(tmp_path: Path) -> None:
     agent = start_snmpd(tmp_path, extra="override 1.3.6.1.2.1.1.3.0 octet_str garbage\n")
     try:
         poller = _poller(_ap("ap-odd", agent.port,
-                             SnmpCredentials(version="2c", community=COMMUNITY)))
+                             credentials(version="2c", community=COMMUNITY)))
         reading = asyncio.run(poller.poll()).readings[0]
         assert reading.up
         assert reading.uptime_s is None
@@ -117,7 +117,7 @@ def test_garbage_and_missing_values(tmp_path: Path) -> None:
 
 async def test_huge_table_is_cut_at_the_limit(snmpd: Snmpd) -> None:
     settings = PollSettings(timeout_s=0.5, retries=1, max_table_rows=1, max_repetitions=1)
-    poller = _poller(_ap("ap-big", snmpd.port, SnmpCredentials(version="2c", community=COMMUNITY)),
+    poller = _poller(_ap("ap-big", snmpd.port, credentials(version="2c", community=COMMUNITY)),
                      settings=settings)
     reading = (await poller.poll()).readings[0]
     assert reading.up

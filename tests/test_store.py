@@ -31,7 +31,7 @@ def sample(
 
 
 def settings(path: Path, **overrides: int) -> StoreSettings:
-    return StoreSettings(path=path, **overrides)
+    return StoreSettings.model_validate({"path": path, **overrides})
 
 
 @pytest.fixture

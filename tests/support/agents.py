@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from netmon.config.models import SnmpCredentials
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import free_udp_ports
 
@@ -60,3 +61,8 @@ def start_snmpd(work_dir: Path, extra: str = "") -> Snmpd:
             raise RuntimeError(f"snmpd did not start: {(work_dir / 'snmpd.log').read_text()}")
         time.sleep(0.1)
     return Snmpd(port, process, work_dir)
+
+
+def credentials(**fields: object) -> SnmpCredentials:
+    """SNMP credentials from plain values, as a config file gives them."""
+    return SnmpCredentials.model_validate(fields)

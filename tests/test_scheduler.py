@@ -1,0 +1,73 @@
+"""The scheduler: one job per interval group, and a late cycle is skipped, never stacked."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from collectors.snmp.poller import ApPoller, CycleReport, PollTarget
+from collectors.snmp.profile import default_catalog
+from netmon.config.models import AccessPoint, PollSettings
+from netmon.pipeline import Pipeline
+from netmon.scheduler import PollScheduler
+from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.agents import COMMUNITY, Snmpd, credentials
+
+CREDENTIALS = credentials(version="2c", community=COMMUNITY)
+
+
+def _target(ap_id: str, port: int, interval_s: int) -> PollTarget:
+    """Intervals below a config's minimum (5 s) are allowed here, to make the point quickly."""
+    ap = AccessPoint(id=ap_id, name=ap_id, zone="centre", lat=45.69, lon=5.91,
+                     host="127.0.0.1", port=port, credentials=CREDENTIALS)
+    return PollTarget(ap.id, "127.0.0.1", port, CREDENTIALS, "generic", [ap],
+                      interval_s=interval_s)
+
+
+class Cycles:
+    """Records each published cycle."""
+
+    def __init__(self) -> None:
+        self.reports: list[CycleReport] = []
+
+    def consume(self, report: CycleReport) -> None:
+        self.reports.append(report)
+
+
+async def test_slow_cycle_is_skipped_not_stacked() -> None:
+    dead = free_udp_ports(1)[0]
+    # A dead agent with 2 tries of 1.5 s: every cycle lasts 3 s, but one is due every second.
+    settings = PollSettings(interval_s=5, timeout_s=1.5, retries=1)
+    target = _target("ap-dead", dead, 1)
+    poller = ApPoller(settings, default_catalog(), [target])
+    cycles = Cycles()
+    scheduler = PollScheduler(poller, Pipeline([], [cycles]))
+    scheduler.start()
+    await asyncio.sleep(7.5)
+    await scheduler.shutdown(grace_s=5)
+    await poller.client.close()
+    assert scheduler.skipped_cycles[1] >= 3
+    assert 1 <= len(cycles.reports) <= 3  # never more cycles than fit one after the other
+    assert all(not r.readings[0].up for r in cycles.reports)
+    starts = sorted(r.started_ns for r in cycles.reports)
+    assert all(b - a >= 2.9e9 for a, b in itertools.pairwise(starts))
+
+
+async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> None:
+    settings = PollSettings(interval_s=60, timeout_s=1.0, retries=0)
+    targets = [_target("ap-fast", snmpd.port, 2), _target("ap-slow", snmpd.port, 60)]
+    poller = ApPoller(settings, default_catalog(), targets)
+    cycles = Cycles()
+    scheduler = PollScheduler(poller, Pipeline([], [cycles]), jitter_s=0.2)
+    assert {k: [t.id for t in v] for k, v in scheduler.groups().items()} == {
+        2: ["ap-fast"], 60: ["ap-slow"]}
+    scheduler.start()
+    assert {job.id for job in scheduler.scheduler.get_jobs()} == {"poll-2s", "poll-60s"}
+    await asyncio.sleep(5)
+    await scheduler.shutdown(grace_s=5)
+    await poller.client.close()
+    polled = [r.readings[0].ap_id for r in cycles.reports]
+    assert polled.count("ap-slow") == 1  # its first run is right away, the next in a minute
+    assert polled.count("ap-fast") >= 2
+    assert all(r.readings[0].up for r in cycles.reports)
+    assert not scheduler.scheduler.running
