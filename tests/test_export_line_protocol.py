@@ -77,7 +77,7 @@ def victoria(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VictoriaMetri
 
 def test_victoria_metrics_reads_back_awkward_names_exactly(victoria: VictoriaMetrics,
                                                            tmp_path: Path) -> None:
-    now_ns = time.time_ns()
+    now_ns = time.time_ns() - 5 * 10**9  # older than -search.latencyOffset: visible at once
     samples = [Sample("lp_test", {"ap": f"ap-{i}", "ap_name": name, "zone": "Grand Port"},
                       {"clients": i, "rx_bps": i + 0.25, "up": True}, now_ns)
                for i, name in enumerate(AWKWARD_NAMES)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -50,12 +51,17 @@ def field_value(value: FieldValue) -> str | None:
     return '"' + str(value).translate(_STRING) + '"'
 
 
-def _template_part(key: str, kind: type) -> str | None:
-    """`key={}i` for ints, `key={!r}` for floats; None where the slow path must run."""
+@functools.lru_cache(maxsize=4096)  # field keys are few: escaped once each
+def _template_part(key: str, kind: str) -> str | None:
+    """`key={:d}i` for ints, `key={!r}` for floats; None where the slow path must run.
+
+    A value of another type than the series had when its template was made either raises
+    (`:d` takes no float or str) or shows a quote, NaN or inf: the slow path takes it then.
+    """
     escaped = escape_tag(key).replace("{", "{{").replace("}", "}}")
-    if kind is int:
-        return f"{escaped}={{}}i"
-    if kind is float:
+    if kind == "int":
+        return f"{escaped}={{:d}}i"
+    if kind == "float":
         return f"{escaped}={{!r}}"
     return None
 
@@ -81,17 +87,25 @@ class LineEncoder:
         self.divisor = PRECISION_DIVISOR[precision]
         self.extra_tags = {k: v for k, v in (extra_tags or {}).items() if k and v}
         self._layouts: dict[tuple[object, ...], _Layout] = {}
+        # Tag keys and values repeat across series (zones, vendors): escape each once.
+        self._escaped: dict[str, str] = {}
         # Points that had no field line protocol can carry (all NaN/inf): not sent, counted.
         self.skipped_points = 0
 
     def prefix(self, measurement: str, tags: Mapping[str, str]) -> str:
         """`measurement,tag=value,... ` with tags sorted by key, empty values left out."""
         merged = {**self.extra_tags, **tags} if self.extra_tags else tags
+        escaped = self._escaped
+        if len(escaped) > MAX_CACHED_SERIES:
+            escaped.clear()
         parts = [escape_measurement(measurement)]
         for key in sorted(merged):
             value = merged[key]
             if key and value:
-                parts.append(f"{escape_tag(key)}={escape_tag(value)}")
+                for text in (key, value):
+                    if text not in escaped:
+                        escaped[text] = escape_tag(text)
+                parts.append(f"{escaped[key]}={escaped[value]}")
         return ",".join(parts) + " "
 
     def fields(self, fields: Mapping[str, FieldValue]) -> str | None:
@@ -104,7 +118,7 @@ class LineEncoder:
         return ",".join(parts) or None
 
     def _layout(self, key: tuple[object, ...], sample: Sample) -> _Layout:
-        parts = [_template_part(k, type(v)) for k, v in sample.fields.items()]
+        parts = [_template_part(k, type(v).__name__) for k, v in sample.fields.items()]
         template = None if None in parts or not parts else ",".join(p for p in parts if p)
         layout = _Layout(self.prefix(sample.measurement, sample.tags), template,
                          any(type(v) is float for v in sample.fields.values()))
@@ -122,16 +136,20 @@ class LineEncoder:
         points = 0
         for sample in samples:
             fields = sample.fields
-            values = fields.values()
-            key = (sample.measurement, *sample.tags.items(), *fields, *map(type, values))
+            # Field types are not in the key (costly to build); the template checks them.
+            key = (sample.measurement, *sample.tags.items(), *fields)
             layout = layouts.get(key) or self._layout(key, sample)
-            text: str | None
-            if layout.template is None:
+            text: str | None = None
+            if layout.template is not None:
+                try:
+                    text = layout.template.format(*fields.values())
+                except ValueError:
+                    pass
+                else:
+                    if layout.has_float and ("nan" in text or "inf" in text or "'" in text):
+                        text = None
+            if text is None:  # rare: a type the template does not take; value by value
                 text = self.fields(fields)
-            else:
-                text = layout.template.format(*values)
-                if layout.has_float and ("nan" in text or "inf" in text):
-                    text = self.fields(fields)  # rare: re-check value by value
             if text is None or not sample.measurement:
                 self.skipped_points += 1
                 continue
