@@ -1,0 +1,125 @@
+"""The words on the maps, in French and English, and numbers/dates in the reader's locale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final, Literal
+
+Language = Literal["fr", "en"]
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "fr": {
+        "coverage_title": "Couverture du Wi-Fi public — {site}",
+        "fibre_title": "Déploiement de la fibre — {site}",
+        "as_of": "État au {when}",
+        "up": "en service",
+        "down": "hors service",
+        "unknown": "état inconnu",
+        "disabled": "désactivée",
+        "aps": "Bornes Wi-Fi",
+        "coverage": "Zone couverte",
+        "zones": "Zones",
+        "water": "Plan d'eau",
+        "fibre": "Fibre (% de locaux raccordables)",
+        "buildings": "Immeubles (fibre)",
+        "connectable": "raccordable",
+        "planned": "prévu",
+        "abandoned": "abandonné",
+        "clients": "clients",
+        "clients_now": "Clients connectés",
+        "status": "État",
+        "uptime_30d": "Disponibilité 30 jours",
+        "covered": "couverte",
+        "of_land": "de la surface (hors eau)",
+        "connectable_pct": "raccordables",
+        "no_data": "pas de données",
+        "sources": "Sources",
+        "model_radius": "rayon par borne",
+        "model_pathloss": "modèle de propagation log-distance, seuil {threshold} dBm",
+        "counted": "{n} bornes comptées",
+        "what_if": "simulation sans : {aps}",
+        "assumed_up": "toutes les bornes supposées en service",
+        "north": "N",
+        "address": "Adresse",
+        "zone": "Zone",
+        "as_of_day": "au {day}",
+        "no_fibre": "Aucune donnée fibre importée",
+        "src_milestones": "suivi du déploiement FttH",
+        "src_arcep-communes": "ARCEP, déploiement par commune",
+        "src_arcep-buildings": "ARCEP, base_imb",
+        "no_basemap": "sans fond de carte",
+    },
+    "en": {
+        "coverage_title": "Public Wi-Fi coverage — {site}",
+        "fibre_title": "Fibre rollout — {site}",
+        "as_of": "As of {when}",
+        "up": "up",
+        "down": "down",
+        "unknown": "unknown",
+        "disabled": "disabled",
+        "aps": "Wi-Fi access points",
+        "coverage": "Covered area",
+        "zones": "Zones",
+        "water": "Water",
+        "fibre": "Fibre (% of premises connectable)",
+        "buildings": "Buildings (fibre)",
+        "connectable": "connectable",
+        "planned": "planned",
+        "abandoned": "abandoned",
+        "clients": "clients",
+        "clients_now": "Clients now",
+        "status": "Status",
+        "uptime_30d": "Uptime, 30 days",
+        "covered": "covered",
+        "of_land": "of the land area",
+        "connectable_pct": "connectable",
+        "no_data": "no data",
+        "sources": "Sources",
+        "model_radius": "radius per AP",
+        "model_pathloss": "log-distance propagation model, threshold {threshold} dBm",
+        "counted": "{n} APs counted",
+        "what_if": "what if without: {aps}",
+        "assumed_up": "every AP assumed up",
+        "north": "N",
+        "address": "Address",
+        "zone": "Zone",
+        "as_of_day": "on {day}",
+        "no_fibre": "No fibre data imported",
+        "src_milestones": "FTTH rollout tracking",
+        "src_arcep-communes": "ARCEP, rollout per commune",
+        "src_arcep-buildings": "ARCEP, base_imb",
+        "no_basemap": "no basemap",
+    },
+}
+
+
+def label(language: Language, key: str, **values: object) -> str:
+    return LABELS[language][key].format(**values)
+
+
+def number(value: float, language: Language, digits: int = 1) -> str:
+    """`99,4` in French, `99.4` in English; thousands grouped."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}"
+                              if digits else "#,##0", locale=language))
+
+
+def percent(value: float | None, language: Language, digits: int = 1) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{number(value, language, digits)}\u00a0%"
+
+
+def when(moment: datetime, language: Language) -> str:
+    """`12 novembre 2026 à 14:05` / `12 November 2026, 14:05` (in the moment's own zone)."""
+    from babel.dates import format_datetime
+
+    pattern = "d MMMM y 'à' HH:mm" if language == "fr" else "d MMMM y, HH:mm"
+    return str(format_datetime(moment, pattern, locale=language))
+
+
+def day(moment: datetime, language: Language) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(moment, "d MMMM y", locale=language))

@@ -1,0 +1,51 @@
+"""What every printed map carries: scale bar, north arrow, title, date and sources."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo.labels import label, when
+from geo.mapdata import MapLayers
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def add_scale_and_north(ax: Axes, language: str) -> None:
+    """A metric scale bar (the axes are in Lambert-93 metres) and a north arrow."""
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    ax.set_xlabel("")  # GeoPandas names the projected axes; a printed map does not
+    ax.set_ylabel("")
+    ax.add_artist(ScaleBar(1.0, units="m", location="lower left", box_alpha=0.8,
+                           scale_loc="top", length_fraction=0.22))
+    ax.annotate("N", xy=(0.95, 0.97), xytext=(0.95, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=12, fontweight="bold",
+                arrowprops={"facecolor": "black", "width": 4, "headwidth": 11,
+                            "headlength": 10})
+
+
+def add_titles(fig: Figure, layers: MapLayers, title: str, note: str) -> None:
+    """Title, the moment the data describe, what the figure counts, and its sources."""
+    lang = layers.language
+    fig.suptitle(title, x=0.02, y=0.975, ha="left", fontsize=15, fontweight="bold")
+    fig.text(0.02, 0.925, f"{label(lang, 'as_of', when=when(layers.generated, lang))} — {note}",
+             ha="left", fontsize=9, color="#444444")
+    basemap = layers.tiles.attribution if layers.tiles else label(lang, "no_basemap")
+    colon = "\u00a0:" if lang == "fr" else ":"
+    fig.text(0.02, 0.015, f"{label(lang, 'sources')}{colon} {'; '.join([*layers.sources, basemap])}",
+             ha="left", fontsize=7, color="#444444")
+
+
+def framed(ax: Axes, bounds: tuple[float, float, float, float], margin: float = 0.08) -> None:
+    """Show `bounds` (Lambert-93) with a margin, metres equal both ways, no axis ticks."""
+    minx, miny, maxx, maxy = bounds
+    pad = max(maxx - minx, maxy - miny, 200.0) * margin
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_color("#999999")

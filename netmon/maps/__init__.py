@@ -1,0 +1,1 @@
+"""Coverage and fibre maps of one config: the layers from the config and the store, the files."""
