@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from collectors.traps.settings import TrapSettings
+from dashboards.settings import GrafanaSettings
 from geo.settings import MapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
 from netmon.export.settings import InfluxSettings, ShardSettings
@@ -228,6 +229,7 @@ class NetmonConfig(Strict):
     fibre: FibreSettings | None = None
     influxdb: InfluxSettings | None = None
     http: HttpSettings = HttpSettings()
+    grafana: GrafanaSettings | None = None
     shard: ShardSettings = ShardSettings()
     maps: MapSettings = MapSettings()
     report: ReportSettings = ReportSettings()
