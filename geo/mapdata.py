@@ -18,7 +18,7 @@ STATE_COLOURS: Final = {"up": "#1a9641", "down": "#d7191c", "unknown": "#8c8c8c"
                         "disabled": "#bdbdbd"}
 BUILDING_COLOURS: Final = {"connectable": "#1a9641", "planned": "#fdae61",
                            "abandoned": "#7b3294"}
-COVERAGE_COLOUR: Final = "#2c7bb6"
+COVERAGE_COLOUR: Final = "#6a51a3"
 WATER_COLOUR: Final = "#a6cee3"
 ZONE_COLOUR: Final = "#252525"
 

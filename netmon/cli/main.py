@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from netmon.cli import alerts, commands, demo, uptime
+from netmon.cli import alerts, commands, demo, maps, uptime
 from netmon.cli.common import setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
@@ -31,6 +31,7 @@ app.command("demo")(demo.demo)
 app.add_typer(fibre_app, name="fibre")
 app.add_typer(alerts.app, name="alerts")
 app.command("uptime")(uptime.uptime)
+app.command("map")(maps.map_command)
 app.add_typer(spool_app, name="spool")
 
 

@@ -1,0 +1,78 @@
+"""The printed fibre map: % of premises connectable per district, and the building points."""
+
+from __future__ import annotations
+
+from typing import IO, TYPE_CHECKING, Final
+
+from geo.coverage_png import A4_LANDSCAPE_IN, DPI, bounds_of, draw_zones
+from geo.crs import LAMBERT93
+from geo.fibre_colours import pct_colour
+from geo.labels import label, percent
+from geo.map_furniture import add_scale_and_north, add_titles, framed
+from geo.mapdata import BUILDING_COLOURS, MapLayers
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+BUILDING_MARKER: Final = 6.0
+
+
+def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> None:
+    """Write the fibre choropleth (A4 landscape); says so when no fibre figure is known."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import LinearSegmentedColormap, Normalize
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    lang = layers.language
+    fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.02, 0.05, 0.76, 0.85))
+    fibre, buildings = layers.fibre, layers.buildings
+    framed(ax, bounds_of(layers.zones, fibre, layers.aps))
+    if layers.water is not None:
+        layers.water.to_crs(LAMBERT93).plot(ax=ax, color="#a6cee3", zorder=1)
+    if fibre is not None and not fibre.empty:
+        local = fibre.to_crs(LAMBERT93)
+        local.plot(ax=ax, color=[pct_colour(p) for p in local["pct_connectable"]],
+                   edgecolor="#555555", linewidth=0.8, zorder=2)
+        for _, row in local.iterrows():
+            point = row.geometry.representative_point()
+            ax.annotate(f"{row['name']}\n{percent(row['pct_connectable'], lang)}",
+                        (point.x, point.y), ha="center", va="center", fontsize=9,
+                        fontweight="bold", zorder=6,
+                        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.8,
+                              "ec": "none"})
+    else:
+        draw_zones(ax, layers.zones, lang, with_pct=False)
+        ax.text(0.5, 0.5, label(lang, "no_fibre"), transform=ax.transAxes, ha="center",
+                fontsize=14, color="#666666")
+    handles = []
+    if buildings is not None and not buildings.empty and "status" in buildings:
+        local_b = buildings.to_crs(LAMBERT93)
+        ax.scatter(local_b.geometry.x, local_b.geometry.y, s=BUILDING_MARKER,
+                   c=local_b["status"].map(BUILDING_COLOURS).fillna("#999999").tolist(),
+                   linewidths=0, zorder=4)
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=5, color=colour,
+                          label=label(lang, status)) for status, colour in BUILDING_COLOURS.items()]
+    colours = LinearSegmentedColormap.from_list(
+        "fibre", [pct_colour(p) for p in range(0, 101, 5)])
+    bar = fig.colorbar(ScalarMappable(norm=Normalize(0, 100), cmap=colours), ax=ax,
+                       fraction=0.03, pad=0.02, location="right")
+    bar.set_label(label(lang, "fibre"))
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, title=label(lang, "buildings"),
+                  title_fontsize=9, framealpha=0.85)
+    add_scale_and_north(ax, lang)
+    add_titles(fig, layers, label(lang, "fibre_title", site=layers.site),
+               _fibre_note(layers))
+    fig.savefig(out, format="png", dpi=dpi)
+
+
+def _fibre_note(layers: MapLayers) -> str:
+    fibre = layers.fibre
+    if fibre is None or fibre.empty:
+        return label(layers.language, "no_fibre")
+    newest = max(fibre["day"])
+    return label(layers.language, "as_of_day", day=newest)
