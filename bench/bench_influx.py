@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
+
+from influxdb_client.domain.write_precision import WritePrecision
 
 from collectors.snmp.poller import ApPoller, build_targets
 from collectors.snmp.profile import default_catalog
@@ -88,13 +93,42 @@ class Timeline:
         return self.next_ns
 
 
-def timed(fn: Callable[[], None]) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+class Cpu:
+    """CPU seconds used by this process (all threads) and by VictoriaMetrics."""
+
+    def __init__(self, vm_pid: int) -> None:
+        self.vm_pid = vm_pid
+
+    def now(self) -> tuple[float, float]:
+        fields = Path(f"/proc/{self.vm_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return time.process_time(), (int(fields[11]) + int(fields[12])) / ticks
+
+
+@dataclass
+class Round:
+    points: int = 0
+    wall_s: float = 0.0
+    netmon_cpu_s: float = 0.0
+    vm_cpu_s: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.points / self.wall_s
+
+
+CPU: Cpu | None = None
+
+
+def timed(fn: Callable[[], object]) -> Round:
+    assert CPU is not None
+    wall, (cpu, vm_cpu) = time.perf_counter(), CPU.now()
     fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
+    cpu_after, vm_after = CPU.now()
+    return Round(0, time.perf_counter() - wall, cpu_after - cpu, vm_after - vm_cpu)
 
 
-def run_sink(settings: InfluxSettings, cycles: list[list[Sample]], work: Path) -> float:
+def run_sink(settings: InfluxSettings, cycles: list[list[Sample]], work: Path) -> Round:
     """Points/s from the first write() until the server acknowledged the last point."""
     sink = InfluxSink(settings, Path(tempfile.mkdtemp(dir=work)), site="Aix-les-Bains")
     sink.start()
@@ -109,14 +143,15 @@ def run_sink(settings: InfluxSettings, cycles: list[list[Sample]], work: Path) -
             sink.write(cycle)
             sink.flush()
         while sink.delivery.points_written < total:
-            time.sleep(0.0005)
+            time.sleep(0.005)
 
-    wall, _ = timed(send)
+    result = timed(send)
     sink.close()
-    return (total - len(cycles[0])) / wall
+    result.points = total - len(cycles[0])
+    return result
 
 
-def run_raw(settings: InfluxSettings, cycles: list[list[Sample]]) -> float:
+def run_raw(settings: InfluxSettings, cycles: list[list[Sample]]) -> Round:
     """Points/s of influxdb-client writing the same points, line protocol built beforehand."""
     encoder = LineEncoder(settings.precision, {"town": "Aix-les-Bains"})
     size = settings.batch_size
@@ -125,30 +160,32 @@ def run_raw(settings: InfluxSettings, cycles: list[list[Sample]]) -> float:
 
     def send() -> None:
         for body in bodies:
-            writer.api.write(bucket=settings.bucket, record=body.body, write_precision="ms")
+            writer.api.write(bucket=settings.bucket, record=body.body,
+                             write_precision=cast(WritePrecision, "ms"))
 
-    wall, _ = timed(send)
+    result = timed(send)
     writer.close()
-    return sum(b.points for b in bodies) / wall
+    result.points = sum(b.points for b in bodies)
+    return result
 
 
 def cold_encode_rate(cycle: list[Sample]) -> float:
     encoder = LineEncoder("ms", {"town": "Aix-les-Bains"})
-    wall, _ = timed(lambda: [encoder.encode(cycle[i:i + 5000])
-                             for i in range(0, len(cycle), 5000)] and None)
-    return len(cycle) / wall
+    result = timed(lambda: [encoder.encode(cycle[i:i + 5000])
+                            for i in range(0, len(cycle), 5000)])
+    return len(cycle) / result.wall_s
 
 
 def spool_rates(settings: InfluxSettings, cycles: list[list[Sample]], work: Path,
                 ) -> tuple[float, float, float]:
     """(points/s spooled during an outage, points/s replayed, bytes per spooled point)."""
-    encoder = LineEncoder(settings.precision)
+    encoder = LineEncoder(settings.precision, {"town": "Aix-les-Bains"})  # series VM knows
     batches: list[EncodedBatch] = [encoder.encode(c[i:i + settings.batch_size])
                                    for c in cycles for i in range(0, len(c), settings.batch_size)]
     points = sum(b.points for b in batches)
     directory = Path(tempfile.mkdtemp(dir=work))
     spool = Spool(directory, settings.spool_max_bytes)
-    append_s, _ = timed(lambda: [spool.append(b) for b in batches] and None)
+    append_s = timed(lambda: [spool.append(b) for b in batches]).wall_s
     per_point = spool.bytes / points
     writer = InfluxWriter(settings)
     delivery = Delivery(writer, spool, DeadLetterFile(directory, settings.spool_max_bytes),
@@ -158,7 +195,7 @@ def spool_rates(settings: InfluxSettings, cycles: list[list[Sample]], work: Path
         while delivery.replay_one():
             pass
 
-    replay_s, _ = timed(replay)
+    replay_s = timed(replay).wall_s
     assert len(spool) == 0 and delivery.points_written == points
     writer.close()
     spool.close()
@@ -171,42 +208,63 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=6, help="cycles per round")
     parser.add_argument("--rounds", type=int, default=3, help="raw/sink round pairs")
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--pin", action="store_true",
+                        help="VictoriaMetrics on CPU 1, netmon on CPU 0: the server as if on "
+                             "its own host, not competing with netmon for the same cores")
     args = parser.parse_args()
+    global CPU
     template = demo_cycle()
     copies = max(1, args.aps // len({s.tags.get("ap") for s in template if "ap" in s.tags}))
     timeline = Timeline(args.cycles * args.rounds * 2 + 2)
     work = Path(tempfile.mkdtemp(prefix="bench-influx-"))
     vm = VictoriaMetrics(work / "vm")
+    if args.pin:
+        vm.args = ["taskset", "-c", "1", *vm.args]
+        os.sched_setaffinity(0, {0})
     vm.start()
+    assert vm.process is not None
+    CPU = Cpu(vm.process.pid)
+
+    def cycles(count: int) -> list[list[Sample]]:
+        return [fleet_cycle(template, copies, timeline.take()) for _ in range(count)]
+
     try:
         settings = InfluxSettings(url=vm.url, batch_size=args.batch_size)
-        run_raw(settings, [[], fleet_cycle(template, copies, timeline.take())])  # series in VM
+        run_raw(settings, [[], *cycles(1)])  # the series exist in VM before any timing
         per_cycle = len(fleet_cycle(template, copies, 0))
-        raw_rates, sink_rates = [], []
+        raws, sinks = [], []
         for _ in range(args.rounds):
-            raw_rates.append(run_raw(settings, [fleet_cycle(template, copies, timeline.take())
-                                                for _ in range(args.cycles + 1)]))
-            sink_rates.append(run_sink(settings, [fleet_cycle(template, copies,
-                                                              timeline.take())
-                                                  for _ in range(args.cycles + 1)], work))
-        cold = cold_encode_rate(fleet_cycle(template, copies, timeline.take()))
-        spooled, replayed, per_point = spool_rates(
-            settings, [fleet_cycle(template, copies, timeline.take()) for _ in range(4)], work)
+            raws.append(run_raw(settings, cycles(args.cycles + 1)))
+            sinks.append(run_sink(settings, cycles(args.cycles + 1), work))
+        cold = cold_encode_rate(cycles(1)[0])
+        spooled, replayed, per_point = spool_rates(settings, cycles(4), work)
     finally:
         vm.stop()
-    raw, sink = statistics.median(raw_rates), statistics.median(sink_rates)
-    ratio = statistics.median(s / r for s, r in zip(sink_rates, raw_rates, strict=True))
-    print(f"fleet: {copies * 50} APs, {per_cycle} points per cycle "
-          f"({len(template)} per demo cycle), batch {args.batch_size}")
-    print(f"raw influxdb-client : {raw:10,.0f} points/s  (rounds: "
-          f"{', '.join(f'{r:,.0f}' for r in raw_rates)})")
-    print(f"netmon InfluxSink   : {sink:10,.0f} points/s  (rounds: "
-          f"{', '.join(f'{r:,.0f}' for r in sink_rates)})")
-    print(f"ratio sink/raw      : {ratio:10.2f}x  (target >= {TARGET_RATIO}x and >= "
-          f"{TARGET_POINTS_PER_S:,} points/s)")
+    report(args, copies, per_cycle, len(template), raws, sinks)
     print(f"cold encode (new series, caches empty): {cold:,.0f} points/s")
     print(f"spool: {spooled:,.0f} points/s spooled, {replayed:,.0f} points/s replayed, "
           f"{per_point:.1f} bytes/point on disk")
+
+
+def report(args: argparse.Namespace, copies: int, per_cycle: int, per_demo: int,
+           raws: list[Round], sinks: list[Round]) -> None:
+    def line(name: str, rounds: list[Round]) -> str:
+        rate = statistics.median(r.rate for r in rounds)
+        cpu = statistics.median(r.netmon_cpu_s / r.points * 1e6 for r in rounds)
+        vm_cpu = statistics.median(r.vm_cpu_s / r.points * 1e6 for r in rounds)
+        return (f"{name:20s}: {rate:10,.0f} points/s  (rounds: "
+                f"{', '.join(f'{r.rate:,.0f}' for r in rounds)}); CPU per point: "
+                f"{cpu:.2f} us here, {vm_cpu:.2f} us in VictoriaMetrics")
+
+    ratio = statistics.median(s.rate / r.rate for s, r in zip(sinks, raws, strict=True))
+    print(f"fleet: {copies * 50} APs, {per_cycle} points per cycle ({per_demo} per demo "
+          f"cycle), batch {args.batch_size}, {os.cpu_count()} CPUs"
+          f"{' (pinned: netmon CPU 0, VictoriaMetrics CPU 1)' if args.pin else ''}, load average "
+          f"{os.getloadavg()[0]:.2f}")
+    print(line("raw influxdb-client", raws))
+    print(line("netmon InfluxSink", sinks))
+    print(f"ratio sink/raw      : {ratio:10.2f}x  (target >= {TARGET_RATIO}x and >= "
+          f"{TARGET_POINTS_PER_S:,} points/s)")
 
 
 if __name__ == "__main__":
