@@ -1,0 +1,1 @@
+"""Inventory from outside: the hotspot lists towns publish as open data."""
