@@ -12,7 +12,7 @@ from collectors.snmp.profile import ProfileCatalog
 from netmon.alerts.desk import AlertDesk
 from netmon.config.models import NetmonConfig
 from netmon.export.exporters import Exporters
-from netmon.export.shard import owned
+from netmon.export.shard import owned_inventory
 from netmon.fibre.schedule import add_fibre_import_job
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
@@ -28,12 +28,12 @@ class Monitor:
                  consumers: Sequence[CycleConsumer] = (),
                  on_cycle: Callable[[CycleReport], Awaitable[None] | None] | None = None,
                  ) -> None:
-        self.config = config
+        # With `shard: {index, count}` this poller owns only its share of the APs.
+        self.config = config = owned_inventory(config)
         self.store = SqliteStore(config.store)
         # InfluxDB sink, Prometheus metrics and the /metrics listener (docs/export.md).
         self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles)
-        # With `shard: {index, count}` this poller owns only its share of the agents.
-        self.poller = ApPoller(config.poll, catalog, owned(build_targets(config), config.shard))
+        self.poller = ApPoller(config.poll, catalog, build_targets(config))
         self.pipeline = Pipeline([self.store, *self.exporters.sinks],
                                  [TransitionLog(), *self.exporters.consumers, *consumers])
         # Outage tracking, confirmations, traps and notifications (docs/alerts.md).

@@ -1,4 +1,4 @@
-"""Shards: every agent owned by exactly one poller, whatever the count; controllers whole."""
+"""Shards: every AP owned by exactly one poller, whatever the count; controllers whole."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 from collectors.snmp.poller import build_targets
 from netmon.config.models import NetmonConfig
 from netmon.export.settings import ShardSettings
-from netmon.export.shard import owned, shard_of
+from netmon.export.shard import owned_inventory, shard_of
 
 AP_IDS = st.lists(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,20}", fullmatch=True), min_size=0,
                   max_size=60, unique=True)
 
 
-def inventory(ap_ids: list[str], controlled: int) -> NetmonConfig:
+def inventory(ap_ids: list[str], controlled: int, count: int = 1, index: int = 0,
+              ) -> NetmonConfig:
     """`controlled` of the APs are reported by one of two controllers, the rest polled alone."""
     credentials = {"version": "2c", "community": "public"}
     aps = []
@@ -28,7 +29,8 @@ def inventory(ap_ids: list[str], controlled: int) -> NetmonConfig:
         aps.append(ap)
     controllers = [{"id": f"ctl-{n}", "name": f"WLC {n}", "host": "127.0.0.1", "port": 162,
                     "profile": "cisco-wlc", "credentials": credentials} for n in range(2)]
-    return NetmonConfig.model_validate({"aps": aps, "controllers": controllers})
+    return NetmonConfig.model_validate({"aps": aps, "controllers": controllers,
+                                        "shard": {"index": index, "count": count}})
 
 
 @settings(max_examples=60, deadline=None)
@@ -36,16 +38,15 @@ def inventory(ap_ids: list[str], controlled: int) -> NetmonConfig:
 def test_shards_partition_the_inventory_exactly(ap_ids: list[str], count: int,
                                                 data: st.DataObject) -> None:
     controlled = data.draw(st.integers(min_value=0, max_value=len(ap_ids)))
-    targets = build_targets(inventory(ap_ids, controlled))
-    shares = [owned(targets, ShardSettings(index=i, count=count)) for i in range(count)]
-    ids = [t.id for share in shares for t in share]
-    assert sorted(ids) == sorted(t.id for t in targets)  # every agent once, none twice
-    aps = [ap.id for share in shares for t in share for ap in t.aps]
-    assert sorted(aps) == sorted(ap_ids)
-    for share in shares:  # a controller's APs stay together: one WLC is polled once
-        for target in share:
-            if target.controller:
-                assert {ap.controller for ap in target.aps} == {target.id}
+    whole = inventory(ap_ids, controlled)
+    shards = [owned_inventory(inventory(ap_ids, controlled, count, i)) for i in range(count)]
+    aps = [ap.id for shard in shards for ap in shard.aps]
+    assert sorted(aps) == sorted(ap_ids)  # every AP once, none twice
+    targets = [t.id for shard in shards for t in build_targets(shard)]
+    assert sorted(targets) == sorted(t.id for t in build_targets(whole))  # each agent once
+    for shard in shards:  # a controller's APs stay with it: one WLC is polled by one poller
+        controllers = {c.id for c in shard.controllers}
+        assert {ap.controller for ap in shard.aps if ap.controller} <= controllers
 
 
 def test_the_hash_is_stable_across_runs_and_hosts() -> None:

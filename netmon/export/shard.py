@@ -1,20 +1,16 @@
-"""Which agents this poller owns when N pollers share one inventory (`shard: {index, count}`).
+"""Which APs this poller owns when N pollers share one inventory (`shard: {index, count}`).
 
-The hash of the agent's id (an AP's own id, or a controller's id for all the APs it reports,
-so one controller is polled once) is stable across hosts, restarts and Python versions,
-unlike `hash()`. Adding an AP moves no other AP; changing `count` re-deals the inventory.
+An AP belongs to the shard of its agent: itself, or the controller that reports it, so one
+controller is polled by one poller only. The hash (SHA-1 of the agent id) is the same on
+every host, restart and Python version, unlike `hash()`; adding an AP moves no other AP.
+The whole monitor (poller, alerts, metrics, store) sees only the owned part of the config.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from typing import TypeVar
 
-from collectors.snmp.poller import PollTarget
-from netmon.export.settings import ShardSettings
-
-T = TypeVar("T", bound=PollTarget)
+from netmon.config.models import AccessPoint, NetmonConfig
 
 
 def shard_of(agent_id: str, count: int) -> int:
@@ -23,8 +19,16 @@ def shard_of(agent_id: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count
 
 
-def owned(targets: Sequence[T], shard: ShardSettings) -> list[T]:
-    """The targets of this poller's shard (all of them when `count` is 1)."""
-    if shard.count == 1:
-        return list(targets)
-    return [t for t in targets if shard_of(t.id, shard.count) == shard.index]
+def agent_of(ap: AccessPoint) -> str:
+    return ap.controller or ap.id
+
+
+def owned_inventory(config: NetmonConfig) -> NetmonConfig:
+    """The config with only this shard's APs and controllers (itself when `count` is 1)."""
+    index, count = config.shard.index, config.shard.count
+    if count == 1:
+        return config
+    return config.model_copy(update={
+        "aps": [ap for ap in config.aps if shard_of(agent_of(ap), count) == index],
+        "controllers": [c for c in config.controllers if shard_of(c.id, count) == index],
+    })
