@@ -107,7 +107,8 @@ def _cycles_stored(path: Path) -> int:
         return 0
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         try:
-            return int(db.execute("SELECT count(DISTINCT ts) FROM points").fetchone()[0])
+            return int(db.execute("SELECT count(*) FROM (SELECT ts FROM points UNION "
+                                  "SELECT ts FROM points_recent)").fetchone()[0])
         except sqlite3.Error:
             return 0
 
