@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from netmon.cli import alerts, commands, demo, inventory, maps, uptime
+from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, uptime
 from netmon.cli.common import setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
@@ -34,6 +34,7 @@ app.command("uptime")(uptime.uptime)
 app.command("map")(maps.map_command)
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(spool_app, name="spool")
+app.add_typer(dashboards.app, name="dashboards")
 
 
 def main() -> None:

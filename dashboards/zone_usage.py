@@ -1,0 +1,70 @@
+"""Zone usage: Wi-Fi clients by zone and by hour, peaks, traffic, APs answering per zone."""
+
+from __future__ import annotations
+
+from grafana_foundation_sdk.builders.dashboard import Dashboard
+
+from dashboards.panels import WIDE_SPAN, bars_panel, series_panel
+from dashboards.queries import Query
+from dashboards.shell import BuildContext, netmon_dashboard, zone_variable
+
+ZONE = '"zone" =~ /^$zone$/'
+PROM_ZONE = 'zone=~"$zone"'
+HOUR = "1h"
+
+
+def _hourly_sum(field: str) -> str:
+    """Hourly mean per AP, then summed per zone: an AP polled twice as often counts once."""
+    return (f'SELECT sum("{field}") FROM (SELECT mean("{field}") AS "{field}" FROM "ap" WHERE '
+            f'$timeFilter AND {ZONE} GROUP BY time({HOUR}), "ap", "zone") '
+            f'GROUP BY time({HOUR}), "zone" fill(none)')
+
+
+CLIENTS_HOURLY = Query(
+    influx=_hourly_sum("clients"),
+    prom=f"sum by (zone) (avg_over_time(netmon_ap_clients{{{PROM_ZONE}}}[{HOUR}]))",
+    legend="$tag_zone", prom_legend="{{zone}}", interval=HOUR)
+CLIENTS_NOW = Query(
+    influx=('SELECT sum("clients") FROM (SELECT last("clients") AS "clients" FROM "ap" WHERE '
+            f'$timeFilter AND {ZONE} GROUP BY "ap", "zone") GROUP BY "zone"'),
+    prom=f"sum by (zone) (netmon_ap_clients{{{PROM_ZONE}}})",
+    legend="$tag_zone", prom_legend="{{zone}}", instant=True)
+PEAK_HOUR = Query(
+    influx=('SELECT max("clients") FROM (SELECT sum("clients") AS "clients" FROM '
+            '(SELECT mean("clients") AS "clients" FROM "ap" WHERE '
+            f'$timeFilter AND {ZONE} GROUP BY time({HOUR}), "ap", "zone") '
+            f'GROUP BY time({HOUR}), "zone") GROUP BY "zone"'),
+    prom=(f"max by (zone) (max_over_time((sum by (zone) (avg_over_time("
+          f"netmon_ap_clients{{{PROM_ZONE}}}[{HOUR}])))[$__range:{HOUR}]))"),
+    legend="$tag_zone", prom_legend="{{zone}}", instant=True)
+APS_UP = Query(
+    influx=('SELECT sum("up") FROM (SELECT last("up") AS "up" FROM "ap" WHERE '
+            f'$timeFilter AND {ZONE} GROUP BY "ap", "zone") GROUP BY "zone"'),
+    prom=f"sum by (zone) (netmon_zone_aps_up{{{PROM_ZONE}}})",
+    legend="$tag_zone", prom_legend="{{zone}}", instant=True)
+TRAFFIC_IN = Query(
+    influx=_hourly_sum("rx_bps"),
+    prom=f"8 * sum by (zone) (avg_over_time(netmon_ap_receive_bytes_per_second{{{PROM_ZONE}}}"
+         f"[{HOUR}]))",
+    legend="$tag_zone received", prom_legend="{{zone}} received", interval=HOUR)
+TRAFFIC_OUT = Query(
+    influx=_hourly_sum("tx_bps"),
+    prom=f"8 * sum by (zone) (avg_over_time(netmon_ap_transmit_bytes_per_second{{{PROM_ZONE}}}"
+         f"[{HOUR}]))",
+    legend="$tag_zone sent", prom_legend="{{zone}} sent", interval=HOUR)
+
+
+def build(ctx: BuildContext) -> Dashboard:
+    f = ctx.flavour
+    return (netmon_dashboard("zones", "Zone usage", ctx, time_from="now-7d")
+            .with_variable(zone_variable(f))
+            .with_panel(series_panel("Wi-Fi clients by zone, hour by hour", f, [CLIENTS_HOURLY],
+                                     span=WIDE_SPAN,
+                                     description="Mean clients of each hour, summed over the "
+                                     "zone's APs."))
+            .with_panel(bars_panel("Clients now", f, CLIENTS_NOW, span=8))
+            .with_panel(bars_panel("Busiest hour over the range", f, PEAK_HOUR, span=8,
+                                   description="Highest hourly client count of each zone."))
+            .with_panel(bars_panel("APs answering now", f, APS_UP, span=8))
+            .with_panel(series_panel("Traffic by zone, hour by hour", f,
+                                     [TRAFFIC_IN, TRAFFIC_OUT], "bps", span=WIDE_SPAN)))

@@ -1,0 +1,100 @@
+"""Every generated dashboard validates against Grafana's published schema (npm @grafana/schema).
+
+The JSON Schema is generated from Grafana's TypeScript types by ts-json-schema-generator
+(dashboards/schema/generate.mjs); `npm ci` runs first when node_modules is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator
+
+from dashboards.catalog import build_all
+from dashboards.queries import FlavourName
+from netmon.config.loader import load_config
+from netmon.config.models import NetmonConfig
+from tests.support.demo import DEMO
+
+SCHEMA_PROJECT = Path(__file__).resolve().parents[1] / "dashboards" / "schema"
+SCHEMA_DIR = SCHEMA_PROJECT / "generated"
+NPM_TIMEOUT_S = 300
+GENERATE_TIMEOUT_S = 120
+
+
+def _run(command: list[str], timeout_s: float) -> None:
+    done = subprocess.run(command, cwd=SCHEMA_PROJECT, capture_output=True, text=True,
+                          timeout=timeout_s, check=False)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def grafana_schemas() -> Path:
+    """dashboards/schema/generated/*.schema.json, (re)generated when older than the lock file."""
+    for tool in ("node", "npm"):
+        assert shutil.which(tool), f"{tool} is needed to read Grafana's schema (npm package)"
+    if not (SCHEMA_PROJECT / "node_modules" / "@grafana" / "schema").is_dir():
+        _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], NPM_TIMEOUT_S)
+    marker = SCHEMA_DIR / "dashboard.schema.json"
+    sources = [SCHEMA_PROJECT / "package-lock.json", SCHEMA_PROJECT / "generate.mjs"]
+    if not marker.exists() or any(s.stat().st_mtime > marker.stat().st_mtime for s in sources):
+        _run(["node", "generate.mjs", str(SCHEMA_DIR)], GENERATE_TIMEOUT_S)
+    return SCHEMA_DIR
+
+
+@pytest.fixture(scope="module")
+def dashboards() -> dict[tuple[FlavourName, str], dict[str, Any]]:
+    config: NetmonConfig = load_config(DEMO)
+    return build_all(config)
+
+
+def _validator(path: Path) -> Draft7Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+def _errors(validator: Draft7Validator, instance: object) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(instance)]
+
+
+def test_every_dashboard_validates_against_grafana_dashboard_schema(
+        grafana_schemas: Path, dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
+    validator = _validator(grafana_schemas / "dashboard.schema.json")
+    assert len(dashboards) == 10
+    for key, dashboard in dashboards.items():
+        assert _errors(validator, dashboard) == [], key
+
+
+def test_every_panel_options_validate_against_its_panel_schema(
+        grafana_schemas: Path, dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
+    checked: set[str] = set()
+    for key, dashboard in dashboards.items():
+        for panel in dashboard["panels"]:
+            kind = panel["type"]
+            options = grafana_schemas / f"{kind}.options.schema.json"
+            assert options.exists(), f"{key}: no Grafana schema for panel type {kind}"
+            assert _errors(_validator(options), panel.get("options", {})) == [], (key, kind)
+            custom = panel.get("fieldConfig", {}).get("defaults", {}).get("custom")
+            field_schema = grafana_schemas / f"{kind}.fieldconfig.schema.json"
+            if custom is not None and field_schema.exists():
+                assert _errors(_validator(field_schema), custom) == [], (key, kind, "custom")
+            checked.add(kind)
+    assert {"stat", "timeseries", "table", "bargauge", "geomap", "state-timeline"} <= checked
+
+
+def test_the_schema_catches_a_broken_dashboard(grafana_schemas: Path,
+        dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
+    validator = _validator(grafana_schemas / "dashboard.schema.json")
+    broken = json.loads(json.dumps(dashboards[("prometheus", "fleet")]))
+    broken["panels"][0]["gridPos"] = {"h": "tall"}
+    broken["refresh"] = 60
+    messages = _errors(validator, broken)
+    assert any(m.startswith("refresh:") for m in messages), messages
+    assert any("gridPos" in m for m in messages), messages
