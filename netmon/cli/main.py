@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, uptime
+from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, report, uptime
 from netmon.cli.common import setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
@@ -32,6 +32,7 @@ app.add_typer(fibre_app, name="fibre")
 app.add_typer(alerts.app, name="alerts")
 app.command("uptime")(uptime.uptime)
 app.command("map")(maps.map_command)
+app.command("report")(report.report)
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(spool_app, name="spool")
 app.add_typer(dashboards.app, name="dashboards")
