@@ -17,6 +17,7 @@ from netmon.fibre.schedule import add_fibre_import_job
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
 from netmon.store.sqlite import SqliteStore
+from netmon.web.status.router import status_router
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ class Monitor:
         self.config = config = owned_inventory(config)
         self.store = SqliteStore(config.store)
         # InfluxDB sink, Prometheus metrics and the /metrics listener (docs/export.md).
-        self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles)
+        # The status page and its API read this store (docs/status-page.md).
+        pages = [status_router(config, self.store)] if config.status_page.enabled else []
+        self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles, pages)
         self.poller = ApPoller(config.poll, catalog, build_targets(config))
         self.pipeline = Pipeline([self.store, *self.exporters.sinks],
                                  [TransitionLog(), *self.exporters.consumers, *consumers])

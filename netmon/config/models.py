@@ -16,6 +16,7 @@ from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
 from netmon.report.settings import ReportSettings
 from netmon.web.settings import HttpSettings
+from netmon.web.status.settings import StatusPageSettings
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -230,6 +231,7 @@ class NetmonConfig(Strict):
     influxdb: InfluxSettings | None = None
     http: HttpSettings = HttpSettings()
     grafana: GrafanaSettings | None = None
+    status_page: StatusPageSettings = StatusPageSettings()
     shard: ShardSettings = ShardSettings()
     maps: MapSettings = MapSettings()
     report: ReportSettings = ReportSettings()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from fastapi import APIRouter
 from prometheus_client import CollectorRegistry
 
 from netmon.config.models import NetmonConfig
+from netmon.export.fibre_metrics import FibreMetrics
 from netmon.export.fleet_metrics import FleetMetrics
 from netmon.export.influx_metrics import InfluxSinkMetrics
 from netmon.export.influx_sink import InfluxSink
 from netmon.export.poll_metrics import PollMetrics
 from netmon.export.spool import SpoolBusy
+from netmon.fibre.snapshot import ProgressSnapshot
 from netmon.pipeline import CycleConsumer, SampleSink
 from netmon.web.app import create_app
 from netmon.web.server import HttpServer, ListenError
@@ -42,7 +45,8 @@ class Exporters:
     """Built with the monitor; `start` and `stop` follow the monitor's own."""
 
     def __init__(self, config: NetmonConfig,
-                 skipped_cycles: Callable[[], Mapping[int, int]] | None = None) -> None:
+                 skipped_cycles: Callable[[], Mapping[int, int]] | None = None,
+                 routers: Sequence[APIRouter] = ()) -> None:
         # An explicit registry: no process-wide default collectors, nothing shared by tests.
         self.registry = CollectorRegistry()
         self.fleet = FleetMetrics()
@@ -55,7 +59,9 @@ class Exporters:
             except (SpoolBusy, OSError) as exc:
                 raise ExportError(f"influxdb.spool_dir: {exc}") from exc
             self.registry.register(InfluxSinkMetrics(self.influx))
-        self.http = HttpServer(config.http, create_app(self.registry)) \
+        if config.fibre is not None:
+            self.registry.register(FibreMetrics(ProgressSnapshot(config)))
+        self.http = HttpServer(config.http, create_app(self.registry, routers)) \
             if config.http.enabled else None
         # A listener the config asks for must start; the default one steps aside if busy.
         self.http_required = "http" in config.model_fields_set
