@@ -28,6 +28,7 @@ DPI: Final = 150
 MARKER_BASE: Final = 16.0  # points^2 of an AP without clients
 MARKER_PER_SQRT_CLIENT: Final = 9.0
 CLIENT_EXAMPLES: Final = (0, 10, 50)
+DRAW_ORDER: Final = ("disabled", "unknown", "up", "down")
 
 
 def marker_size(clients: np.ndarray) -> np.ndarray:
@@ -108,7 +109,8 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
     draw_zones(ax, layers.zones, layers.language, with_pct=True)
     aps = layers.aps.to_crs(LAMBERT93)
     if not aps.empty:
-        order = aps["state"].map({s: i for i, s in enumerate(reversed(STATES))}).argsort()
+        # Down APs on top: the one thing the committee must not miss.
+        order = aps["state"].map({s: i for i, s in enumerate(DRAW_ORDER)}).argsort()
         aps = aps.iloc[order.to_numpy()]
         ax.scatter(aps.geometry.x, aps.geometry.y,
                    s=marker_size(aps["clients"].to_numpy(dtype=float)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.live import Live
 
 from collectors.snmp.poller import CycleReport
 from netmon.cli.common import catalog_or_exit, config_or_exit, console
+from netmon.cli.demo_outputs import write_demo_outputs
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.runtime import Monitor, run_until_signalled
@@ -53,6 +55,7 @@ def demo(
             console.print(_title(config, report))
 
     monitor = Monitor(config, catalog, on_cycle=show)
+    started_ns = time.time_ns()
     try:
         if live is not None:
             with live:
@@ -63,3 +66,4 @@ def demo(
         fleet.stop()
     last = monitor.scheduler.completed_cycles
     console.print(f"demo stopped after {last} cycles; the store is {config.store.path}")
+    write_demo_outputs(config, started_ns, console)

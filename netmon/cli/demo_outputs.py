@@ -1,0 +1,34 @@
+"""What `netmon demo` leaves behind after its run: the maps and a report of the demo period."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from netmon.config.models import NetmonConfig
+
+MAPS_DIR = "maps"
+REPORT_DIR = "report"
+
+
+def demo_output_dirs(config: NetmonConfig) -> tuple[Path, Path]:
+    """Next to the store: var/maps and var/report for the demo config."""
+    base = config.store.path.parent
+    return base / MAPS_DIR, base / REPORT_DIR
+
+
+def write_demo_outputs(config: NetmonConfig, started_ns: int, console: Console) -> list[Path]:
+    """Maps of the fleet as the demo left it, and the report from its start to now."""
+    from netmon.maps.build import build_layers
+    from netmon.maps.files import write_maps
+    from netmon.report.documents import write_report
+
+    maps_dir, report_dir = demo_output_dirs(config)
+    now_ns = time.time_ns()
+    written = write_maps(build_layers(config, now_ns), maps_dir)
+    written += write_report(config, started_ns, now_ns, now_ns, report_dir)
+    console.print(f"maps in {maps_dir} (open {maps_dir / 'map.html'} in a browser), "
+                  f"report in {report_dir / 'report.pdf'}", highlight=False)
+    return written
