@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 
 from collectors.snmp.poller import CycleReport
 from collectors.snmp.readings import ApReading
@@ -179,7 +180,8 @@ class OutageTracker:
         planned = self._muted(track, now_ns)
         track.incident = self.book.open("ap_down", track.ap, track.zone, start, track.last_error,
                                         "warning", planned)
-        log.warning("AP %s is DOWN since %s: %s%s", track.ap, start, track.last_error,
+        since = datetime.fromtimestamp(start / 1e9, UTC).isoformat(timespec="seconds")
+        log.warning("AP %s is DOWN since %s: %s%s", track.ap, since, track.last_error,
                     " (maintenance)" if planned else "")
 
     def _went_up(self, track: ApTrack, now_ns: int) -> None:

@@ -16,6 +16,7 @@ SYS_DESCR, SYS_OBJECT_ID, SYS_UPTIME, SYS_NAME = (
 DAY_S = 86400
 # Clients follow -cos over the day: fewest at 00:00 UTC, most at 12:00 UTC (13:00 in Paris).
 DAY_RATE = 2 * math.pi / DAY_S
+NIGHT_SHARE = 0.2  # a town's free Wi-Fi is never quite empty: the harbour, the station
 TAG_BY_TYPE = {"int": "2", "str": "4", "ticks": "67", "oid": "6", "mac": "4x", "hex": "4x"}
 
 
@@ -45,10 +46,12 @@ def uptime_line(oid: str, seed: int) -> Line:
 
 
 def clients_line(oid: tuple[int, ...], seed: int, tag: str = "66") -> Line:
-    peak = 2 + seed % 14
+    """Clients between NIGHT_SHARE of the peak (01:00 in Paris) and the peak (13:00)."""
+    peak = 3 + seed % 23
+    swing = peak * (1 - NIGHT_SHARE) / 2
     return Line(oid, f"{tag}:numeric",
-                f"function=cos,atime=1,rate={DAY_RATE:.10f},scale=-{peak / 2:g},"
-                f"offset={peak / 2 + 0.5:g},min=0")
+                f"function=cos,atime=1,rate={DAY_RATE:.10f},scale=-{swing:g},"
+                f"offset={peak - swing + 0.5:g},min=0")
 
 
 def _counter_line(oid: tuple[int, ...], column: Column, hc: bool, seed: int) -> Line:
