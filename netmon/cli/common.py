@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
 
 from collectors.snmp.profile import ProfileCatalog, default_catalog
 from netmon.config import ConfigError, NetmonConfig, load_config
@@ -45,8 +46,13 @@ def config_or_exit(path: Path) -> NetmonConfig:
 
 
 def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if console.is_terminal:
+        # Through rich, so log lines print above a live view instead of through it.
+        logging.basicConfig(level=level.upper(), format="%(name)s: %(message)s",
+                            handlers=[RichHandler(console=console, show_path=False)])
+    else:
+        logging.basicConfig(level=level.upper(),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # pysnmp and apscheduler are chatty at INFO; their warnings still show.
     for noisy in ("apscheduler.executors", "apscheduler.scheduler", "pysnmp"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
