@@ -35,17 +35,13 @@ CLIENTS = Query(influx=('SELECT mean("clients") AS "clients" FROM "ap" WHERE '
                         f'{AP} AND $timeFilter GROUP BY time($__interval) fill(none)'),
                 prom=f"netmon_ap_clients{{{PROM_AP}}}", legend="all radios",
                 prom_legend="all radios")
-# Per radio and per SSID: InfluxDB only (the Prometheus export keeps one series per AP).
+# Per radio (and its SSID where the profile knows it): InfluxDB only; Prometheus has AP totals.
 CLIENTS_PER_RADIO = Query(
     influx=('SELECT mean("clients") FROM "ap_radio" WHERE '
             f'{AP} AND $timeFilter GROUP BY time($__interval), "radio", "band", "ssid" '
             'fill(none)'),
     prom=f"netmon_ap_clients{{{PROM_AP}}}", legend="radio $tag_radio $tag_band $tag_ssid",
     prom_legend="all radios")
-CLIENTS_PER_SSID = Query(
-    influx=('SELECT mean("clients") FROM "ap_ssid" WHERE '
-            f'{AP} AND $timeFilter GROUP BY time($__interval), "ssid" fill(none)'),
-    prom=f"netmon_ap_clients{{{PROM_AP}}}", legend="$tag_ssid", prom_legend="all SSIDs")
 TRAFFIC_IN = Query(influx=('SELECT mean("rx_bps") FROM "ap" WHERE '
                            f'{AP} AND $timeFilter GROUP BY time($__interval) fill(none)'),
                    prom=f"8 * netmon_ap_receive_bytes_per_second{{{PROM_AP}}}",
@@ -88,10 +84,9 @@ def build(ctx: BuildContext) -> Dashboard:
             .with_panel(state_panel("Up / down", f, UP_STATE, WIDE_SPAN)))
     if f == "influxdb":
         dash = (dash
-                .with_panel(series_panel("Clients per radio", f, [CLIENTS_PER_RADIO],
+                .with_panel(series_panel("Clients per radio and SSID", f, [CLIENTS_PER_RADIO],
+                                         span=WIDE_SPAN,
                                          description="As the AP's profile reports radios."))
-                .with_panel(series_panel("Clients per SSID", f, [CLIENTS_PER_SSID],
-                                         description="Controllers that count per SSID."))
                 .with_panel(series_panel("Traffic per interface", f, [IFACE_IN, IFACE_OUT],
                                          "bps", span=WIDE_SPAN)))
     else:

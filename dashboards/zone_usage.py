@@ -54,9 +54,16 @@ TRAFFIC_OUT = Query(
     legend="$tag_zone sent", prom_legend="{{zone}} sent", interval=HOUR)
 
 
+# Controllers count clients per SSID for all their APs: InfluxDB only (`ap_ssid`).
+CLIENTS_PER_SSID = Query(
+    influx=('SELECT mean("clients") FROM "ap_ssid" WHERE $timeFilter '
+            f'GROUP BY time({HOUR}), "controller", "ssid" fill(none)'),
+    prom="", legend="$tag_ssid ($tag_controller)")
+
+
 def build(ctx: BuildContext) -> Dashboard:
     f = ctx.flavour
-    return (netmon_dashboard("zones", "Zone usage", ctx, time_from="now-7d")
+    dash = (netmon_dashboard("zones", "Zone usage", ctx, time_from="now-7d")
             .with_variable(zone_variable(f))
             .with_panel(series_panel("Wi-Fi clients by zone, hour by hour", f, [CLIENTS_HOURLY],
                                      span=WIDE_SPAN,
@@ -68,3 +75,7 @@ def build(ctx: BuildContext) -> Dashboard:
             .with_panel(bars_panel("APs answering now", f, APS_UP, span=8))
             .with_panel(series_panel("Traffic by zone, hour by hour", f,
                                      [TRAFFIC_IN, TRAFFIC_OUT], "bps", span=WIDE_SPAN)))
+    if f == "influxdb":
+        dash = dash.with_panel(series_panel("Wi-Fi clients per SSID (controllers)", f,
+                                            [CLIENTS_PER_SSID], span=WIDE_SPAN))
+    return dash
