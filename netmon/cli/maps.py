@@ -61,7 +61,7 @@ def map_command(
     try:
         layers = build_layers(config, time.time_ns(), scenario)
     except LayerError as exc:
-        err_console.print(f"maps: {exc}", markup=False)
+        err_console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_CONFIG) from None
     written = write_maps(layers, out)
     console.print(coverage_table(f"{config.site}: coverage ({layers.coverage_note})",

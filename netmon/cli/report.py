@@ -33,7 +33,7 @@ def report(
     try:
         written = write_report(config, start_ns, end_ns, time.time_ns(), out)
     except LayerError as exc:
-        err_console.print(f"maps: {exc}", markup=False)
+        err_console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_CONFIG) from None
     console.print(f"{config.site}: report for {chosen}", highlight=False)
     for path in written:

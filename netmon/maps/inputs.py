@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from geo.crs import LAMBERT93, WGS84
 from geo.settings import LayerFile
-from geo.vector_files import read_polygons, read_union
+from geo.vector_files import LayerError, read_polygons, read_union
 from netmon.config.models import NetmonConfig
 from netmon.maps.fleet_now import ApNow
 
@@ -40,8 +40,11 @@ def target_frame(config: NetmonConfig) -> gpd.GeoDataFrame:
     targets = config.maps.targets
     if targets is None:
         return zone_frame(config)
-    return read_polygons(under_config(config, targets.path), targets.layer, targets.id_field,
-                         targets.name_field)
+    try:
+        return read_polygons(under_config(config, targets.path), targets.layer,
+                             targets.id_field, targets.name_field)
+    except LayerError as exc:
+        raise LayerError(f"maps.targets: {exc}") from exc
 
 
 def ap_frame(config: NetmonConfig, fleet: dict[str, ApNow]) -> gpd.GeoDataFrame:
@@ -71,12 +74,19 @@ def water_union(config: NetmonConfig) -> BaseGeometry | None:
     water = config.maps.water
     if water is None:
         return None
-    return read_union(under_config(config, water.path), water.layer).to_crs(LAMBERT93).union_all()
+    try:
+        outline = read_union(under_config(config, water.path), water.layer)
+    except LayerError as exc:
+        raise LayerError(f"maps.water: {exc}") from exc
+    return outline.to_crs(LAMBERT93).union_all()
 
 
 def building_footprints(config: NetmonConfig, layer: LayerFile | None) -> list[BaseGeometry]:
     """Building outlines for wall losses, Lambert-93."""
     if layer is None:
         return []
-    outlines = read_union(under_config(config, layer.path), layer.layer).to_crs(LAMBERT93)
+    try:
+        outlines = read_union(under_config(config, layer.path), layer.layer).to_crs(LAMBERT93)
+    except LayerError as exc:
+        raise LayerError(f"maps.coverage.pathloss.buildings: {exc}") from exc
     return list(outlines.explode(index_parts=False))
