@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netmon.config.errors import ConfigError, describe
+from netmon.config.merge import deep_merge
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 Oid = Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
@@ -159,16 +160,6 @@ class Profile(_Strict):
         return self
 
 
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 class ProfileCatalog:
     """Every profile found in the profile folders, with `extends` resolved."""
 
@@ -201,7 +192,7 @@ class ProfileCatalog:
                 raise ConfigError([f"{path}: extends: unknown or circular profile {parent!r}"])
             base = {k: v for k, v in resolve(parent, (*chain, name)).items()
                     if k not in ("detect", "description")}
-            return _merge(base, doc)
+            return deep_merge(base, doc)
 
         for name, (path, _) in raw.items():
             try:

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from netmon.config.usm import check_usm_keys
+
 DEFAULT_LISTEN = "127.0.0.1:1162"  # unprivileged: no root needed
 
 
@@ -37,16 +39,7 @@ class TrapUser(_Strict):
 
     @model_validator(mode="after")
     def _keys(self) -> TrapUser:
-        if self.auth_protocol != "none" and not self.auth_key:
-            raise ValueError(f"auth_protocol {self.auth_protocol} needs an auth_key")
-        if self.priv_protocol != "none":
-            if self.auth_protocol == "none":
-                raise ValueError("privacy needs an auth_protocol too")
-            if not self.priv_key:
-                raise ValueError(f"priv_protocol {self.priv_protocol} needs a priv_key")
-        for key in (self.auth_key, self.priv_key):
-            if key is not None and len(key.get_secret_value()) < 8:
-                raise ValueError("SNMPv3 keys must be at least 8 characters (RFC 3414)")
+        check_usm_keys(self.auth_protocol, self.auth_key, self.priv_protocol, self.priv_key)
         return self
 
 

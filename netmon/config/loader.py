@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from netmon.alerts.references import reference_problems
 from netmon.config.errors import ConfigError, describe
+from netmon.config.merge import deep_merge
 from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
 from netmon.config.secrets import UnresolvedReference, resolve_references
 
@@ -56,17 +57,6 @@ def _validated(model: type[BaseModel], data: Any, file: Path, prefix: str,
     except ValidationError as exc:
         problems.extend(describe(file, prefix, exc))
         return None
-
-
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """Deep merge, `top` wins: an AP overrides only the keys it sets (credentials included)."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _layer(defaults: ApDefaults | None) -> dict[str, Any]:
@@ -169,7 +159,7 @@ def _aps(items: list[_Item], defaults: ApDefaults | None, groups: dict[str, ApDe
         merged = _layer(defaults)
         zone = zones.get(str(raw.get("zone")))
         if zone is not None:
-            merged = _merge(merged, _layer(zone.ap_defaults))
+            merged = deep_merge(merged, _layer(zone.ap_defaults))
         group = raw.pop("group", None)
         if group is not None:
             if group not in groups:
@@ -177,8 +167,8 @@ def _aps(items: list[_Item], defaults: ApDefaults | None, groups: dict[str, ApDe
                 problems.append(f"{item.file}: {item.where}.group: unknown group {group!r} "
                                 f"(known: {known})")
                 continue
-            merged = _merge(merged, _layer(groups[group]))
-        ap = _validated(AccessPoint, _merge(merged, raw), item.file, item.where, problems)
+            merged = deep_merge(merged, _layer(groups[group]))
+        ap = _validated(AccessPoint, deep_merge(merged, raw), item.file, item.where, problems)
         if ap is not None:
             aps.append(ap)
     return aps

@@ -12,6 +12,7 @@ from collectors.traps.settings import TrapSettings
 from dashboards.settings import GrafanaSettings
 from geo.settings import MapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
+from netmon.config.usm import check_usm_keys
 from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
 from netmon.report.settings import ReportSettings
@@ -58,16 +59,7 @@ class SnmpCredentials(Strict):
             return self
         if not self.user:
             raise ValueError("SNMPv3 needs a user")
-        if self.auth_protocol != "none" and not self.auth_key:
-            raise ValueError(f"auth_protocol {self.auth_protocol} needs an auth_key")
-        if self.priv_protocol != "none":
-            if self.auth_protocol == "none":
-                raise ValueError("privacy (authPriv) needs an auth_protocol too")
-            if not self.priv_key:
-                raise ValueError(f"priv_protocol {self.priv_protocol} needs a priv_key")
-        for key in (self.auth_key, self.priv_key):
-            if key is not None and len(key.get_secret_value()) < 8:
-                raise ValueError("SNMPv3 keys must be at least 8 characters (RFC 3414)")
+        check_usm_keys(self.auth_protocol, self.auth_key, self.priv_protocol, self.priv_key)
         return self
 
     @property
