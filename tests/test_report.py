@@ -1,0 +1,125 @@
+"""The committee report of a fleet with a history: figures, HTML in a browser, the PDF."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+from typer.testing import CliRunner
+
+from netmon.cli.main import app
+from netmon.config import NetmonConfig, load_config
+from netmon.report.documents import write_report
+from netmon.report.period import default_period
+from tests.support.fleet_history import NS, fleet_config, write_fibre, write_incidents, write_polls
+from tests.support.offline_browser import visit
+
+DOWN_AP = "ap-00005"
+DAY_NS = 86_400 * NS
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    """6 APs, 3 days of 5-minute polls (rolled up), one 90-minute outage, fibre figures."""
+    folder = tmp_path_factory.mktemp("report")
+    path = fleet_config(folder, 6)
+    config = load_config(path)
+    now = time.time_ns()
+    outage = (now - DAY_NS, now - DAY_NS + 5400 * NS)
+    write_polls(config, now - 3 * DAY_NS, now, 300, {DOWN_AP: outage})
+    write_incidents(config, {DOWN_AP: outage})
+    write_fibre(config)
+    yield path, now
+
+
+def _config(path: Path, language: str) -> NetmonConfig:
+    config = load_config(path)
+    return config.model_copy(update={"language": language})
+
+
+def test_french_report_has_every_section_and_the_key_figures(history: tuple[Path, int],
+                                                             tmp_path: Path) -> None:
+    path, now = history
+    html_path, pdf_path = write_report(_config(path, "fr"), now - 3 * DAY_NS, now, now,
+                                       tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert ">Incidents</h3>" in html
+    for heading in ("Synthèse", "Couverture", "Disponibilité", "Fréquentation",
+                    "Fibre optique", "Méthodes et sources"):
+        assert f">{heading}</h2>" in html, heading
+    assert "Borne 5" in html and "borne hors service" in html  # the incident, by name
+    assert "1 h 30" in html or "1h30" in html or "90 min" in html
+    assert "Quartier nord" in html and "Quartier sud" in html
+    assert "17 h–18 h" in html or "18 h–19 h" in html  # the evening peak of the made-up day
+    assert "Ville test (73008)" in html  # the town's fibre line
+    assert html.count("data:image/png;base64,") == 5  # 2 maps and 3 charts, all inlined
+    assert "http://" not in html and "https://" not in html
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+
+
+def test_english_report_speaks_english(history: tuple[Path, int], tmp_path: Path) -> None:
+    path, now = history
+    html_path, _ = write_report(_config(path, "en"), now - 3 * DAY_NS, now, now, tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert "<html lang=\"en\">" in html and ">Availability</h2>" in html
+    assert "Least available APs" in html and "Synthèse" not in html
+
+
+def test_report_pages_render_offline_and_print(history: tuple[Path, int], tmp_path: Path
+                                               ) -> None:
+    path, now = history
+    html_path, pdf_path = write_report(_config(path, "fr"), now - 3 * DAY_NS, now, now,
+                                       tmp_path)
+    seen = visit(html_path, width=900, height=1200, ready="#fibre-map",
+                 evaluate="() => [...document.images].map(i => i.naturalWidth)")
+    assert seen.failed == [] and seen.outside == [] and seen.console_errors == []
+    assert len(seen.values) == 5 and min(seen.values) > 500  # every image decoded
+    shot = Image.open(io.BytesIO(seen.png)).convert("L")
+    assert ImageStat.Stat(shot).stddev[0] > 20
+    assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed: see .ci/packages.txt"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf_path),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    page = Image.open(next(tmp_path.glob("page-*1.png"))).convert("L")
+    assert page.width < page.height  # A4 portrait
+    dark_share = page.point(lambda v: 255 if v < 128 else 0).histogram()[255] / (
+        page.width * page.height)
+    assert dark_share > 0.01  # text and a map, not a blank page
+    pages = subprocess.run(["pdfinfo", str(pdf_path)], check=True, capture_output=True,
+                           text=True, timeout=30).stdout
+    assert int(next(line.split()[-1] for line in pages.splitlines()
+                    if line.startswith("Pages"))) >= 4
+
+
+def test_report_without_a_store_says_there_is_no_data(tmp_path: Path) -> None:
+    config = load_config(fleet_config(tmp_path, 2, language="en"))
+    now = time.time_ns()
+    html_path, _ = write_report(config, now - DAY_NS, now, now, tmp_path / "out")
+    html = html_path.read_text(encoding="utf-8")
+    assert "No usage measurement in the period." in html
+    assert "No fibre data imported" in html and "No incident in the period." in html
+    assert not config.store.path.exists()  # a report reads; it creates no store
+
+
+def test_default_period_is_the_two_previous_whole_months() -> None:
+    assert default_period(date(2026, 11, 28)) == "2026-09-01..2026-10-31"
+    assert default_period(date(2027, 1, 5)) == "2026-11-01..2026-12-31"
+
+
+def test_netmon_report_command(history: tuple[Path, int], tmp_path: Path) -> None:
+    path, _ = history
+    result = CliRunner().invoke(app, ["report", "-c", str(path), "--out", str(tmp_path),
+                                      "--period", "2026-09-01..2026-08-01"])
+    assert result.exit_code == 2 and "--period" in result.output
+    assert not (tmp_path / "report.pdf").exists()
+    day = time.strftime("%Y-%m-%d")
+    result = CliRunner().invoke(app, ["report", "-c", str(path), "--out", str(tmp_path),
+                                      "--period", f"{day}..{day}"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report.html").exists() and (tmp_path / "report.pdf").exists()
