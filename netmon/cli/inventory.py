@@ -24,7 +24,7 @@ def _column(role: str) -> object:
 
 
 def _fail(message: str, code: int = EXIT_CONFIG) -> typer.Exit:
-    err_console.print(message, markup=False, highlight=False)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -112,7 +112,8 @@ def import_list(
                                                         "point", "count", "status")
         if getattr(cols, role)), highlight=False, markup=False)
     for line, reason, _ in rejected[:SHOWN_REJECTS]:
-        err_console.print(f"  {file}:{line}: {reason}", markup=False, highlight=False)
+        err_console.print(f"  {file}:{line}: {reason}", markup=False, highlight=False,
+                          soft_wrap=True)
     sites = len(rows.sites) - len(inventory.rejected)
     disabled = sum(1 for ap in inventory.aps if ap.get("enabled") is False)
     summary = (f"{len(inventory.aps)} APs from {sites} sites ({disabled} disabled: not in "
