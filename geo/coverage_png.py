@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Final
 
 from geo.crs import LAMBERT93
-from geo.labels import label, percent
+from geo.labels import Language, label, percent
 from geo.map_furniture import add_scale_and_north, add_titles, framed
 from geo.mapdata import (
     COVERAGE_COLOUR,
@@ -35,7 +35,9 @@ def marker_size(clients: np.ndarray) -> np.ndarray:
     """Area grows with the square root of the clients, so a busy AP does not hide the rest."""
     import numpy as np
 
-    return MARKER_BASE + MARKER_PER_SQRT_CLIENT * np.sqrt(np.nan_to_num(clients, nan=0.0))
+    sizes: np.ndarray = MARKER_BASE + MARKER_PER_SQRT_CLIENT * np.sqrt(
+        np.nan_to_num(clients, nan=0.0))
+    return sizes
 
 
 def bounds_of(*frames: gpd.GeoDataFrame | None) -> tuple[float, float, float, float]:
@@ -51,7 +53,7 @@ def bounds_of(*frames: gpd.GeoDataFrame | None) -> tuple[float, float, float, fl
             float(np.nanmax(stacked[:, 2])), float(np.nanmax(stacked[:, 3])))
 
 
-def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: str, with_pct: bool) -> None:
+def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: Language, with_pct: bool) -> None:
     local = zones.to_crs(LAMBERT93)
     local.boundary.plot(ax=ax, color=ZONE_COLOUR, linewidth=1.2, linestyle="--", zorder=3)
     for _, zone in local.iterrows():
@@ -116,7 +118,7 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
                    s=marker_size(aps["clients"].to_numpy(dtype=float)),
                    c=aps["state"].map(STATE_COLOURS).tolist(), edgecolors="white",
                    linewidths=0.5, zorder=5)
-    add_scale_and_north(ax, layers.language)
+    add_scale_and_north(ax)
     _legend(ax, layers)
     add_titles(fig, layers, label(layers.language, "coverage_title", site=layers.site),
                layers.coverage_note)

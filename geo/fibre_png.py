@@ -64,7 +64,7 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, title=label(lang, "buildings"),
                   title_fontsize=9, framealpha=0.85)
-    add_scale_and_north(ax, lang)
+    add_scale_and_north(ax)
     add_titles(fig, layers, label(lang, "fibre_title", site=layers.site),
                _fibre_note(layers))
     fig.savefig(out, format="png", dpi=dpi)

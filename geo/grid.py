@@ -61,8 +61,9 @@ class Grid:
 
         if not geometries:
             return np.zeros(self.shape, dtype=bool)
-        burnt = features.rasterize(((g, 1) for g in geometries), out_shape=self.shape,
-                                   transform=self.transform, fill=0, dtype="uint8")
+        burnt: np.ndarray = features.rasterize(((g, 1) for g in geometries),
+                                               out_shape=self.shape, transform=self.transform,
+                                               fill=0, dtype="uint8")
         return burnt.astype(bool)
 
     def polygons(self, mask: np.ndarray) -> BaseGeometry:

@@ -97,7 +97,7 @@ def _radius_px(clients: Any) -> float:
     base, per = 5.0, 1.2
     if clients is None or clients != clients:
         return base
-    return base + per * float(clients) ** 0.5
+    return float(base + per * float(clients) ** 0.5)
 
 
 def map_data(layers: MapLayers) -> dict[str, Any]:

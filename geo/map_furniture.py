@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def add_scale_and_north(ax: Axes, language: str) -> None:
+def add_scale_and_north(ax: Axes) -> None:
     """A metric scale bar (the axes are in Lambert-93 metres) and a north arrow."""
     from matplotlib_scalebar.scalebar import ScaleBar
 
@@ -34,8 +34,9 @@ def add_titles(fig: Figure, layers: MapLayers, title: str, note: str) -> None:
              ha="left", fontsize=9, color="#444444")
     basemap = layers.tiles.attribution if layers.tiles else label(lang, "no_basemap")
     colon = "\u00a0:" if lang == "fr" else ":"
-    fig.text(0.02, 0.015, f"{label(lang, 'sources')}{colon} {'; '.join([*layers.sources, basemap])}",
-             ha="left", fontsize=7, color="#444444")
+    credits = "; ".join([*layers.sources, basemap])
+    fig.text(0.02, 0.015, f"{label(lang, 'sources')}{colon} {credits}", ha="left", fontsize=7,
+             color="#444444")
 
 
 def framed(ax: Axes, bounds: tuple[float, float, float, float], margin: float = 0.08) -> None:

@@ -1,4 +1,4 @@
-"""The radius model: each AP covers a disc, its radius from the AP, its model, profile or placement."""
+"""The radius model: a disc per AP; its radius from the AP, its model, profile or placement."""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ class Inventory:
 
 
 def slug(text: str) -> str:
-    """A netmon id from a site id or name: `PW-001` -> `pw-001`, `Hôtel de Ville` -> `hotel-de-ville`."""
+    """A netmon id from a site id or name: `PW-001` -> `pw-001`, `Hôtel de Ville` ->
+    `hotel-de-ville`."""
     return normalised(text).replace("_", "-")[:MAX_ID_LENGTH - 4].strip("-") or "site"
 
 

@@ -80,7 +80,10 @@ def target_coverage(config: NetmonConfig, aps: gpd.GeoDataFrame, coverage: Cover
     return figures
 
 
-def build_layers(config: NetmonConfig, now_ns: int, scenario: Scenario = Scenario(),
+NOW_ONLY = Scenario()
+
+
+def build_layers(config: NetmonConfig, now_ns: int, scenario: Scenario = NOW_ONLY,
                  fleet: dict[str, ApNow] | None = None,
                  progress: list[ZoneProgress] | None = None) -> MapLayers:
     """Read the store (unless `fleet`/`progress` are given) and compute every layer."""

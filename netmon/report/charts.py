@@ -13,6 +13,7 @@ from netmon.report.texts import text
 from netmon.report.usage import ZoneUsage
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -80,6 +81,14 @@ def usage_by_week(usage: ZoneUsage, names: dict[str, str], language: str) -> byt
     return _png(fig)
 
 
+def _dates(days: list[date]) -> np.ndarray:
+    """Days as matplotlib's date numbers."""
+    import matplotlib.dates as mdates
+    import numpy as np
+
+    return np.asarray(mdates.date2num(days), dtype=float)  # type: ignore[no-untyped-call]
+
+
 def fibre_progress(rows: list[ZoneProgress], plan: list[PlanPoint], language: str) -> bytes:
     """% of premises connectable over time per series; the plan dashed in the same colour."""
     import matplotlib.dates as mdates
@@ -90,18 +99,18 @@ def fibre_progress(rows: list[ZoneProgress], plan: list[PlanPoint], language: st
             continue
         colour = PALETTE[i % len(PALETTE)]
         days = [d for d, _ in row.history]
-        ax.plot(days, [p for _, p in row.history], color=colour, linewidth=1.8,
+        ax.plot(_dates(days), [p for _, p in row.history], color=colour, linewidth=1.8,
                 label=f"{row.label} ({row.source})" if len(
                     {r.source for r in rows}) > 1 else row.label)
         points = zone_plan(plan, row.zone)
         if points:
-            ax.plot([d for d, _ in points], [pct for _, pct in points],
+            ax.plot(_dates([d for d, _ in points]), [pct for _, pct in points],
                     color=colour, linestyle="--", linewidth=1, marker="o", markersize=3)
     ax.set_ylim(0, 102)
     ax.set_ylabel("%")
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_xlim(right=max([date.today(), *(p.date for p in plan)]))
+    ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
+    ax.set_xlim(right=float(_dates([max([date.today(), *(p.date for p in plan)])])[0]))
     ax.legend(frameon=False, fontsize=8, loc="lower right",
               title=f"- - {text(language, 'plan')}", title_fontsize=7)
     return _png(fig)

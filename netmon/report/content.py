@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -96,7 +97,7 @@ def report_content(f: ReportFigures) -> dict[str, Any]:
     return content
 
 
-def _summary(f: ReportFigures, lang: Language, tz: ZoneInfo, states: list[str],
+def _summary(f: ReportFigures, lang: Language, tz: ZoneInfo, states: Sequence[str],
              coverage: Any) -> list[str]:
     lines = [text(lang, "s_fleet", aps=sum(s != "disabled" for s in states),
                   up=states.count("up"), down=states.count("down"),

@@ -28,7 +28,7 @@ class ZoneUsage:
 
     @property
     def empty(self) -> bool:
-        return self.hourly.empty
+        return bool(self.hourly.empty)
 
     def by_hour_of_day(self) -> pd.DataFrame:
         """Mean concurrent clients for each hour of the day (0-23), per zone."""

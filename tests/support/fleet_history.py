@@ -82,7 +82,7 @@ def write_polls(config: NetmonConfig, start_ns: int, end_ns: int, step_s: int,
             for ap, ap_tags in zip(config.aps, tags, strict=True):
                 window = down.get(ap.id)
                 is_down = window is not None and window[0] <= t < window[1]
-                fields: dict[str, int | float | bool] = {"up": 0} if is_down else \
+                fields: dict[str, float | int | bool | str] = {"up": 0} if is_down else \
                     {"up": 1, "clients": clients_at(hour, rng)}
                 batch.append(Sample("ap", ap_tags, fields, t))
             store.write(batch)
