@@ -47,16 +47,17 @@ def status_router(config: NetmonConfig, store: Store) -> APIRouter:
 
     def check_token(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                            Depends(_bearer)]) -> None:
-        if token is None:
-            return
+        assert token is not None
         given = credentials.credentials if credentials is not None else ""
         if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
             raise HTTPException(401, "a valid bearer token is required",
                                 headers={"WWW-Authenticate": "Bearer"})
 
     router = APIRouter()
-    api = APIRouter(prefix="/api", tags=["status"], dependencies=[Depends(check_token)],
-                    responses=UNAUTHORIZED)
+    # The OpenAPI document declares the bearer scheme only when a token is configured.
+    api = APIRouter(prefix="/api", tags=["status"],
+                    dependencies=[Depends(check_token)] if token is not None else [],
+                    responses=UNAUTHORIZED if token is not None else {})
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(lang: str | None = None) -> str:
