@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from collectors.snmp.poller import CycleReport
 from collectors.snmp.readings import ApReading
+from netmon.cli.main import app
 from netmon.config.models import NetmonConfig
 from netmon.export.exporters import ExportError, Exporters
 from netmon.export.poll_metrics import error_kind
@@ -178,3 +180,16 @@ def test_http_can_be_turned_off_and_listen_is_checked(tmp_path: Path) -> None:
 def test_error_kinds(error: str, up: bool, kind: str) -> None:
     assert error_kind(reading("a", "z", up, error=error)) == kind
     assert error_kind(reading("a", "z", True)) is None
+
+
+def test_netmon_run_refuses_a_busy_listen_address_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "netmon.yaml"
+        config.write_text(f"store: {{path: n.db}}\nhttp: {{listen: '127.0.0.1:{port}'}}\n")
+        result = CliRunner().invoke(app, ["run", "-c", str(config)])
+    assert result.exit_code == 1
+    assert f"cannot start: http.listen 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output

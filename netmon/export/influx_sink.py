@@ -59,7 +59,6 @@ class InfluxSink:
         self._wake = threading.Condition()
         self._ready: queue.Queue[EncodedBatch | _Done] = queue.Queue(READY_BATCHES)
         self._threads: list[threading.Thread] = []
-        self.encoded_points = 0
 
     @property
     def buffered_points(self) -> int:
@@ -143,7 +142,6 @@ class InfluxSink:
         while True:
             samples, closing = self._take()
             for batch in self._encode_chunks(samples):
-                self.encoded_points += batch.points
                 self._ready.put(batch)
             if closing:
                 self._ready.put(_DONE)
