@@ -10,6 +10,7 @@ threshold. Each AP sits at the centre of its cell (error at most half a cell dia
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
     from shapely.geometry.base import BaseGeometry
+
+log = logging.getLogger(__name__)
 
 FLOOR_DBM: Final = -200.0  # "nothing heard"
 FSPL_CONSTANT_DB: Final = -27.55  # FSPL = 20 log10(d m) + 20 log10(f MHz) - 27.55
@@ -125,6 +128,9 @@ class PathLossModel:
         pad = float(reach.max()) + 2 * s.cell_m
         grid = Grid.around((x.min() - pad, y.min() - pad, x.max() + pad, y.max() + pad),
                            s.cell_m)
+        if grid.cell_m > s.cell_m:
+            log.warning("coverage grid coarsened from %g m to %.1f m cells: the area is large",
+                        s.cell_m, grid.cell_m)
         # A coarsened grid must still leave each kernel inside it.
         pad_cells = math.ceil(pad / grid.cell_m) + 1
         grid = Grid(grid.left - grid.cell_m, grid.top + grid.cell_m, grid.cell_m,
