@@ -53,7 +53,11 @@ def _geojson(frame: gpd.GeoDataFrame | None, columns: list[str]) -> dict[str, An
     if frame is None or frame.empty:
         return None
     keep = frame[[c for c in columns if c in frame.columns] + ["geometry"]]
-    keep = keep[keep.geometry.notna() & ~keep.geometry.is_empty]
+    import numpy as np
+    import shapely
+
+    shapes = np.asarray(keep.geometry.array)
+    keep = keep[~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)]
     if keep.empty:
         return None
     doc: dict[str, Any] = json.loads(keep.to_json(na="null", drop_id=True, to_wgs84=True))

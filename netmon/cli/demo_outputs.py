@@ -21,11 +21,17 @@ def demo_output_dirs(config: NetmonConfig) -> tuple[Path, Path]:
 
 def write_demo_outputs(config: NetmonConfig, started_ns: int, console: Console) -> list[Path]:
     """Maps of the fleet as the demo left it, and the report from its start to now."""
+    from netmon.fibre.importer import FibreImporter
     from netmon.maps.build import build_layers
     from netmon.maps.files import write_maps
     from netmon.report.documents import write_report
 
     maps_dir, report_dir = demo_output_dirs(config)
+    if config.fibre is not None:
+        # The demo's fibre milestones (imported once; unchanged files are skipped after).
+        for outcome in FibreImporter(config).import_configured():
+            if outcome.error:
+                console.print(f"fibre: {outcome.error}", markup=False, highlight=False)
     now_ns = time.time_ns()
     written = write_maps(build_layers(config, now_ns), maps_dir)
     written += write_report(config, started_ns, now_ns, now_ns, report_dir)
