@@ -139,3 +139,19 @@ def test_netmon_map_rejects_an_unknown_ap_and_a_missing_layer(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert "maps.water: " in result.output and "lake.gpkg: no such file" in result.output
     assert not (tmp_path / "map.html").exists()
+
+
+def test_demo_leaves_maps_and_a_report_next_to_its_store(fleet: tuple[NetmonConfig, int]
+                                                        ) -> None:
+    from rich.console import Console
+
+    from netmon.cli.demo_outputs import demo_output_dirs, write_demo_outputs
+
+    config, now = fleet
+    console = Console(record=True, width=200)
+    written = write_demo_outputs(config, now - 3600 * NS, console)
+    maps_dir, report_dir = demo_output_dirs(config)
+    assert maps_dir.parent == report_dir.parent == config.store.path.parent
+    assert {maps_dir / "map.html", maps_dir / "coverage.png", report_dir / "report.pdf"} <= set(
+        written)
+    assert str(maps_dir / "map.html") in console.export_text()
