@@ -193,3 +193,11 @@ def test_page_refreshes_itself_and_speaks_french(demo_url: str, browser_page: tu
     assert page.locator(f"#ap-{DOWN_AP} .status").inner_text() == "hors service"
     assert page.title() == "Aix-les-Bains : état du Wi-Fi public"
     assert failed == []
+
+
+def test_same_listener_serves_metrics_with_the_fibre_gauges(demo_url: str) -> None:
+    with urllib.request.urlopen(f"{demo_url}/metrics", timeout=5) as answer:
+        text = answer.read().decode()
+    assert f'netmon_ap_up{{ap="{DOWN_AP}"' in text
+    assert 'netmon_fibre_premises{operator=' in text and 'state="connectable"' in text
+    assert "netmon_fibre_projected_completion_timestamp_seconds" in text
