@@ -155,3 +155,28 @@ def test_demo_leaves_maps_and_a_report_next_to_its_store(fleet: tuple[NetmonConf
     assert {maps_dir / "map.html", maps_dir / "coverage.png", report_dir / "report.pdf"} <= set(
         written)
     assert str(maps_dir / "map.html") in console.export_text()
+
+
+def test_fibre_building_points_are_drawn_when_imported(fleet: tuple[NetmonConfig, int],
+                                                      tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from netmon.fibre.paths import BUILDINGS_FILE, BUILDINGS_LAYER
+
+    config, now = fleet
+    buildings = gpd.GeoDataFrame(
+        {"status": ["connectable", "planned", "abandoned"], "address": ["1 rue A", "2 rue B",
+                                                                         "3 rue C"]},
+        geometry=[Point(5.906 + i * 0.002, 45.692) for i in range(3)], crs="EPSG:4326")
+    gpkg = config.store.path.parent / BUILDINGS_FILE
+    buildings.to_file(gpkg, layer=BUILDINGS_LAYER, engine="pyogrio")
+    try:
+        layers = build_layers(config, now)
+        assert layers.buildings is not None and len(layers.buildings) == 3
+        html = render_html_map(layers)
+        assert html.count('"status": "planned"') == 1 and "2 rue B" in html
+        write_maps(layers, tmp_path)
+        assert ImageStat.Stat(Image.open(tmp_path / "fibre.png").convert("L")).stddev[0] > 10
+    finally:
+        gpkg.unlink()
