@@ -88,6 +88,9 @@ def test_map_files_png_geojson_and_fibre(fleet: tuple[NetmonConfig, int], tmp_pa
 
 
 MARKERS_JS = """() => {
+  // Every layer on (the fibre districts are off by default): the markers must stay on top.
+  document.querySelectorAll(".leaflet-control-layers-selector").forEach(
+    box => { if (!box.checked) { box.click(); } });
   const out = [];
   window.netmonMap.eachLayer(l => {
     if (l instanceof L.CircleMarker && l.feature && l.feature.properties.state) {
