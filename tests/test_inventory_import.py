@@ -102,6 +102,21 @@ def test_lat_lon_columns_and_a_fallback_zone(tmp_path: Path) -> None:
                     "lat": 45.5646, "lon": 5.9178, "controller": "wlc-port"}]
 
 
+def test_lambert93_columns_with_crs(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    listing = tmp_path / "bornes-l93.csv"
+    # Hôtel de Ville, in Lambert-93 metres (X east, Y north), as some towns publish them.
+    listing.write_text("id;nom;X;Y\nhdv;Hôtel de Ville;926880.8;6514059.8\n", encoding="utf-8")
+    out = tmp_path / "l93.yaml"
+    result = CliRunner().invoke(app, ["inventory", "import", str(listing), "-c", str(config),
+                                      "--controller", "zd-centre", "--crs", "EPSG:2154",
+                                      "--lat-column", "Y", "--lon-column", "X", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ap = yaml.safe_load(out.read_text(encoding="utf-8"))["aps"][0]
+    assert ap["zone"] == "centre"
+    assert abs(ap["lat"] - 45.6884) < 0.001 and abs(ap["lon"] - 5.9157) < 0.001
+
+
 def test_bad_input_is_refused_with_a_reason_and_nothing_written(tmp_path: Path) -> None:
     config = _config(tmp_path)
     listing = tmp_path / "hotspots.csv"

@@ -61,6 +61,9 @@ def import_list(
     status_column: Annotated[str | None, typer.Option(
         "--status-column", help="Column holding the site's status (not in service: disabled).")]
     = None,
+    crs: Annotated[str | None, typer.Option(
+        help="Reference system of the lat/lon columns when not WGS84, e.g. EPSG:2154 for "
+             "Lambert-93 Y/X in metres.")] = None,
 ) -> None:
     """Read a hotspot list (site id, name, address, position, APs, status) into inventory YAML.
 
@@ -94,7 +97,7 @@ def import_list(
              "lat": lat_column, "lon": lon_column, "point": point_column,
              "count": count_column, "status": status_column}
     try:
-        rows = read_hotspot_list(file, given)
+        rows = read_hotspot_list(file, given, crs)
     except HotspotListError as exc:
         raise _fail(str(exc), EXIT_UNREADABLE) from None
     choices = ImportChoices(zone=zone, fallback_zone=fallback_zone, controller=controller,

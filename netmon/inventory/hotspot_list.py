@@ -7,6 +7,7 @@ import dataclasses
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -117,8 +118,12 @@ def _vector_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]
     return header, rows
 
 
-def read_hotspot_list(path: Path, given: dict[str, str | None]) -> HotspotRows:
-    """Every row becomes a site or a rejection with its reason; never an exception per row."""
+def read_hotspot_list(path: Path, given: dict[str, str | None],
+                      crs: str | None = None) -> HotspotRows:
+    """Every row becomes a site or a rejection with its reason; never an exception per row.
+
+    `crs`: the reference system of the lat/lon (Y/X) columns when not WGS84, e.g. EPSG:2154.
+    """
     if not path.is_file():
         raise HotspotListError(f"{path}: no such file")
     header, rows = _table(path)
@@ -136,9 +141,10 @@ def read_hotspot_list(path: Path, given: dict[str, str | None]) -> HotspotRows:
         raise HotspotListError(f"{path}: no site id nor name column (columns: "
                                f"{', '.join(header)}); name one with --id-column or "
                                "--name-column")
+    to_wgs84 = _transformer(crs)
     out = HotspotRows(header, columns)
     for line, cells in rows:
-        site = _site(line, cells, columns)
+        site = _site(line, cells, columns, to_wgs84)
         original = [cells.get(h, "") for h in header]
         if isinstance(site, str):
             out.rejected.append((line, site, original))
@@ -147,7 +153,29 @@ def read_hotspot_list(path: Path, given: dict[str, str | None]) -> HotspotRows:
     return out
 
 
-def _site(line: int, cells: dict[str, str], columns: ColumnMap) -> HotspotSite | str:
+def _transformer(crs: str | None) -> Callable[[float, float], tuple[float, float]] | None:
+    """(lat, lon) in `crs` -> (lat, lon) in WGS84; HotspotListError for an unknown CRS."""
+    if crs is None:
+        return None
+    from pyproj import Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    except CRSError as exc:
+        raise HotspotListError(f"--crs {crs!r}: not a coordinate reference system: {exc}") \
+            from exc
+
+    def convert(y: float, x: float) -> tuple[float, float]:
+        lon, lat = transformer.transform(x, y)
+        return float(lat), float(lon)
+
+    return convert
+
+
+def _site(line: int, cells: dict[str, str], columns: ColumnMap,
+          to_wgs84: Callable[[float, float], tuple[float, float]] | None = None
+          ) -> HotspotSite | str:
     """The site of one row, or why the row cannot be one."""
     def cell(column: str | None) -> str:
         return cells.get(column, "").strip() if column else ""
@@ -166,6 +194,8 @@ def _site(line: int, cells: dict[str, str], columns: ColumnMap) -> HotspotSite |
         position = (float(cells["__lat__"]), float(cells["__lon__"]))
     if position is None:
         return "no position (empty coordinates)"
+    if to_wgs84 is not None and "__lat__" not in cells:
+        position = to_wgs84(*position)
     lat, lon = position
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat + lon):
         return f"position {lat}, {lon} is outside WGS84 longitude/latitude"
