@@ -30,7 +30,7 @@ DOWN_AP = "centre-07"
 DEMO_APS = 50
 INTERVAL_S = 10
 READY_TIMEOUT_S = 75
-STOP_TIMEOUT_S = 20
+STOP_TIMEOUT_S = 60  # the demo writes its maps and report on the way out
 IMPORT_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 30_000
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
