@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ def demo_config_copy(tmp_path: Path, interval_s: int = 5, zones: tuple[str, ...]
     # A generous timeout: snmpsim serving 30+ agents answers slowly on a busy 2-core machine.
     doc["poll"] = {**entry.get("poll", {}), "interval_s": interval_s, "jitter_s": 0,
                    "timeout_s": timeout_s}
+    with socket.socket() as probe:  # the status page and /metrics on a free TCP port
+        probe.bind(("127.0.0.1", 0))
+        doc["http"] = {"listen": f"127.0.0.1:{probe.getsockname()[1]}"}
     doc.update(extra or {})
     path = tmp_path / "netmon.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
