@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ def demo_config_copy(tmp_path: Path, interval_s: int = 5, zones: tuple[str, ...]
         probe.bind(("127.0.0.1", 0))
         doc["http"] = {"listen": f"127.0.0.1:{probe.getsockname()[1]}"}
     doc.update(extra or {})
+    # The demo's other files (water layer, fibre milestones) are named relative to it.
+    shutil.copytree(DEMO.parent / "demo", tmp_path / "demo", dirs_exist_ok=True)
     path = tmp_path / "netmon.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
