@@ -113,14 +113,16 @@ def test_reboot_resets_rates_without_a_spike(tmp_path: Path, loop: asyncio.Runne
 def test_sysuptime_rollover_after_497_days_is_not_a_reboot(tmp_path: Path,
                                                            loop: asyncio.Runner) -> None:
     port = free_udp_ports(1)[0]
-    recording = _recording(f"rate=100,initial={TICKS_MAX - 150},max={TICKS_MAX},wrap=1",
+    # sysUpTime starts 12 s before it rolls over (snmpsim's clock starts when it boots).
+    recording = _recording(f"rate=100,initial={TICKS_MAX - 1200},max={TICKS_MAX},wrap=1",
                            "rate=1000,initial=5000", "rate=1000,initial=5000", hc=True)
     with agent(tmp_path, port, recording):
         poller = _poller(port)
         before = _poll(loop, poller)
-        time.sleep(3)
+        assert before.uptime_s is not None and before.uptime_s > 42_949_000, \
+            "the agent took too long to start: sysUpTime already rolled over"  # 497 days
+        time.sleep(TICKS_MAX / 100 - before.uptime_s + 1.5)  # until just past the rollover
         after = _poll(loop, poller)
-    assert before.uptime_s is not None and before.uptime_s > 42_949_000  # 497 days
     assert not after.rebooted
     assert after.uptime_s is not None and after.uptime_s > 2**32 / 100
     assert after.rx_bps is not None and after.rx_bps == pytest.approx(8000, rel=0.05)

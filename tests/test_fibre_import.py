@@ -149,13 +149,13 @@ def test_building_points_are_saved_for_the_maps_newest_snapshot_kept(
 
 
 def test_history_outlives_the_store_retention(config: NetmonConfig) -> None:
-    """Raw points older than raw_days are dropped by the store; the fibre history is not."""
+    """`fibre` is kept raw (store.keep_raw): milestones older than raw_days survive retention."""
     import_once(config, DEMO_MILESTONES)
     with SqliteStore(config.store) as store:
         store.enforce_retention(time.time_ns())
         old = store.series("fibre", "premises_connectable", start_ns=0,
                            end_ns=ns(date(2020, 1, 1)), resolution="raw")
-    assert all(not s.points for s in old)
+    assert old and all(s.points for s in old)
     with FibreHistory(config.store.path) as history:
         assert len(history.milestones()) == 129
 
