@@ -149,7 +149,8 @@ class ApPoller:
         began = time.perf_counter()
         deadline_s = self.settings.timeout_s * (self.settings.retries + 1) * DEADLINE_TIMEOUTS
         try:
-            return await asyncio.wait_for(self._poll_target(target, time_ns, began), deadline_s)
+            async with asyncio.timeout(deadline_s):  # no extra task per poll, unlike wait_for
+                return await self._poll_target(target, time_ns, began)
         except (SnmpError, TimeoutError, OSError) as exc:
             reason = str(exc) or f"no complete answer within {deadline_s:g} s"
             return self._all_down(target, time_ns, began, reason), []
@@ -223,7 +224,10 @@ class ApPoller:
                     for index in target.indexes[table]:
                         slots.append((table, name, index))
                         oids.append((*parse_oid(column), *index))
-            target.get_plan = (slots, oids, [ObjectType(ObjectIdentity(o)) for o in oids])
+            # pysnmp wants ObjectTypes, built once here; netmon's codec caches its own bytes.
+            objects = ([ObjectType(ObjectIdentity(o)) for o in oids]
+                       if target.endpoint.uses_pysnmp else [])
+            target.get_plan = (slots, oids, objects)
         slots, oids, prepared = target.get_plan
         values = await self.client.get(target.endpoint, oids, prepared)
         walked: dict[str, dict[str, dict[tuple[int, ...], object]]] = {

@@ -1,12 +1,20 @@
-"""The only code that talks SNMP: GET for scalars, GETBULK (GETNEXT on v1) for tables."""
+"""The only code that talks SNMP: GET for scalars, GETBULK (GETNEXT on v1) for tables.
+
+v1/v2c go through netmon's own codec (ber.py) on one shared socket (community.py): about
+ten times less CPU than pysnmp's pyasn1 codec. SNMPv3 (USM keys, engine discovery,
+ciphers) goes through pysnmp's v3arch engine.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pyasn1.type import univ
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -21,9 +29,21 @@ from pysnmp.hlapi.v3arch.asyncio import (
 )
 from pysnmp.hlapi.v3arch.asyncio import auth as usm
 from pysnmp.hlapi.v3arch.asyncio.lcd import CommandGeneratorLcdConfigurator
-from pysnmp.proto.rfc1905 import EndOfMibView
+from pysnmp.proto import rfc1902, rfc1905
 
-from collectors.snmp.values import is_absent
+from collectors.snmp import ber
+from collectors.snmp.community import CommunityChannel, RequestTimeout
+from collectors.snmp.values import (
+    END_OF_MIB_VIEW,
+    NO_SUCH_INSTANCE,
+    NO_SUCH_OBJECT,
+    NULL,
+    Absent,
+    Counter64,
+    IpAddress,
+    ObjectName,
+    WireValue,
+)
 from netmon.config.models import SnmpCredentials
 
 AUTH_PROTOCOLS = {
@@ -44,8 +64,12 @@ PRIV_PROTOCOLS = {
     "aes256": usm.USM_PRIV_CFB256_AES,
 }
 OPTIONS = {"lookupMib": False}
+TOO_BIG, NO_SUCH_NAME = 1, 2  # RFC 3416 error-status
+# Encoded VarBindLists kept per OID list: a fleet asks a handful of different lists.
+VARBIND_CACHE_MAX = 4096
 
 OidTuple = tuple[int, ...]
+VarBind = tuple[OidTuple, WireValue]
 
 
 class SnmpError(Exception):
@@ -73,13 +97,24 @@ def auth_data(credentials: SnmpCredentials) -> CommunityData | UsmUserData:
 
 @dataclass(slots=True)
 class Endpoint:
-    """One agent as pysnmp sees it: transport, credentials and context, built once."""
+    """One agent, resolved once: its address and credentials, as the path that asks it needs."""
 
-    transport: UdpTransportTarget
-    auth: CommunityData | UsmUserData
-    context: ContextData
+    address: tuple[Any, ...]
+    family: int
     bulk: bool
     tries: int
+    timeout_s: float
+    # v1/v2c on netmon's codec: the community (None when pysnmp asks this agent).
+    community: bytes | None = None
+    version: int = 1
+    # pysnmp (SNMPv3, or every version when the client is told to use pysnmp).
+    transport: UdpTransportTarget | None = None
+    auth: CommunityData | UsmUserData | None = None
+    context: ContextData | None = None
+
+    @property
+    def uses_pysnmp(self) -> bool:
+        return self.community is None
 
 
 @dataclass(slots=True)
@@ -91,19 +126,82 @@ class Walk:
     anchor: Any = None
 
 
+@dataclass(slots=True)
+class _Reply:
+    status: int
+    index: int
+    varbinds: list[VarBind] = field(default_factory=list)
+
+
 def _object_types(oids: Sequence[OidTuple]) -> list[ObjectType]:
     return [ObjectType(ObjectIdentity(oid)) for oid in oids]
 
 
-class SnmpClient:
-    """One pysnmp engine shared by every AP; endpoints are registered before traffic."""
+def wire_value(value: Any) -> WireValue:
+    """A pysnmp value as the same plain value netmon's codec gives."""
+    if isinstance(value, rfc1905.EndOfMibView):
+        return END_OF_MIB_VIEW
+    if isinstance(value, rfc1905.NoSuchInstance):
+        return NO_SUCH_INSTANCE
+    if isinstance(value, rfc1905.NoSuchObject):
+        return NO_SUCH_OBJECT
+    if isinstance(value, univ.Null):
+        return NULL
+    if isinstance(value, rfc1902.IpAddress):
+        return IpAddress(value.asOctets())
+    if isinstance(value, univ.OctetString):
+        return bytes(value.asOctets())
+    if isinstance(value, univ.ObjectIdentifier):
+        return ObjectName(tuple(value))
+    if isinstance(value, rfc1902.Counter64):
+        return Counter64(int(value))
+    if isinstance(value, univ.Integer):
+        return int(value)
+    return bytes(str(value), "utf-8")  # a type polling never asks for: converts to nothing
 
-    def __init__(self) -> None:
-        self.engine = SnmpEngine()
+
+async def _resolve(host: str, port: int) -> tuple[int, tuple[Any, ...]]:
+    """(address family, socket address): IPv6 for an IPv6 literal, else IPv4 as pysnmp does."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    except ValueError:
+        family = socket.AF_INET
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, family=family,
+                                                         type=socket.SOCK_DGRAM)
+    if not infos:
+        raise OSError(f"cannot resolve {host}")
+    return family, infos[0][4]
+
+
+class SnmpClient:
+    """Asks every AP: v1/v2c on netmon's codec, v3 on one pysnmp engine.
+
+    `pysnmp_communities=True` sends v1/v2c through pysnmp too (the path before netmon had
+    its own codec; kept for comparison in bench/).
+    """
+
+    def __init__(self, pysnmp_communities: bool = False) -> None:
+        self.pysnmp_communities = pysnmp_communities
+        self.channel = CommunityChannel()
+        self._engine: SnmpEngine | None = None
+        self._varbinds: dict[tuple[OidTuple, ...], bytes] = {}
         self.requests = 0
+
+    @property
+    def engine(self) -> SnmpEngine:
+        if self._engine is None:
+            self._engine = SnmpEngine()
+        return self._engine
 
     async def endpoint(self, host: str, port: int, credentials: SnmpCredentials,
                        timeout_s: float, retries: int) -> Endpoint:
+        bulk, tries = credentials.version != "1", retries + 1
+        if credentials.version in ("1", "2c") and not self.pysnmp_communities:
+            assert credentials.community is not None  # guaranteed by the config model
+            family, address = await _resolve(host, port)
+            return Endpoint(address, family, bulk, tries, timeout_s,
+                            community=credentials.community.get_secret_value().encode(),
+                            version=0 if credentials.version == "1" else 1)
         transport = await UdpTransportTarget.create((host, port), timeout=timeout_s,
                                                     retries=retries)
         auth = auth_data(credentials)
@@ -111,28 +209,68 @@ class SnmpClient:
         # Registering while replies arrive is quadratically slow in pysnmp: do it up front.
         CommandGeneratorLcdConfigurator().configure(self.engine, auth, transport,
                                                     credentials.context)
-        return Endpoint(transport, auth, context, bulk=credentials.version != "1",
-                        tries=retries + 1)
+        return Endpoint((host, port), socket.AF_INET, bulk, tries, timeout_s,
+                        transport=transport, auth=auth, context=context)
 
-    def _check(self, endpoint: Endpoint, error_indication: Any, error_status: Any,
-               error_index: Any) -> None:
-        if error_indication:
-            text = str(error_indication)
+    def _encoded(self, oids: Sequence[OidTuple]) -> bytes:
+        key = tuple(oids)
+        encoded = self._varbinds.get(key)
+        if encoded is None:
+            if len(self._varbinds) >= VARBIND_CACHE_MAX:
+                self._varbinds.clear()
+            encoded = self._varbinds[key] = ber.encode_varbinds(key)
+        return encoded
+
+    async def _ask(self, endpoint: Endpoint, pdu_tag: int, oids: Sequence[OidTuple],
+                   prepared: Sequence[ObjectType] | None = None, non_repeaters: int = 0,
+                   max_repetitions: int = 0) -> _Reply:
+        """One request and its reply; SnmpError when none came or it could not be read."""
+        self.requests += 1
+        if endpoint.community is not None:
+            try:
+                response = await self.channel.request(
+                    endpoint.address, endpoint.family, endpoint.version, endpoint.community,
+                    pdu_tag, self._encoded(oids), endpoint.timeout_s, endpoint.tries,
+                    non_repeaters, max_repetitions)
+            except RequestTimeout:
+                raise SnmpError(f"timeout after {endpoint.tries} tries") from None
+            return _Reply(response.error_status, response.error_index, response.varbinds)
+        objects = prepared or _object_types(oids)
+        if pdu_tag == ber.GET_REQUEST:
+            err, status, index, varbinds = await get_cmd(
+                self.engine, endpoint.auth, endpoint.transport, endpoint.context, *objects,
+                **OPTIONS)
+        elif pdu_tag == ber.GET_BULK_REQUEST:
+            err, status, index, varbinds = await bulk_cmd(
+                self.engine, endpoint.auth, endpoint.transport, endpoint.context,
+                non_repeaters, max_repetitions, *objects, **OPTIONS)
+        else:
+            err, status, index, varbinds = await next_cmd(
+                self.engine, endpoint.auth, endpoint.transport, endpoint.context, *objects,
+                **OPTIONS)
+        if err:
+            text = str(err)
             if "timeout" in text.lower() or "no snmp response" in text.lower():
                 raise SnmpError(f"timeout after {endpoint.tries} tries")
             raise SnmpError(text)
-        if error_status:
-            raise SnmpError(f"agent error {error_status.prettyPrint()} at index {error_index}")
+        return _Reply(int(status or 0), int(index or 0),
+                      [(tuple(oid), wire_value(value)) for oid, value in varbinds])
+
+    @staticmethod
+    def _check(reply: _Reply) -> None:
+        if reply.status:
+            raise SnmpError(f"agent error {ber.error_status_name(reply.status)} "
+                            f"at index {reply.index}")
 
     async def get(self, endpoint: Endpoint, oids: Sequence[OidTuple],
                   prepared: Sequence[ObjectType] | None = None) -> dict[OidTuple, Any]:
-        """GET scalars; absent ones (noSuchObject/noSuchInstance) are left out."""
-        self.requests += 1
-        err, status, index, varbinds = await get_cmd(
-            self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-            *(prepared or _object_types(oids)), **OPTIONS)
-        self._check(endpoint, err, status, index)
-        return {tuple(oid): value for oid, value in varbinds if not is_absent(value)}
+        """GET scalars; absent ones (noSuchObject/noSuchInstance) are left out.
+
+        `prepared`: the OIDs as pysnmp ObjectTypes, built once by the caller (pysnmp path).
+        """
+        reply = await self._ask(endpoint, ber.GET_REQUEST, oids, prepared)
+        self._check(reply)
+        return {oid: value for oid, value in reply.varbinds if not isinstance(value, Absent)}
 
     async def walk_columns(self, endpoint: Endpoint, columns: Sequence[OidTuple],
                            max_repetitions: int, max_rows: int,
@@ -148,46 +286,42 @@ class SnmpClient:
         repetitions = max_repetitions
         anchor_pending = anchor is not None
         while pending:
-            self.requests += 1
             asked = [cursors[c] for c in pending]
             leading = 0
             if anchor_pending and anchor is not None:
                 asked, leading = [anchor[:-1], *asked], 1  # GETNEXT of the parent is the instance
             if endpoint.bulk:
-                err, status, index, varbinds = await bulk_cmd(
-                    self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-                    leading, repetitions, *_object_types(asked), **OPTIONS)
+                reply = await self._ask(endpoint, ber.GET_BULK_REQUEST, asked,
+                                        non_repeaters=leading, max_repetitions=repetitions)
             else:
-                err, status, index, varbinds = await next_cmd(
-                    self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-                    *_object_types(asked), **OPTIONS)
-            if status and status.prettyPrint() == "tooBig" and repetitions > 1:
+                reply = await self._ask(endpoint, ber.GET_NEXT_REQUEST, asked)
+            if reply.status == TOO_BIG and repetitions > 1:
                 repetitions = max(1, repetitions // 2)  # the reply did not fit: ask for less
                 continue
-            if status and status.prettyPrint() == "noSuchName" and not endpoint.bulk:
+            if reply.status == NO_SUCH_NAME and not endpoint.bulk:
                 # SNMPv1 says "end of MIB" this way: that column is done, ask for the rest.
-                position = max(int(index) - 1, 0) - leading
+                position = max(reply.index - 1, 0) - leading
                 if position < 0:
                     anchor_pending = False
                 else:
                     del pending[position]
                 continue
-            self._check(endpoint, err, status, index)
+            self._check(reply)
+            varbinds = reply.varbinds
             if not varbinds:
                 break
             if leading:
                 anchor_oid, anchor_value = varbinds[0]
-                if tuple(anchor_oid) == anchor and not is_absent(anchor_value):
+                if anchor_oid == anchor and not isinstance(anchor_value, Absent):
                     walk.anchor = anchor_value
                 varbinds, anchor_pending = varbinds[1:], False
             finished: set[OidTuple] = set()
             width = len(pending)
-            for position, (oid_obj, value) in enumerate(varbinds):
+            for position, (oid, value) in enumerate(varbinds):
                 column = pending[position % width]
                 if column in finished:
                     continue
-                oid = tuple(oid_obj)
-                if (isinstance(value, EndOfMibView) or oid[: len(column)] != column
+                if (value is END_OF_MIB_VIEW or oid[: len(column)] != column
                         or oid <= cursors[column]):
                     finished.add(column)  # left the column, end of MIB, or a non-increasing OID
                     continue
@@ -200,6 +334,7 @@ class SnmpClient:
         return walk
 
     async def close(self) -> None:
-        self.engine.close_dispatcher()
+        self.channel.close()
+        if self._engine is not None:
+            self._engine.close_dispatcher()
         await asyncio.sleep(0)
-

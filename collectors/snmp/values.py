@@ -1,45 +1,82 @@
-"""Turn pysnmp values into plain Python, telling absent values apart from real ones."""
+"""SNMP values as plain Python (wire values), and their conversion by the profile's type.
+
+Both SNMP paths hand the poller the same wire values: `int` (INTEGER, Counter32, Gauge32,
+TimeTicks), `Counter64`, `bytes` (OCTET STRING, Opaque), `IpAddress`, `ObjectName`, and the
+`Absent` markers (noSuchObject, noSuchInstance, endOfMibView, NULL).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Final
 
-from pyasn1.type import univ
-from pysnmp.proto import rfc1902, rfc1905
 
-# Replies that mean "nothing here": the agent has no such object/instance, or the MIB ended.
-ABSENT = (rfc1905.NoSuchObject, rfc1905.NoSuchInstance, rfc1905.EndOfMibView, univ.Null)
+class Counter64(int):
+    """A Counter64: the only counter that never wraps in practice."""
 
+    __slots__ = ()
+
+
+class IpAddress(bytes):
+    """An IpAddress (4 octets); prints as a dotted quad."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ".".join(str(b) for b in self)
+
+
+class ObjectName(tuple[int, ...]):
+    """An OBJECT IDENTIFIER value; prints dotted."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ".".join(map(str, self))
+
+
+class Absent:
+    """A varbind that holds nothing: the agent has no such object/instance, or the MIB ended."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NO_SUCH_OBJECT: Final = Absent("noSuchObject")
+NO_SUCH_INSTANCE: Final = Absent("noSuchInstance")
+END_OF_MIB_VIEW: Final = Absent("endOfMibView")
+NULL: Final = Absent("null")
+
+WireValue = int | bytes | ObjectName | Absent
 Value = int | str
 
 
-def is_absent(value: Any) -> bool:
-    return isinstance(value, ABSENT)
+def is_absent(value: object) -> bool:
+    return isinstance(value, Absent)
 
 
-def counter_width(value: Any) -> int:
+def counter_width(value: object) -> int:
     """64 for Counter64 (never wraps in practice), 32 for everything else."""
-    return 64 if isinstance(value, rfc1902.Counter64) else 32
+    return 64 if isinstance(value, Counter64) else 32
 
 
-def convert(value: Any, kind: str) -> Value | None:
-    """Convert one varbind value by the profile's type; None when the agent sent garbage."""
-    if is_absent(value):
+def convert(value: object, kind: str) -> Value | None:
+    """Convert one wire value by the profile's type; None when the agent sent garbage."""
+    if isinstance(value, Absent):
         return None
-    try:
-        if kind in ("int", "ticks", "counter"):
-            if isinstance(value, univ.OctetString | univ.ObjectIdentifier):
-                return None
-            return int(value)
-        if kind == "str":
-            if isinstance(value, univ.OctetString):
-                return str(value.asOctets().decode("utf-8", "replace")).strip("\x00").strip()
-            return str(value.prettyPrint())
-        if kind in ("mac", "hex"):
-            raw = value.asOctets() if isinstance(value, univ.OctetString) else b""
-            return ":".join(f"{b:02x}" for b in raw) if kind == "mac" else raw.hex()
-        if kind == "oid":
-            return str(value.prettyPrint()) if isinstance(value, univ.ObjectIdentifier) else None
-    except (ValueError, TypeError):
-        return None
+    if kind in ("int", "ticks", "counter"):
+        return int(value) if isinstance(value, int) else None
+    if kind == "str":
+        if isinstance(value, bytes) and not isinstance(value, IpAddress):
+            return value.decode("utf-8", "replace").strip("\x00").strip()
+        return str(value)
+    if kind in ("mac", "hex"):
+        raw = bytes(value) if isinstance(value, bytes) else b""
+        return ":".join(f"{b:02x}" for b in raw) if kind == "mac" else raw.hex()
+    if kind == "oid":
+        return str(value) if isinstance(value, ObjectName) else None
     return None
