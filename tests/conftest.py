@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 from tests.support.agents import Snmpd, start_snmpd
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Wide, fixed terminal for every CLI run in the suite, so tables and messages never wrap.
+    os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from collectors.snmp.profile import ProfileCatalog, default_catalog
 from netmon.config import ConfigError, NetmonConfig, load_config
 
 EXIT_CONFIG = 2
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # long paths and messages stay on one line
+err_console = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="netmon YAML config file.",
                                             show_default=False)]
