@@ -71,7 +71,7 @@ def coverage_and_png(aps: Any, zones: Any, model_name: str) -> dict[str, float]:
     from geo.radius import RadiusModel
     from geo.settings import CoverageSettings, PathLossSettings
 
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     model = RadiusModel(CoverageSettings()) if model_name == "radius" else \
         PathLossModel(PathLossSettings())
     coverage = model.footprint(aps[aps["counted"]])
@@ -86,7 +86,8 @@ def coverage_and_png(aps: Any, zones: Any, model_name: str) -> dict[str, float]:
         coverage_note=model_name, sources=["bench"])
     render_coverage_png(layers, io.BytesIO())
     done = time.perf_counter()
-    return {"coverage_s": covered - began, "png_s": done - covered, "total_s": done - began}
+    return {"coverage_s": covered - began, "png_s": done - covered, "total_s": done - began,
+            "cpu_s": time.process_time() - cpu_began}
 
 
 def report_store(aps: int, days: int) -> tuple[Path, int]:
@@ -153,12 +154,15 @@ def main() -> None:
         for n in args.aps:
             aps, zones = fleet_frames(n)
             for model in ("radius", "pathloss"):
-                timing = coverage_and_png(aps, zones, model)
+                # Best of 3: the machine is shared, the slower runs measure the neighbours.
+                timing = min((coverage_and_png(aps, zones, model) for _ in range(3)),
+                             key=lambda t: t["total_s"])
                 results[f"coverage+png {n} APs ({model})"] = timing
                 ratio = timing["total_s"] / COVERAGE_TARGET_S
                 print(f"coverage+png {n:>6} APs {model:<8} {timing['total_s']:6.2f} s "
-                      f"(coverage {timing['coverage_s']:.2f} s, png {timing['png_s']:.2f} s)"
-                      f"  = {ratio:.2f} x the 3 s target", flush=True)
+                      f"(coverage {timing['coverage_s']:.2f} s, png {timing['png_s']:.2f} s, "
+                      f"cpu {timing['cpu_s']:.2f} s)  = {ratio:.2f} x the 3 s target",
+                      flush=True)
     if not args.skip_report:
         config, end_ns = report_store(args.report_aps, args.days)
         wall = min(report_wall(config, end_ns, args.days) for _ in range(2))

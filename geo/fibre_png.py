@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Final
 
-from geo.coverage_png import A4_LANDSCAPE_IN, DPI, bounds_of, draw_zones
+from geo.coverage_png import A4_LANDSCAPE_IN, DPI, PNG_OPTIONS, bounds_of, draw_zones
 from geo.crs import LAMBERT93
 from geo.fibre_colours import pct_colour
 from geo.labels import label, percent
-from geo.map_furniture import add_scale_and_north, add_titles, framed
-from geo.mapdata import BUILDING_COLOURS, MapLayers
+from geo.map_furniture import add_scale_and_north, add_titles, draw_areas, framed
+from geo.mapdata import BUILDING_COLOURS, WATER_COLOUR, MapLayers
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,11 +32,13 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
     fibre, buildings = layers.fibre, layers.buildings
     framed(ax, bounds_of(layers.zones, fibre, layers.aps))
     if layers.water is not None:
-        layers.water.to_crs(LAMBERT93).plot(ax=ax, color="#a6cee3", zorder=1)
+        draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
+                   edgecolor="none", zorder=1)
     if fibre is not None and not fibre.empty:
         local = fibre.to_crs(LAMBERT93)
-        local.plot(ax=ax, color=[pct_colour(p) for p in local["pct_connectable"]],
-                   edgecolor="#555555", linewidth=0.8, zorder=2)
+        for geometry, pct in zip(local.geometry, local["pct_connectable"], strict=True):
+            draw_areas(ax, [geometry], facecolor=pct_colour(pct), edgecolor="#555555",
+                       linewidth=0.8, zorder=2)
         for _, row in local.iterrows():
             point = row.geometry.representative_point()
             ax.annotate(f"{row['name']}\n{percent(row['pct_connectable'], lang)}",
@@ -67,7 +69,7 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
     add_scale_and_north(ax)
     add_titles(fig, layers, label(lang, "fibre_title", site=layers.site),
                _fibre_note(layers))
-    fig.savefig(out, format="png", dpi=dpi)
+    fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
 
 
 def _fibre_note(layers: MapLayers) -> str:

@@ -77,5 +77,5 @@ class Grid:
             return shapely.MultiPolygon()
         parts = [shape(geom) for geom, _ in features.shapes(
             mask.astype(np.uint8), mask=mask, transform=self.transform, connectivity=4)]
-        # Connected regions come out disjoint: merging them is only bookkeeping.
-        return shapely.union_all(parts)
+        # Connected regions come out disjoint (at most touching at a corner): no union needed.
+        return shapely.MultiPolygon(parts)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from geo.labels import label, when
 from geo.mapdata import MapLayers
@@ -10,6 +11,7 @@ from geo.mapdata import MapLayers
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from shapely.geometry.base import BaseGeometry
 
 
 def add_scale_and_north(ax: Axes) -> None:
@@ -37,6 +39,20 @@ def add_titles(fig: Figure, layers: MapLayers, title: str, note: str) -> None:
     credits = "; ".join([*layers.sources, basemap])
     fig.text(0.02, 0.015, f"{label(lang, 'sources')}{colon} {credits}", ha="left", fontsize=7,
              color="#444444")
+
+
+def draw_areas(ax: Axes, geometries: Iterable[BaseGeometry], **style: Any) -> None:
+    """Polygons as patches (Lambert-93).
+
+    Not GeoDataFrame.plot: it redraws the whole figure after each layer (draw_idle).
+    """
+    from matplotlib.collections import PatchCollection
+    from shapely.plotting import patch_from_polygon
+
+    patches = [patch_from_polygon(g) for g in geometries if g is not None and not g.is_empty
+               and g.geom_type in ("Polygon", "MultiPolygon")]
+    # autolim off: the frame is set by `framed`, and limits of curved paths are slow to find.
+    ax.add_collection(PatchCollection(patches, **style), autolim=False)
 
 
 def framed(ax: Axes, bounds: tuple[float, float, float, float], margin: float = 0.08) -> None:

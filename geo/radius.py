@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Final
 
 from geo.coverage import Coverage
@@ -12,8 +13,10 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
 
-# Segments per quarter circle: a disc's area is then within 0.2 % of pi r^2.
-QUAD_SEGMENTS: Final = 16
+# Segments per quarter circle; the polygon's radius is stretched so its area is pi r^2.
+QUAD_SEGMENTS: Final = 8
+AREA_STRETCH: Final = math.sqrt(
+    math.pi / (2 * QUAD_SEGMENTS * math.sin(math.pi / (2 * QUAD_SEGMENTS))))
 
 
 def _text(value: Any) -> str | None:
@@ -53,6 +56,13 @@ class RadiusModel:
         self.settings = settings
 
     def footprint(self, aps: gpd.GeoDataFrame) -> Coverage:
+        import geopandas as gpd
+
         points = aps.geometry.to_crs(LAMBERT93)
-        discs = points.buffer(radii_m(aps, self.settings), quad_segs=QUAD_SEGMENTS)
+        centres = gpd.GeoDataFrame({"x": points.x.round(1), "y": points.y.round(1),
+                                    "r": radii_m(aps, self.settings)}, geometry=points.values)
+        # APs of one site often share a position: one disc is enough for them.
+        unique = centres.drop_duplicates(subset=["x", "y", "r"])
+        discs = unique.geometry.buffer(unique["r"].to_numpy() * AREA_STRETCH,
+                                       quad_segs=QUAD_SEGMENTS)
         return Coverage(discs.union_all(), self.name, len(aps))
