@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageStat
 from typer.testing import CliRunner
 
+from geo.fibre_png import render_fibre_png
 from geo.html_map import render_html_map
 from netmon.cli.main import app
 from netmon.config import NetmonConfig, load_config
@@ -179,7 +180,7 @@ def test_fibre_building_points_are_drawn_when_imported(fleet: tuple[NetmonConfig
         assert layers.buildings is not None and len(layers.buildings) == 3
         html = render_html_map(layers)
         assert html.count('"status": "planned"') == 1 and "2 rue B" in html
-        write_maps(layers, tmp_path)
+        render_fibre_png(layers, tmp_path / "fibre.png")
         assert ImageStat.Stat(Image.open(tmp_path / "fibre.png").convert("L")).stddev[0] > 10
     finally:
         gpkg.unlink()

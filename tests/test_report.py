@@ -44,11 +44,19 @@ def _config(path: Path, language: str) -> NetmonConfig:
     return config.model_copy(update={"language": language})
 
 
-def test_french_report_has_every_section_and_the_key_figures(history: tuple[Path, int],
-                                                             tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def french(history: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory
+           ) -> tuple[Path, Path]:
+    """report.html and report.pdf of the last 3 days, in French."""
     path, now = history
     html_path, pdf_path = write_report(_config(path, "fr"), now - 3 * DAY_NS, now, now,
-                                       tmp_path)
+                                       tmp_path_factory.mktemp("french"))
+    return html_path, pdf_path
+
+
+def test_french_report_has_every_section_and_the_key_figures(french: tuple[Path, Path]
+                                                             ) -> None:
+    html_path, pdf_path = french
     html = html_path.read_text(encoding="utf-8")
     assert ">Incidents</h3>" in html
     for heading in ("Synthèse", "Couverture", "Disponibilité", "Fréquentation",
@@ -72,11 +80,9 @@ def test_english_report_speaks_english(history: tuple[Path, int], tmp_path: Path
     assert "Least available APs" in html and "Synthèse" not in html
 
 
-def test_report_pages_render_offline_and_print(history: tuple[Path, int], tmp_path: Path
+def test_report_pages_render_offline_and_print(french: tuple[Path, Path], tmp_path: Path
                                                ) -> None:
-    path, now = history
-    html_path, pdf_path = write_report(_config(path, "fr"), now - 3 * DAY_NS, now, now,
-                                       tmp_path)
+    html_path, pdf_path = french
     seen = visit(html_path, width=900, height=1200, ready="#fibre-map",
                  evaluate="() => [...document.images].map(i => i.naturalWidth)")
     assert seen.failed == [] and seen.outside == [] and seen.console_errors == []
