@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
     from matplotlib.axes import Axes
-    from shapely.geometry.base import BaseGeometry
 
 A4_LANDSCAPE_IN: Final = (11.69, 8.27)
 DPI: Final = 150
@@ -31,7 +30,6 @@ MARKER_PER_SQRT_CLIENT: Final = 9.0
 CLIENT_EXAMPLES: Final = (0, 10, 50)
 # zlib level 3: a third of the default's encoding time for a file about 10 % larger.
 PNG_OPTIONS: Final = {"compress_level": 3}
-COVERAGE_RASTER_PX: Final = 1600  # across the frame: finer than the printed axes
 COVERAGE_ALPHA: Final = 0.35
 DRAW_ORDER: Final = ("disabled", "unknown", "up", "down")
 
@@ -101,29 +99,6 @@ def marker_size_one(clients: float) -> float:
     return float(marker_size(np.array([clients], dtype=float))[0])
 
 
-def draw_coverage(ax: Axes, geometries: list[BaseGeometry]) -> None:
-    """The covered area as an image over the frame: a town's footprint has 100,000s of
-    vertices, which Agg draws far slower than it resamples a raster of the same detail."""
-    from affine import Affine
-    from matplotlib.colors import ListedColormap, to_rgba
-    from rasterio import features
-
-    shapes = [g for g in geometries if g is not None and not g.is_empty]
-    if not shapes:
-        return
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    width = COVERAGE_RASTER_PX
-    height = max(1, round(width * (y1 - y0) / (x1 - x0)))
-    transform = Affine((x1 - x0) / width, 0.0, x0, 0.0, -(y1 - y0) / height, y1)
-    covered = features.rasterize(shapes, out_shape=(height, width), transform=transform,
-                                 fill=0, dtype="uint8")
-    colours = ListedColormap([(0.0, 0.0, 0.0, 0.0), to_rgba(COVERAGE_COLOUR, COVERAGE_ALPHA)])
-    ax.imshow(covered, cmap=colours, vmin=0, vmax=1, extent=(x0, x1, y0, y1),
-              origin="upper", interpolation="nearest", zorder=2)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-
-
 def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> None:
     """Write the coverage map as a PNG (A4 landscape)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -136,7 +111,9 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
     if layers.water is not None:
         draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
                    edgecolor="none", zorder=1)
-    draw_coverage(ax, list(layers.coverage.to_crs(LAMBERT93).geometry))
+    # Patches, not a raster: measured faster (bench_geo), the edges stay smooth.
+    draw_areas(ax, layers.coverage.to_crs(LAMBERT93).geometry, facecolor=COVERAGE_COLOUR,
+               alpha=COVERAGE_ALPHA, edgecolor="none", zorder=2)
     draw_zones(ax, layers.zones, layers.language, with_pct=True)
     aps = layers.aps.to_crs(LAMBERT93)
     if not aps.empty:
