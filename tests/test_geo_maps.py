@@ -184,3 +184,16 @@ def test_fibre_building_points_are_drawn_when_imported(fleet: tuple[NetmonConfig
         assert ImageStat.Stat(Image.open(tmp_path / "fibre.png").convert("L")).stddev[0] > 10
     finally:
         gpkg.unlink()
+
+
+def test_demo_reports_an_unreadable_layer_instead_of_failing(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from netmon.cli.demo_outputs import write_demo_outputs
+
+    config = load_config(fleet_config(tmp_path, 2, extra={"maps": {"water": {
+        "path": "demo/lac-du-bourget.geojson"}}}))
+    console = Console(record=True, width=200)
+    assert write_demo_outputs(config, time.time_ns(), console) == []
+    shown = console.export_text()
+    assert "maps and report not written" in shown and "maps.water" in shown

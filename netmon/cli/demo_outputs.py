@@ -20,7 +20,21 @@ def demo_output_dirs(config: NetmonConfig) -> tuple[Path, Path]:
 
 
 def write_demo_outputs(config: NetmonConfig, started_ns: int, console: Console) -> list[Path]:
-    """Maps of the fleet as the demo left it, and the report from its start to now."""
+    """Maps of the fleet as the demo left it, and the report from its start to now.
+
+    A `maps:` layer that cannot be read is reported, not raised: the demo itself went well.
+    """
+    from geo.vector_files import LayerError
+
+    try:
+        return _write(config, started_ns, console)
+    except LayerError as exc:
+        console.print(f"[red]maps and report not written[/]: {exc}", highlight=False,
+                      soft_wrap=True)
+        return []
+
+
+def _write(config: NetmonConfig, started_ns: int, console: Console) -> list[Path]:
     from netmon.fibre.importer import FibreImporter
     from netmon.maps.build import build_layers
     from netmon.maps.files import write_maps
