@@ -48,6 +48,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "src_arcep-communes": "ARCEP, déploiement par commune",
         "src_arcep-buildings": "ARCEP, base_imb",
         "no_basemap": "sans fond de carte",
+        "no_polls": "aucun relevé récent (netmon run arrêté ?) : --assume-up montre la "
+                    "couverture déployée",
     },
     "en": {
         "coverage_title": "Public Wi-Fi coverage — {site}",
@@ -89,6 +91,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "src_arcep-communes": "ARCEP, rollout per commune",
         "src_arcep-buildings": "ARCEP, base_imb",
         "no_basemap": "no basemap",
+        "no_polls": "no recent poll (is netmon run stopped?): --assume-up shows the coverage "
+                    "as deployed",
     },
 }
 

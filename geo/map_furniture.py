@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from geo.labels import label, when
 from geo.mapdata import MapLayers
+
+# Characters of the subtitle per line on an A4 landscape page at 9 pt.
+SUBTITLE_CHARS = 150
+SOURCES_CHARS = 230  # at 7 pt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,12 +37,14 @@ def add_titles(fig: Figure, layers: MapLayers, title: str, note: str) -> None:
     """Title, the moment the data describe, what the figure counts, and its sources."""
     lang = layers.language
     fig.suptitle(title, x=0.02, y=0.975, ha="left", fontsize=15, fontweight="bold")
-    fig.text(0.02, 0.925, f"{label(lang, 'as_of', when=when(layers.generated, lang))} — {note}",
-             ha="left", fontsize=9, color="#444444")
+    line = f"{label(lang, 'as_of', when=when(layers.generated, lang))} — {note}"
+    fig.text(0.02, 0.935, textwrap.fill(line, SUBTITLE_CHARS), ha="left", va="top", fontsize=9,
+             color="#444444")
     basemap = layers.tiles.attribution if layers.tiles else label(lang, "no_basemap")
     colon = "\u00a0:" if lang == "fr" else ":"
     credits = "; ".join([*layers.sources, basemap])
-    fig.text(0.02, 0.015, f"{label(lang, 'sources')}{colon} {credits}", ha="left", fontsize=7,
+    fig.text(0.02, 0.012, textwrap.fill(f"{label(lang, 'sources')}{colon} {credits}",
+                                        SOURCES_CHARS), ha="left", va="bottom", fontsize=7,
              color="#444444")
 
 

@@ -64,6 +64,7 @@ def test_stale_polls_make_an_ap_unknown(fleet: tuple[NetmonConfig, int]) -> None
     layers = build_layers(config, now + 3600 * NS)  # an hour after the last poll
     assert set(layers.aps["state"]) == {"unknown"}
     assert layers.coverage.loc[0, "aps"] == 0
+    assert "--assume-up" in layers.coverage_note  # the map says why it shows no coverage
 
 
 def test_map_files_png_geojson_and_fibre(fleet: tuple[NetmonConfig, int], tmp_path: Path

@@ -49,7 +49,8 @@ def coverage_of(config: NetmonConfig, aps: gpd.GeoDataFrame,
     return found
 
 
-def _note(config: NetmonConfig, coverage: Coverage, scenario: Scenario) -> str:
+def _note(config: NetmonConfig, coverage: Coverage, scenario: Scenario,
+          states: set[str]) -> str:
     lang = config.language
     model = label(lang, "model_radius") if coverage.model == "radius" else label(
         lang, "model_pathloss", threshold=f"{config.maps.coverage.pathloss.threshold_dbm:g}")
@@ -58,6 +59,8 @@ def _note(config: NetmonConfig, coverage: Coverage, scenario: Scenario) -> str:
         parts.append(label(lang, "assumed_up"))
     if scenario.without:
         parts.append(label(lang, "what_if", aps=", ".join(scenario.without)))
+    if not scenario.assume_up and not states & {"up", "down"}:
+        parts.append(label(lang, "no_polls"))
     return "; ".join(parts)
 
 
@@ -106,7 +109,7 @@ def build_layers(config: NetmonConfig, now_ns: int, scenario: Scenario = NOW_ONL
         zones=zones,
         coverage=gpd.GeoDataFrame({"model": [coverage.model], "aps": [coverage.aps_counted]},
                                   geometry=[coverage.footprint], crs=LAMBERT93).to_crs(WGS84),
-        coverage_note=_note(config, coverage, scenario),
+        coverage_note=_note(config, coverage, scenario, set(aps["state"])),
         water=None if water is None else gpd.GeoDataFrame(
             geometry=[water], crs=LAMBERT93).to_crs(WGS84),
         fibre=fibre_districts(zone_frame(config), progress),
