@@ -102,6 +102,19 @@ def test_lat_lon_columns_and_a_fallback_zone(tmp_path: Path) -> None:
                     "lat": 45.5646, "lon": 5.9178, "controller": "wlc-port"}]
 
 
+def test_geojson_point_in_a_csv_cell(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    listing = tmp_path / "ods.csv"
+    listing.write_text('identifiant;nom_site;geo_shape\n7;Thermes;"{""coordinates"": '
+                       '[5.9157, 45.6884], ""type"": ""Point""}"\n', encoding="utf-8")
+    out = tmp_path / "ods.yaml"
+    result = CliRunner().invoke(app, ["inventory", "import", str(listing), "-c", str(config),
+                                      "--controller", "zd-centre", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ap = yaml.safe_load(out.read_text(encoding="utf-8"))["aps"][0]
+    assert (ap["id"], ap["lat"], ap["lon"], ap["zone"]) == ("7-1", 45.6884, 5.9157, "centre")
+
+
 def test_lambert93_columns_with_crs(tmp_path: Path) -> None:
     config = _config(tmp_path)
     listing = tmp_path / "bornes-l93.csv"

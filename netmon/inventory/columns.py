@@ -20,7 +20,7 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "lat": ("lat", "latitude", "y_wgs84", "coord_y", "y", "lat_wgs84"),
     "lon": ("lon", "lng", "long", "longitude", "x_wgs84", "coord_x", "x", "lon_wgs84"),
     "point": ("geo_point_2d", "geo_point", "geopoint", "coordonnees", "coordonnees_gps",
-              "coordinates", "wgs84", "position"),
+              "coordinates", "wgs84", "position", "geo_shape", "geometry", "geometrie"),
     "count": ("nombre_de_bornes", "nb_bornes", "nombre_bornes", "nbre_bornes", "bornes",
               "nb_ap", "nombre_ap", "nb_points_d_acces", "nombre_de_points_d_acces",
               "nombre_de_points_d_acces_wifi", "aps", "count"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import math
 import re
 from collections.abc import Callable
@@ -56,7 +57,14 @@ def _coordinate(text: str) -> float | None:
 
 
 def _point(text: str) -> tuple[float, float] | None:
-    """`45.69, 5.91` (Opendatasoft's geo_point_2d: lat first) or `[45.69, 5.91]`."""
+    """`45.69, 5.91` (Opendatasoft's geo_point_2d: lat first), `[45.69, 5.91]`, or a GeoJSON
+    Point (Opendatasoft's geo_shape: lon first)."""
+    if text.lstrip().startswith("{"):
+        try:
+            lon, lat = json.loads(text)["coordinates"][:2]
+            return float(lat), float(lon)
+        except (ValueError, KeyError, TypeError):
+            return None
     parts = [p for p in re.split(r"[\s,;\[\]()]+", text.strip()) if p]
     if len(parts) != 2:
         return None
