@@ -31,6 +31,10 @@ SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
 DEADLINE_TIMEOUTS = 4
 # Known rows are read with one GET while they fit in this many varbinds; bigger tables are walked.
 MAX_GET_VARBINDS = 60
+PLAN_CACHE_PER_TARGET = 2
+PLAN_CACHE_MIN = 64
+# Known-rows GET: (slot = (table or "" for a scalar, name, row index), OID, pysnmp ObjectType).
+GetPlan = tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple], list[ObjectType]]
 
 
 @dataclass(slots=True)
@@ -53,8 +57,7 @@ class PollTarget:
     # Rows each table had at the last walk: read again with one GET until the next walk.
     indexes: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     polls_since_walk: int = 0
-    get_plan: tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple], list[ObjectType]] \
-        | None = None
+    get_plan: GetPlan | None = None
     states: dict[str, ApState] = field(default_factory=dict)
 
     @property
@@ -111,6 +114,8 @@ class ApPoller:
         self.targets = list(targets)
         self.client = client or SnmpClient()
         self._scalar_plans: dict[str, tuple[list[OidTuple], list[ObjectType]]] = {}
+        # Known-rows GET plans, shared by every target with the same profile and rows.
+        self._get_plans: dict[tuple[object, ...], GetPlan] = {}
         self._prepared = False
 
     async def prepare(self) -> None:
@@ -132,13 +137,16 @@ class ApPoller:
         started_ns = time.time_ns()
         started = time.perf_counter()
         requests_before = self.client.requests
-        limit = asyncio.Semaphore(self.settings.concurrency)
+        results: list[tuple[list[ApReading], list[Sample]]] = [([], [])] * len(chosen)
+        queue = iter(enumerate(chosen))
 
-        async def guarded(target: PollTarget) -> tuple[list[ApReading], list[Sample]]:
-            async with limit:
-                return await self._poll_with_deadline(target, started_ns)
+        async def worker() -> None:
+            # `concurrency` workers take the next target when done: no task per target.
+            for position, target in queue:
+                results[position] = await self._poll_with_deadline(target, started_ns)
 
-        results = await asyncio.gather(*(guarded(t) for t in chosen))
+        await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency,
+                                                             len(chosen)))))
         readings = [r for rs, _ in results for r in rs]
         shared = [s for _, ss in results for s in ss]
         return CycleReport(started_ns, time.perf_counter() - started, readings, shared,
@@ -201,6 +209,8 @@ class ApPoller:
     def _known_rows_fit(self, target: PollTarget, profile: Profile) -> bool:
         if target.polls_since_walk >= self.settings.rewalk_every:
             return False
+        if target.get_plan is not None:
+            return True  # built for these very rows, which only a walk changes
         if any(table not in target.indexes for table in profile.tables):
             return False
         cells = sum(len(target.indexes[t]) * len(self._wanted_columns(target, profile, t))
@@ -212,22 +222,7 @@ class ApPoller:
         """Scalars and every known table cell in one GET: one round trip per AP."""
         assert target.endpoint is not None
         if target.get_plan is None:
-            slots: list[tuple[str, str, tuple[int, ...]]] = []
-            oids: list[OidTuple] = []
-            for name, scalar in profile.scalars.items():
-                slots.append(("", name, ()))
-                oids.append(parse_oid(scalar.oid))
-            for table in profile.tables:
-                for name, column in self._wanted_columns(target, profile, table).items():
-                    if (table, name) in target.missing:
-                        continue  # the walk found none: asking would fail a v1 GET
-                    for index in target.indexes[table]:
-                        slots.append((table, name, index))
-                        oids.append((*parse_oid(column), *index))
-            # pysnmp wants ObjectTypes, built once here; netmon's codec caches its own bytes.
-            objects = ([ObjectType(ObjectIdentity(o)) for o in oids]
-                       if target.endpoint.uses_pysnmp else [])
-            target.get_plan = (slots, oids, objects)
+            target.get_plan = self._get_plan(target, profile)
         slots, oids, prepared = target.get_plan
         values = await self.client.get(target.endpoint, oids, prepared)
         walked: dict[str, dict[str, dict[tuple[int, ...], object]]] = {
@@ -247,6 +242,35 @@ class ApPoller:
         for table, by_name in walked.items():
             answer.tables[table] = typed_rows(profile, table, by_name)
         target.polls_since_walk += 1
+
+    def _get_plan(self, target: PollTarget, profile: Profile) -> GetPlan:
+        """Which cell each varbind of the known-rows GET is; one plan per distinct agent."""
+        assert target.endpoint is not None
+        key = (profile.name, target.endpoint.uses_pysnmp, tuple(sorted(target.missing)),
+               tuple(sorted(target.learned)),
+               tuple((t, tuple(target.indexes[t])) for t in profile.tables))
+        plan = self._get_plans.get(key)
+        if plan is not None:
+            return plan
+        slots: list[tuple[str, str, tuple[int, ...]]] = []
+        oids: list[OidTuple] = []
+        for name, scalar in profile.scalars.items():
+            slots.append(("", name, ()))
+            oids.append(parse_oid(scalar.oid))
+        for table in profile.tables:
+            for name, column in self._wanted_columns(target, profile, table).items():
+                if (table, name) in target.missing:
+                    continue  # the walk found none: asking would fail a v1 GET
+                for index in target.indexes[table]:
+                    slots.append((table, name, index))
+                    oids.append((*parse_oid(column), *index))
+        # pysnmp wants ObjectTypes, built once here; netmon's codec caches its own bytes.
+        objects = ([ObjectType(ObjectIdentity(o)) for o in oids]
+                   if target.endpoint.uses_pysnmp else [])
+        if len(self._get_plans) > PLAN_CACHE_PER_TARGET * len(self.targets) + PLAN_CACHE_MIN:
+            self._get_plans.clear()  # agents changed their rows many times: start afresh
+        plan = self._get_plans[key] = (slots, oids, objects)
+        return plan
 
     async def _poll_and_walk(self, target: PollTarget, profile: Profile,
                              answer: Answer) -> None:

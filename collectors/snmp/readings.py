@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -160,13 +161,26 @@ def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | Non
     return value if isinstance(value, int) else None
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def _rate(state: ApState, index: tuple[int, ...], row: Row, column: str, now_s: float,
+          reset: bool) -> float | None:
+    counter = row.get(column)
+    if not isinstance(counter, Counter):
+        return None
+    return state.counters.rate_bps((index, column), counter.value, counter.width, now_s, reset)
+
+
 def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, now_s: float,
              reset: bool, tags: Mapping[str, str], time_ns: int,
              ) -> tuple[list[Sample], float | None, float | None]:
     """Per-interface samples, and the AP's rx/tx summed over its uplink interfaces."""
     if profile.ap.traffic is None or profile.ap.traffic not in answer.tables:
         return [], None, None
-    uplink = re.compile(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
+    uplink = _pattern(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
     samples: list[Sample] = []
     rx_total: float | None = 0.0
     tx_total: float | None = 0.0
@@ -176,19 +190,14 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
         fields: dict[str, FieldValue] = {}
         if isinstance(row.get("oper_status"), int):
             fields["oper_up"] = int(row["oper_status"] == IF_OPER_UP)
-        rates: dict[str, float | None] = {}
-        for direction, column in (("rx_bps", "in_octets"), ("tx_bps", "out_octets")):
-            counter = row.get(column)
-            if isinstance(counter, Counter):
-                rates[direction] = state.counters.rate_bps(
-                    (index, column), counter.value, counter.width, now_s, reset)
-            else:
-                rates[direction] = None
-            if rates[direction] is not None:
-                fields[direction] = round(rates[direction] or 0.0, 3)
+        rx = _rate(state, index, row, "in_octets", now_s, reset)
+        tx = _rate(state, index, row, "out_octets", now_s, reset)
+        if rx is not None:
+            fields["rx_bps"] = round(rx, 3)
+        if tx is not None:
+            fields["tx_bps"] = round(tx, 3)
         if uplink.search(name):
             counted += 1
-            rx, tx = rates["rx_bps"], rates["tx_bps"]
             rx_total = None if rx is None or rx_total is None else rx_total + rx
             tx_total = None if tx is None or tx_total is None else tx_total + tx
         if fields:

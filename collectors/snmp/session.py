@@ -8,6 +8,7 @@ ciphers) goes through pysnmp's v3arch engine.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Sequence
@@ -67,6 +68,7 @@ OPTIONS = {"lookupMib": False}
 TOO_BIG, NO_SUCH_NAME = 1, 2  # RFC 3416 error-status
 # Encoded VarBindLists kept per OID list: a fleet asks a handful of different lists.
 VARBIND_CACHE_MAX = 4096
+OID_TEXT_CACHE_MAX = 4096
 
 OidTuple = tuple[int, ...]
 VarBind = tuple[OidTuple, WireValue]
@@ -76,7 +78,9 @@ class SnmpError(Exception):
     """A request that got no usable answer; the message says what happened, not where."""
 
 
+@functools.lru_cache(maxsize=OID_TEXT_CACHE_MAX)
 def parse_oid(text: str) -> OidTuple:
+    """Dotted OID text to a tuple; profiles name a few hundred, asked on every poll."""
     return tuple(int(part) for part in text.strip(".").split("."))
 
 
