@@ -23,17 +23,18 @@ from tests.support.offline_browser import visit
 
 DOWN_AP = "ap-00005"
 DAY_NS = 86_400 * NS
+PERIOD_NS = 15 * DAY_NS  # three weeks started: the weekly chart shows
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
-    """6 APs, 3 days of 5-minute polls (rolled up), one 90-minute outage, fibre figures."""
+    """6 APs, 15 days of 10-minute polls (rolled up), one 90-minute outage, fibre figures."""
     folder = tmp_path_factory.mktemp("report")
     path = fleet_config(folder, 6)
     config = load_config(path)
     now = time.time_ns()
     outage = (now - DAY_NS, now - DAY_NS + 5400 * NS)
-    write_polls(config, now - 3 * DAY_NS, now, 300, {DOWN_AP: outage})
+    write_polls(config, now - PERIOD_NS, now, 600, {DOWN_AP: outage})
     write_incidents(config, {DOWN_AP: outage})
     write_fibre(config)
     yield path, now
@@ -47,9 +48,9 @@ def _config(path: Path, language: str) -> NetmonConfig:
 @pytest.fixture(scope="module")
 def french(history: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory
            ) -> tuple[Path, Path]:
-    """report.html and report.pdf of the last 3 days, in French."""
+    """report.html and report.pdf of the last 15 days, in French."""
     path, now = history
-    html_path, pdf_path = write_report(_config(path, "fr"), now - 3 * DAY_NS, now, now,
+    html_path, pdf_path = write_report(_config(path, "fr"), now - PERIOD_NS, now, now,
                                        tmp_path_factory.mktemp("french"))
     return html_path, pdf_path
 
@@ -68,13 +69,14 @@ def test_french_report_has_every_section_and_the_key_figures(french: tuple[Path,
     assert "17 h–18 h" in html or "18 h–19 h" in html  # the evening peak of the made-up day
     assert "Ville test (73008)" in html  # the town's fibre line
     assert html.count("data:image/png;base64,") == 5  # 2 maps and 3 charts, all inlined
+    assert 'id="usage-week"' in html
     assert "http://" not in html and "https://" not in html
     assert pdf_path.read_bytes().startswith(b"%PDF")
 
 
 def test_english_report_speaks_english(history: tuple[Path, int], tmp_path: Path) -> None:
     path, now = history
-    html_path, _ = write_report(_config(path, "en"), now - 3 * DAY_NS, now, now, tmp_path)
+    html_path, _ = write_report(_config(path, "en"), now - PERIOD_NS, now, now, tmp_path)
     html = html_path.read_text(encoding="utf-8")
     assert "<html lang=\"en\">" in html and ">Availability</h2>" in html
     assert "Least available APs" in html and "Synthèse" not in html
@@ -128,4 +130,6 @@ def test_netmon_report_command(history: tuple[Path, int], tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["report", "-c", str(path), "--out", str(tmp_path),
                                       "--period", f"{day}..{day}"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "report.html").exists() and (tmp_path / "report.pdf").exists()
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="usage-hour"' in html and 'id="usage-week"' not in html  # one day: no weeks
+    assert (tmp_path / "report.pdf").exists()

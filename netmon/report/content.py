@@ -21,6 +21,7 @@ from netmon.report.texts import text
 
 NS_PER_S: Final = 1_000_000_000
 MAP_DPI: Final = 110
+MIN_WEEKS: Final = 2
 
 
 def _data_uri(png: bytes) -> str:
@@ -164,8 +165,11 @@ def _usage(f: ReportFigures, lang: Language, names: dict[str, str]) -> dict[str,
         return {"usage_charts": None}
     peaks = f.usage.peak_hours()
     return {
-        "usage_charts": {"hour": _data_uri(charts.usage_by_hour(f.usage, names, lang)),
-                         "week": _data_uri(charts.usage_by_week(f.usage, names, lang))},
+        "usage_charts": {
+            "hour": _data_uri(charts.usage_by_hour(f.usage, names, lang)),
+            # One bar is no trend: weeks are shown from two on.
+            "week": _data_uri(charts.usage_by_week(f.usage, names, lang))
+            if len(f.usage.by_week()) >= MIN_WEEKS else None},
         "peak_rows": [{"zone": names.get(z, z) if z != "all" else f.config.site,
                        "hours": ", ".join(f"{h} h–{h + 1} h" for h in hours)}
                       for z, hours in peaks.items()],
