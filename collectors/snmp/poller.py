@@ -8,8 +8,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType
-
 from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
     Answer,
@@ -33,8 +31,8 @@ DEADLINE_TIMEOUTS = 4
 MAX_GET_VARBINDS = 60
 PLAN_CACHE_PER_TARGET = 2
 PLAN_CACHE_MIN = 64
-# Known-rows GET: (slot = (table or "" for a scalar, name, row index), OID, pysnmp ObjectType).
-GetPlan = tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple], list[ObjectType]]
+# Known-rows GET: the slot of each varbind (table or "" for a scalar, name, row index), its OID.
+GetPlan = tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple]]
 
 
 @dataclass(slots=True)
@@ -113,7 +111,7 @@ class ApPoller:
         self.catalog = catalog
         self.targets = list(targets)
         self.client = client or SnmpClient()
-        self._scalar_plans: dict[str, tuple[list[OidTuple], list[ObjectType]]] = {}
+        self._scalar_plans: dict[str, list[OidTuple]] = {}
         # Known-rows GET plans, shared by every target with the same profile and rows.
         self._get_plans: dict[tuple[object, ...], GetPlan] = {}
         self._prepared = False
@@ -223,8 +221,8 @@ class ApPoller:
         assert target.endpoint is not None
         if target.get_plan is None:
             target.get_plan = self._get_plan(target, profile)
-        slots, oids, prepared = target.get_plan
-        values = await self.client.get(target.endpoint, oids, prepared)
+        slots, oids = target.get_plan
+        values = await self.client.get(target.endpoint, oids)
         walked: dict[str, dict[str, dict[tuple[int, ...], object]]] = {
             t: {} for t in profile.tables}
         for (table, name, index), oid in zip(slots, oids, strict=True):
@@ -246,7 +244,7 @@ class ApPoller:
     def _get_plan(self, target: PollTarget, profile: Profile) -> GetPlan:
         """Which cell each varbind of the known-rows GET is; one plan per distinct agent."""
         assert target.endpoint is not None
-        key = (profile.name, target.endpoint.uses_pysnmp, tuple(sorted(target.missing)),
+        key = (profile.name, tuple(sorted(target.missing)),
                tuple(sorted(target.learned)),
                tuple((t, tuple(target.indexes[t])) for t in profile.tables))
         plan = self._get_plans.get(key)
@@ -264,12 +262,9 @@ class ApPoller:
                 for index in target.indexes[table]:
                     slots.append((table, name, index))
                     oids.append((*parse_oid(column), *index))
-        # pysnmp wants ObjectTypes, built once here; netmon's codec caches its own bytes.
-        objects = ([ObjectType(ObjectIdentity(o)) for o in oids]
-                   if target.endpoint.uses_pysnmp else [])
         if len(self._get_plans) > PLAN_CACHE_PER_TARGET * len(self.targets) + PLAN_CACHE_MIN:
             self._get_plans.clear()  # agents changed their rows many times: start afresh
-        plan = self._get_plans[key] = (slots, oids, objects)
+        plan = self._get_plans[key] = (slots, oids)
         return plan
 
     async def _poll_and_walk(self, target: PollTarget, profile: Profile,
@@ -279,8 +274,8 @@ class ApPoller:
         target.get_plan = None
         target.polls_since_walk = 1  # this poll counts: walk, then rewalk_every - 1 GETs
         if profile.scalars:
-            oids, prepared = self._scalar_plan(profile)
-            values = await self.client.get(target.endpoint, oids, prepared)
+            oids = self._scalar_plan(profile)
+            values = await self.client.get(target.endpoint, oids)
             for (name, scalar), oid in zip(profile.scalars.items(), oids, strict=True):
                 if oid in values:
                     value = convert(values[oid], scalar.type)
@@ -299,13 +294,12 @@ class ApPoller:
                  sys_object_id, profile.name)
         return profile
 
-    def _scalar_plan(self, profile: Profile) -> tuple[list[OidTuple], list[ObjectType]]:
-        """OIDs and pysnmp ObjectTypes built once per profile and reused for every request."""
+    def _scalar_plan(self, profile: Profile) -> list[OidTuple]:
+        """The scalars' OIDs, parsed once per profile and reused for every request."""
         plan = self._scalar_plans.get(profile.name)
         if plan is None:
-            oids = [parse_oid(s.oid) for s in profile.scalars.values()]
-            plan = (oids, [ObjectType(ObjectIdentity(o)) for o in oids])
-            self._scalar_plans[profile.name] = plan
+            plan = self._scalar_plans[profile.name] = [parse_oid(s.oid)
+                                                       for s in profile.scalars.values()]
         return plan
 
     async def _walk(self, target: PollTarget, profile: Profile, table: str,

@@ -16,17 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyasn1.type import univ
+from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
-    ObjectIdentity,
     ObjectType,
     SnmpEngine,
     UdpTransportTarget,
     UsmUserData,
-    bulk_cmd,
-    get_cmd,
-    next_cmd,
 )
 from pysnmp.hlapi.v3arch.asyncio import auth as usm
 from pysnmp.hlapi.v3arch.asyncio.lcd import CommandGeneratorLcdConfigurator
@@ -64,7 +61,6 @@ PRIV_PROTOCOLS = {
     "aes192": usm.USM_PRIV_CFB192_AES,
     "aes256": usm.USM_PRIV_CFB256_AES,
 }
-OPTIONS = {"lookupMib": False}
 TOO_BIG, NO_SUCH_NAME = 1, 2  # RFC 3416 error-status
 # Encoded VarBindLists kept per OID list: a fleet asks a handful of different lists.
 VARBIND_CACHE_MAX = 4096
@@ -115,6 +111,7 @@ class Endpoint:
     transport: UdpTransportTarget | None = None
     auth: CommunityData | UsmUserData | None = None
     context: ContextData | None = None
+    target_name: str = ""  # the engine's SNMP-TARGET-MIB entry, registered up front
 
     @property
     def uses_pysnmp(self) -> bool:
@@ -135,10 +132,6 @@ class _Reply:
     status: int
     index: int
     varbinds: list[VarBind] = field(default_factory=list)
-
-
-def _object_types(oids: Sequence[OidTuple]) -> list[ObjectType]:
-    return [ObjectType(ObjectIdentity(oid)) for oid in oids]
 
 
 def wire_value(value: Any) -> WireValue:
@@ -189,6 +182,10 @@ class SnmpClient:
         self.channel = CommunityChannel()
         self._engine: SnmpEngine | None = None
         self._varbinds: dict[tuple[OidTuple, ...], bytes] = {}
+        self._pysnmp_varbinds: dict[tuple[OidTuple, ...], list[tuple[Any, Any]]] = {}
+        self._generators = {ber.GET_REQUEST: cmdgen.GetCommandGenerator(),
+                            ber.GET_NEXT_REQUEST: cmdgen.NextCommandGenerator(),
+                            ber.GET_BULK_REQUEST: cmdgen.BulkCommandGenerator()}
         self.requests = 0
 
     @property
@@ -211,10 +208,11 @@ class SnmpClient:
         auth = auth_data(credentials)
         context = ContextData(contextName=credentials.context)
         # Registering while replies arrive is quadratically slow in pysnmp: do it up front.
-        CommandGeneratorLcdConfigurator().configure(self.engine, auth, transport,
-                                                    credentials.context)
+        target_name, _ = CommandGeneratorLcdConfigurator().configure(
+            self.engine, auth, transport, credentials.context)
         return Endpoint((host, port), socket.AF_INET, bulk, tries, timeout_s,
-                        transport=transport, auth=auth, context=context)
+                        transport=transport, auth=auth, context=context,
+                        target_name=target_name)
 
     def _encoded(self, oids: Sequence[OidTuple]) -> bytes:
         key = tuple(oids)
@@ -226,8 +224,7 @@ class SnmpClient:
         return encoded
 
     async def _ask(self, endpoint: Endpoint, pdu_tag: int, oids: Sequence[OidTuple],
-                   prepared: Sequence[ObjectType] | None = None, non_repeaters: int = 0,
-                   max_repetitions: int = 0) -> _Reply:
+                   non_repeaters: int = 0, max_repetitions: int = 0) -> _Reply:
         """One request and its reply; SnmpError when none came or it could not be read."""
         self.requests += 1
         if endpoint.community is not None:
@@ -239,19 +236,8 @@ class SnmpClient:
             except RequestTimeout:
                 raise SnmpError(f"timeout after {endpoint.tries} tries") from None
             return _Reply(response.error_status, response.error_index, response.varbinds)
-        objects = prepared or _object_types(oids)
-        if pdu_tag == ber.GET_REQUEST:
-            err, status, index, varbinds = await get_cmd(
-                self.engine, endpoint.auth, endpoint.transport, endpoint.context, *objects,
-                **OPTIONS)
-        elif pdu_tag == ber.GET_BULK_REQUEST:
-            err, status, index, varbinds = await bulk_cmd(
-                self.engine, endpoint.auth, endpoint.transport, endpoint.context,
-                non_repeaters, max_repetitions, *objects, **OPTIONS)
-        else:
-            err, status, index, varbinds = await next_cmd(
-                self.engine, endpoint.auth, endpoint.transport, endpoint.context, *objects,
-                **OPTIONS)
+        err, status, index, varbinds = await self._pysnmp_request(
+            endpoint, pdu_tag, oids, non_repeaters, max_repetitions)
         if err:
             text = str(err)
             if "timeout" in text.lower() or "no snmp response" in text.lower():
@@ -259,6 +245,35 @@ class SnmpClient:
             raise SnmpError(text)
         return _Reply(int(status or 0), int(index or 0),
                       [(tuple(oid), wire_value(value)) for oid, value in varbinds])
+
+    async def _pysnmp_request(self, endpoint: Endpoint, pdu_tag: int, oids: Sequence[OidTuple],
+                              non_repeaters: int, max_repetitions: int) -> tuple[Any, ...]:
+        """pysnmp's command generator driven directly: what its hlapi does per request
+        (register the target, resolve each OID) was done once, up front."""
+        assert endpoint.context is not None
+        key = tuple(oids)
+        varbinds = self._pysnmp_varbinds.get(key)
+        if varbinds is None:
+            if len(self._pysnmp_varbinds) >= VARBIND_CACHE_MAX:
+                self._pysnmp_varbinds.clear()
+            varbinds = self._pysnmp_varbinds[key] = [
+                (rfc1902.ObjectName(oid), rfc1902.Null("")) for oid in key]
+        future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+        def done(_engine: Any, _handle: Any, err: Any, status: Any, index: Any, answer: Any,
+                 _context: Any) -> None:
+            if not future.done():
+                future.set_result((err, status, index, answer))
+
+        generator = self._generators[pdu_tag]
+        context = (endpoint.context.contextEngineId, endpoint.context.contextName)
+        if pdu_tag == ber.GET_BULK_REQUEST:
+            generator.send_varbinds(self.engine, endpoint.target_name, *context, non_repeaters,
+                                    max_repetitions, varbinds, done, None)
+        else:
+            generator.send_varbinds(self.engine, endpoint.target_name, *context, varbinds,
+                                    done, None)
+        return await future
 
     @staticmethod
     def _check(reply: _Reply) -> None:
@@ -270,9 +285,10 @@ class SnmpClient:
                   prepared: Sequence[ObjectType] | None = None) -> dict[OidTuple, Any]:
         """GET scalars; absent ones (noSuchObject/noSuchInstance) are left out.
 
-        `prepared`: the OIDs as pysnmp ObjectTypes, built once by the caller (pysnmp path).
+        `prepared` is no longer needed (both paths cache their encoded OIDs); kept so
+        callers and subclasses written for it still work.
         """
-        reply = await self._ask(endpoint, ber.GET_REQUEST, oids, prepared)
+        reply = await self._ask(endpoint, ber.GET_REQUEST, oids)
         self._check(reply)
         return {oid: value for oid, value in reply.varbinds if not isinstance(value, Absent)}
 
