@@ -13,6 +13,8 @@ from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import free_udp_ports
 
 COMMUNITY = "bench"
+# An SNMPv3 authPriv user on every agent too (SHA + AES), as net-snmp spells it.
+V3_USER, V3_AUTH_KEY, V3_PRIV_KEY = "bench-v3", "bench-auth-key", "bench-priv-key"
 PORTS_PER_AGENT = 125  # snmpd listens on at most 128 addresses
 
 
@@ -36,6 +38,8 @@ class SnmpdFleet:
             lines = [f"agentaddress {','.join(f'udp:127.0.0.1:{p}' for p in ports[i:i + 20])}"
                      for i in range(0, len(ports), 20)]
             conf.write_text("\n".join(lines) + f"\nrocommunity {COMMUNITY} 127.0.0.1\n"
+                            f'createUser {V3_USER} SHA "{V3_AUTH_KEY}" AES "{V3_PRIV_KEY}"\n'
+                            f"rouser {V3_USER} priv\n"
                             "dontLogTCPWrappersConnects yes\n")
             env = {**os.environ, "SNMP_PERSISTENT_DIR": str(self.work_dir / f"persist-{n}")}
             self.processes.append(subprocess.Popen(

@@ -191,18 +191,40 @@ def report(name: str, values: list[float], expected: int, target_s: float) -> No
           f"max {max(values):.2f} s  target {target_s:.1f} s  p99/target {p99 / target_s:.2f}")
 
 
-async def measure(agents: list[Agent], work: Path, args: argparse.Namespace) -> None:
-    print(f"poll interval {args.interval} s, timeout {args.timeout} s, retries "
-          f"{args.retries}, {args.aps} APs (one snmpd each)")
-    if args.traps:
-        report("trap -> notification", await trap_latencies(agents, work, args),
-               args.traps, 1.0)
-    if args.rounds:
-        report("AP silent -> notification", await silent_latencies(agents, work, args),
-               args.aps * args.rounds, args.interval + 2.0)
+@dataclass
+class AlertFigures:
+    trap_s: list[float]
+    silent_s: list[float]
+    traps_sent: int
+    silences: int
 
 
-def main() -> None:
+def summary(values: list[float]) -> tuple[float, float]:
+    """(p50, p99) in seconds; NaN when nothing arrived."""
+    if not values:
+        return float("nan"), float("nan")
+    return statistics.median(values), percentile(values, 99)
+
+
+async def measure(agents: list[Agent], work: Path, args: argparse.Namespace) -> AlertFigures:
+    traps = await trap_latencies(agents, work, args) if args.traps else []
+    silent = await silent_latencies(agents, work, args) if args.rounds else []
+    return AlertFigures(traps, silent, args.traps, args.aps * args.rounds)
+
+
+def run(args: argparse.Namespace) -> AlertFigures:
+    """Start one snmpd per AP, measure, stop them."""
+    work = Path(tempfile.mkdtemp(prefix="netmon-bench-alerts-"))
+    agents = start_agents(args.aps, work)
+    try:
+        return asyncio.run(measure(agents, work, args))
+    finally:
+        for agent in agents:
+            agent.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aps", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
@@ -210,14 +232,19 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=0.5)
     parser.add_argument("--retries", type=int, default=0)
     parser.add_argument("--traps", type=int, default=30)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="netmon-bench-alerts-"))
-    agents = start_agents(args.aps, work)
-    try:
-        asyncio.run(measure(agents, work, args))
-    finally:
-        for agent in agents:
-            agent.stop()
+    return parser
+
+
+def main() -> None:
+    args = parser().parse_args()
+    print(f"poll interval {args.interval} s, timeout {args.timeout} s, retries "
+          f"{args.retries}, {args.aps} APs (one snmpd each)")
+    figures = run(args)
+    if args.traps:
+        report("trap -> notification", figures.trap_s, args.traps, 1.0)
+    if args.rounds:
+        report("AP silent -> notification", figures.silent_s, args.aps * args.rounds,
+               args.interval + 2.0)
 
 
 if __name__ == "__main__":

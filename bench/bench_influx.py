@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,7 +31,7 @@ from typing import cast
 from influxdb_client.domain.write_precision import WritePrecision
 
 from collectors.snmp.poller import ApPoller, build_targets
-from collectors.snmp.profile import default_catalog
+from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog, default_catalog
 from netmon.config.loader import load_config
 from netmon.export.dead_letter import DeadLetterFile
 from netmon.export.delivery import Delivery
@@ -42,6 +45,7 @@ from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from tests.support.tsdb import VictoriaMetrics
 
 DEMO = Path(__file__).resolve().parents[1] / "config" / "demo.yaml"
+CACHE = Path(__file__).resolve().parents[1] / "var" / "bench"
 NS_PER_S = 1_000_000_000
 INTERVAL_S = 60
 RATE_WINDOW_S = 2.0
@@ -49,9 +53,28 @@ TARGET_POINTS_PER_S = 150_000
 TARGET_RATIO = 0.8
 
 
-def demo_cycle() -> list[Sample]:
-    """One real poll cycle of the demo fleet (the second, so traffic rates are in it)."""
+def demo_cycle(cached: bool = False) -> list[Sample]:
+    """One real poll cycle of the demo fleet (the second, so traffic rates are in it).
+
+    `cached`: reuse the cycle kept in var/bench/ by an earlier run with the same demo config
+    and profiles (starting the simulated fleet takes 10-20 s; bench/run --quick uses this).
+    """
     catalog = default_catalog()
+    key = hashlib.sha256(DEMO.read_bytes())
+    for profile in sorted(PROFILE_DIR.glob("*.yaml")):
+        key.update(profile.read_bytes())
+    cache = CACHE / f"demo-cycle-{key.hexdigest()[:16]}.json"
+    if cached and cache.exists():
+        return [Sample(d["measurement"], d["tags"], d["fields"], d["time_ns"])
+                for d in json.loads(cache.read_text())]
+    samples = _poll_demo(catalog)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps([{"measurement": s.measurement, "tags": s.tags,
+                                  "fields": s.fields, "time_ns": s.time_ns} for s in samples]))
+    return samples
+
+
+def _poll_demo(catalog: ProfileCatalog) -> list[Sample]:
     config = load_config(DEMO, catalog.names())
     fleet = SimulatedFleet(plan_fleet(config, catalog), Path(tempfile.mkdtemp()))
     fleet.start()
@@ -202,23 +225,41 @@ def spool_rates(settings: InfluxSettings, cycles: list[list[Sample]], work: Path
     return points / append_s, points / replay_s, per_point
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--aps", type=int, default=5000, help="APs per cycle (copies of 50)")
-    parser.add_argument("--cycles", type=int, default=6, help="cycles per round")
-    parser.add_argument("--rounds", type=int, default=3, help="raw/sink round pairs")
-    parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--pin", action="store_true",
-                        help="VictoriaMetrics on CPU 1, netmon on CPU 0: the server as if on "
-                             "its own host, not competing with netmon for the same cores")
-    args = parser.parse_args()
+@dataclass
+class InfluxFigures:
+    copies: int
+    per_cycle: int
+    per_demo: int
+    raws: list[Round]
+    sinks: list[Round]
+    cold: float
+    spooled: float
+    replayed: float
+    per_point: float
+
+    @property
+    def raw_rate(self) -> float:
+        return statistics.median(r.rate for r in self.raws)
+
+    @property
+    def sink_rate(self) -> float:
+        return statistics.median(r.rate for r in self.sinks)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(s.rate / r.rate for s, r in zip(self.sinks, self.raws,
+                                                                 strict=True))
+
+
+def measure(aps: int, cycles_per_round: int, rounds: int, batch_size: int,
+            pin: bool = False, cached_template: bool = False) -> InfluxFigures:
     global CPU
-    template = demo_cycle()
-    copies = max(1, args.aps // len({s.tags.get("ap") for s in template if "ap" in s.tags}))
-    timeline = Timeline(args.cycles * args.rounds * 2 + 2)
+    template = demo_cycle(cached_template)
+    copies = max(1, aps // len({s.tags.get("ap") for s in template if "ap" in s.tags}))
+    timeline = Timeline(cycles_per_round * rounds * 2 + 2)
     work = Path(tempfile.mkdtemp(prefix="bench-influx-"))
     vm = VictoriaMetrics(work / "vm")
-    if args.pin:
+    if pin:
         vm.args = ["taskset", "-c", "1", *vm.args]
         os.sched_setaffinity(0, {0})
     vm.start()
@@ -229,21 +270,38 @@ def main() -> None:
         return [fleet_cycle(template, copies, timeline.take()) for _ in range(count)]
 
     try:
-        settings = InfluxSettings(url=vm.url, batch_size=args.batch_size)
+        settings = InfluxSettings(url=vm.url, batch_size=batch_size)
         run_raw(settings, [[], *cycles(1)])  # the series exist in VM before any timing
         per_cycle = len(fleet_cycle(template, copies, 0))
         raws, sinks = [], []
-        for _ in range(args.rounds):
-            raws.append(run_raw(settings, cycles(args.cycles + 1)))
-            sinks.append(run_sink(settings, cycles(args.cycles + 1), work))
+        for _ in range(rounds):
+            raws.append(run_raw(settings, cycles(cycles_per_round + 1)))
+            sinks.append(run_sink(settings, cycles(cycles_per_round + 1), work))
         cold = cold_encode_rate(cycles(1)[0])
         spooled, replayed, per_point = spool_rates(settings, cycles(4), work)
     finally:
         vm.stop()
-    report(args, copies, per_cycle, len(template), raws, sinks)
-    print(f"cold encode (new series, caches empty): {cold:,.0f} points/s")
-    print(f"spool: {spooled:,.0f} points/s spooled, {replayed:,.0f} points/s replayed, "
-          f"{per_point:.1f} bytes/point on disk")
+        shutil.rmtree(work, ignore_errors=True)
+    return InfluxFigures(copies, per_cycle, len(template), raws, sinks, cold, spooled,
+                         replayed, per_point)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--aps", type=int, default=5000, help="APs per cycle (copies of 50)")
+    parser.add_argument("--cycles", type=int, default=6, help="cycles per round")
+    parser.add_argument("--rounds", type=int, default=3, help="raw/sink round pairs")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--pin", action="store_true",
+                        help="VictoriaMetrics on CPU 1, netmon on CPU 0: the server as if on "
+                             "its own host, not competing with netmon for the same cores")
+    args = parser.parse_args()
+    figures = measure(args.aps, args.cycles, args.rounds, args.batch_size, args.pin)
+    report(args, figures.copies, figures.per_cycle, figures.per_demo, figures.raws,
+           figures.sinks)
+    print(f"cold encode (new series, caches empty): {figures.cold:,.0f} points/s")
+    print(f"spool: {figures.spooled:,.0f} points/s spooled, {figures.replayed:,.0f} points/s "
+          f"replayed, {figures.per_point:.1f} bytes/point on disk")
 
 
 def report(args: argparse.Namespace, copies: int, per_cycle: int, per_demo: int,

@@ -175,6 +175,18 @@ def run(aps: int, cycles: int, ifaces: int, path: Path) -> list[tuple[str, str]]
     ]
 
 
+def ingest(aps: int, cycles: int, ifaces: int) -> dict[str, float]:
+    """Write figures only (for bench/run): Samples/s and field values/s into a fresh store."""
+    end_ns = time.time_ns() // (INTERVAL_S * NS_PER_S) * INTERVAL_S * NS_PER_S
+    with tempfile.TemporaryDirectory() as tmp, \
+            SqliteStore(StoreSettings(path=Path(tmp) / "bench.db")) as store:
+        written = write_fleet(store, aps, cycles, ifaces, end_ns)
+    return {"aps": aps, "cycles": cycles, "samples": written.samples, "values": written.values,
+            "samples_per_s": written.samples / written.write_s,
+            "samples_per_cpu_s": written.samples / written.write_cpu_s,
+            "values_per_s": written.values / written.write_s}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the embedded SQLite store.")
     parser.add_argument("--aps", type=int, default=1000)

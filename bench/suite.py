@@ -1,0 +1,348 @@
+"""bench/run: every comparison in one run; a table of figures, ratios and targets, and a file.
+
+    bench/run            full run: polling at 100, 1,000, 5,000 APs (+ netmon alone at 10,000)
+    bench/run --quick    polling at 100 and 1,000 APs, smaller ingest and alert runs (< 2 min)
+    bench/run --only poll,ingest,geo,alerts
+
+Writes bench/results/<date>.md (<date>-quick.md for --quick) unless --out says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import bench_alerts, bench_influx, bench_store
+from bench.compare_poll import (
+    EXPORTER_GET,
+    EXPORTER_WALK,
+    NETMON,
+    NETMON_PYSNMP,
+    NETMON_V3,
+    SNMPBULKGET,
+    SNMPGET,
+    PollRow,
+    compare,
+    netmon_alone,
+)
+from bench.machine import machine, versions
+from bench.report import Check, Section, num, ratio, render, table
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("results")
+SECTIONS = ("poll", "ingest", "geo", "alerts")
+# Targets (issues #2, #3, #4, #6, #8).
+EXPORTER_RATIO = 1.0
+C_TOOLS_RATIO = 0.5
+BIG_FLEET_APS = 10_000
+CYCLE_S = 60.0
+RSS_LIMIT_MB = 300.0
+SINK_RATIO = bench_influx.TARGET_RATIO
+SINK_POINTS_PER_S = bench_influx.TARGET_POINTS_PER_S
+GEO_LIMIT_S = 3.0
+TRAP_LIMIT_S = 1.0
+SILENT_SLACK_S = 2.0
+
+
+@dataclass
+class Plan:
+    quick: bool
+    poll_sizes: list[int]
+    alone_sizes: list[int]  # netmon only (the baselines would add minutes, not insight)
+    pysnmp_sizes: list[int]  # netmon's "before" path
+    v3_sizes: list[int]  # netmon over SNMPv3 authPriv too
+    cycles: int
+    tool_aps: int | None  # the C tools poll at most this many APs of a fleet (None: all)
+    tool_cycles: int
+    store: tuple[int, int, int]  # APs, cycles, interfaces
+    influx: tuple[int, int, int]  # APs, cycles per round, rounds
+    alerts: list[str]  # bench_alerts arguments
+    geo_sizes: list[int]
+
+
+def plan(quick: bool) -> Plan:
+    if quick:
+        return Plan(True, [100, 1000], [], [], [], 3, 200, 1, (1000, 10, 2), (1000, 3, 2),
+                    ["--aps", "4", "--rounds", "1", "--interval", "5", "--traps", "8"],
+                    [1000, 10_000])
+    return Plan(False, [100, 1000, 5000], [BIG_FLEET_APS], [100, 1000], [100, 1000], 3, None,
+                2,
+                (1000, 60, 2), (5000, 6, 3), [], [1000, 10_000])
+
+
+def say(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+# ---- polling --------------------------------------------------------------------------
+
+def _best(rows: list[PollRow], names: tuple[str, ...]) -> PollRow | None:
+    found = [r for r in rows if r.poller in names]
+    return max(found, key=lambda r: r.aps_per_cpu_s) if found else None
+
+
+def big_fleet_check(rows: list[PollRow]) -> tuple[Check, str]:
+    netmon = sorted((r for r in rows if r.poller == NETMON), key=lambda r: r.aps)
+    direct = [r for r in netmon if r.aps >= BIG_FLEET_APS]
+    if direct:
+        row = direct[0]
+        cpu, wall, rss = row.cpu_s, row.wall_s, row.peak_rss_mb
+        how = f"measured at {row.aps:,} APs"
+    elif len(netmon) >= 2:
+        small, large = netmon[-2], netmon[-1]
+        cpu = large.cpu_s / large.aps * BIG_FLEET_APS
+        wall = large.wall_s / large.aps * BIG_FLEET_APS
+        slope = (large.peak_rss_mb - small.peak_rss_mb) / (large.aps - small.aps)
+        rss = large.peak_rss_mb + slope * (BIG_FLEET_APS - large.aps)
+        how = (f"extrapolated from {large.aps:,} APs (CPU, wall per AP) and "
+               f"{small.aps:,}-{large.aps:,} APs (RSS per AP)")
+    else:
+        return Check(f"{BIG_FLEET_APS:,}-AP cycle", "not measured", "", None), ""
+    met = cpu <= CYCLE_S and wall <= CYCLE_S and rss < RSS_LIMIT_MB
+    measured = (f"{cpu:.1f} CPU-s, {wall:.1f} s wall per cycle, peak RSS {rss:.0f} MB "
+                f"({BIG_FLEET_APS / cpu:,.0f} APs/CPU-s)")
+    return Check(f"{BIG_FLEET_APS:,}-AP {CYCLE_S:.0f} s cycle within one core", measured,
+                 f"<= {CYCLE_S:.0f} CPU-s and <= {CYCLE_S:.0f} s per cycle, RSS < "
+                 f"{RSS_LIMIT_MB:.0f} MB", met), how
+
+
+def polling(p: Plan) -> tuple[list[Section], list[Check]]:
+    rows: list[PollRow] = []
+    for aps in p.poll_sizes:
+        say(f"polling: {aps:,} APs, every poller")
+        rows.extend(compare(aps, p.cycles, aps in p.pysnmp_sizes, p.tool_aps, p.tool_cycles,
+                            aps in p.v3_sizes, log=True))
+    for aps in p.alone_sizes:
+        say(f"polling: {aps:,} APs, netmon alone")
+        rows.append(netmon_alone(aps, p.cycles))
+    section = Section("1. Polling (same agents, same OIDs, per cycle)",
+                      ["APs", "poller", "cycles", "CPU s/cycle", "wall s/cycle", "APs/CPU-s",
+                       "netmon ÷ this", "peak RSS MB", "errors/cycle"])
+    checks: list[Check] = []
+    for aps in sorted({r.aps for r in rows}):
+        here = [r for r in rows if r.aps == aps]
+        netmon = next((r for r in here if r.poller == NETMON), None)
+        for r in here:
+            vs = netmon.aps_per_cpu_s / r.aps_per_cpu_s if netmon else math.nan
+            section.rows.append([f"{aps:,}", r.poller, str(r.cycles), num(r.cpu_s, 3),
+                                 num(r.wall_s, 2), num(r.aps_per_cpu_s), ratio(vs),
+                                 num(r.peak_rss_mb), num(r.errors, 1)])
+        exporter = _best(here, (EXPORTER_GET, EXPORTER_WALK))
+        tools = _best(here, (SNMPGET, SNMPBULKGET))
+        if netmon and exporter:
+            value = netmon.aps_per_cpu_s / exporter.aps_per_cpu_s
+            checks.append(Check(f"netmon vs snmp_exporter, {aps:,} APs",
+                                f"{value:.2f}x ({exporter.poller})",
+                                f">= {EXPORTER_RATIO:.1f}x APs/CPU-s", value >= EXPORTER_RATIO))
+        if netmon and tools:
+            value = netmon.aps_per_cpu_s / tools.aps_per_cpu_s
+            checks.append(Check(f"netmon vs net-snmp C tools, {aps:,} APs",
+                                f"{value:.2f}x ({tools.poller})",
+                                f">= {C_TOOLS_RATIO:.1f}x APs/CPU-s", value >= C_TOOLS_RATIO))
+    big, how = big_fleet_check(rows)
+    checks.append(big)
+    section.notes += [
+        "Every poller asks each AP sysUpTime, hrSystemNumUsers (the client count) and "
+        "ifOperStatus, ifHCInOctets, ifHCOutOctets of its 4 interfaces: 14 values. netmon "
+        "reads them with one GET per AP per cycle once it knows the rows (a GETBULK walk on "
+        "its first poll and every `rewalk_every` polls); `snmp_exporter, GET module` sends "
+        "the same GET; `walk module` is the exporter's usual set-up (GET + 3 column walks); "
+        "`snmpget` sends the same GET and `snmpbulkget` one GETBULK with the same 14 answers.",
+        "CPU counted: the poller's only (netmon's process; the exporter process; xargs and "
+        "the tool processes), never the agents'. One warm-up cycle first, not counted.",
+        f"{BIG_FLEET_APS:,}-AP figure: {how}." if how else "",
+    ]
+    for aps in sorted({r.aps for r in rows}):
+        before = next((r for r in rows if r.aps == aps and r.poller == NETMON_PYSNMP), None)
+        after = next((r for r in rows if r.aps == aps and r.poller == NETMON), None)
+        if before and after:
+            section.notes.append(
+                f"netmon's own v1/v2c codec against pysnmp's, {aps:,} APs: "
+                f"{before.aps_per_cpu_s:,.0f} -> {after.aps_per_cpu_s:,.0f} APs/CPU-s "
+                f"({after.aps_per_cpu_s / before.aps_per_cpu_s:.1f}x), peak RSS "
+                f"{before.peak_rss_mb:.0f} -> {after.peak_rss_mb:.0f} MB.")
+    notes = [r for r in rows if r.note and r.poller in (NETMON, NETMON_PYSNMP, NETMON_V3)]
+    section.notes += [f"{r.poller}, {r.aps:,} APs: {r.note}." for r in notes]
+    return [section], checks
+
+
+# ---- ingest ---------------------------------------------------------------------------
+
+def ingest(p: Plan) -> tuple[list[Section], list[Check]]:
+    aps, cycles, ifaces = p.store
+    say(f"ingest: embedded store, {aps:,} APs x {cycles} cycles")
+    store = bench_store.ingest(aps, cycles, ifaces)
+    aps, per_round, rounds = p.influx
+    say(f"ingest: InfluxDB sink vs raw influxdb-client into VictoriaMetrics, {aps:,} APs")
+    influx = bench_influx.measure(aps, per_round, rounds, batch_size=5000,
+                                  cached_template=p.quick)
+    section = Section("2. Ingest", ["path", "rate", "CPU", "detail"])
+    section.rows.append([
+        "embedded store (SQLite)", f"{num(store['samples_per_s'])} Samples/s",
+        f"{num(store['samples_per_cpu_s'])} Samples/CPU-s",
+        f"{store['samples']:,.0f} Samples ({store['values']:,.0f} field values, "
+        f"{num(store['values_per_s'])}/s): {store['aps']:,.0f} APs x {store['cycles']:.0f} "
+        "cycles, one flush per cycle"])
+
+    def cpu_us(rounds: list[bench_influx.Round]) -> str:
+        per = sorted(r.netmon_cpu_s / r.points * 1e6 for r in rounds)
+        return f"{per[len(per) // 2]:.2f} us/point"
+
+    detail = (f"{influx.copies * 50:,} APs, {influx.per_cycle:,} points per cycle, "
+              f"{rounds} rounds x {per_round} cycles, medians")
+    section.rows.append(["raw influxdb-client -> VictoriaMetrics",
+                         f"{num(influx.raw_rate)} points/s", cpu_us(influx.raws), detail])
+    section.rows.append(["netmon InfluxSink -> VictoriaMetrics",
+                         f"{num(influx.sink_rate)} points/s", cpu_us(influx.sinks),
+                         f"sink ÷ raw {influx.ratio:.2f}x"])
+    section.rows.append(["sink spool (server down)", f"{num(influx.spooled)} points/s", "",
+                         f"replayed {num(influx.replayed)} points/s, "
+                         f"{influx.per_point:.1f} bytes/point"])
+    section.notes.append("Raw influxdb-client writes pre-built line protocol; the sink starts "
+                         "from Samples (encode + deliver, until acknowledged).")
+    checks = [
+        Check("InfluxDB sink vs raw influxdb-client", f"{influx.ratio:.2f}x",
+              f">= {SINK_RATIO:.1f}x", influx.ratio >= SINK_RATIO),
+        Check("InfluxDB sink rate", f"{num(influx.sink_rate)} points/s",
+              f">= {SINK_POINTS_PER_S:,} points/s", influx.sink_rate >= SINK_POINTS_PER_S),
+    ]
+    return [section], checks
+
+
+# ---- geo ------------------------------------------------------------------------------
+
+GEO_MODULE = Path(__file__).with_name("bench_geo.py")
+# Run in a child process: geopandas and matplotlib stay out of this one. bench_geo's own
+# warm-up first (a long-running netmon pays the imports once), then each fleet and model.
+GEO_CHILD = """
+import json, sys
+from bench.bench_geo import coverage_and_png, fleet_frames
+coverage_and_png(*fleet_frames(10), "radius")
+out = {}
+for aps in map(int, sys.argv[1:]):
+    frame, zones = fleet_frames(aps)
+    out[aps] = {model: coverage_and_png(frame, zones, model) for model in ("radius", "pathloss")}
+print(json.dumps(out))
+"""
+
+
+def geo(p: Plan) -> tuple[list[Section], list[Check]]:
+    section = Section("3. Geo (coverage + PNG, bench/bench_geo.py)")
+    if not GEO_MODULE.exists():
+        section.notes.append("not run: bench_geo.py missing (issue #6 has not landed it yet).")
+        return [section], [Check(f"{BIG_FLEET_APS:,}-AP coverage + PNG", "not run",
+                                 f"<= {GEO_LIMIT_S:.0f} s", None)]
+    say(f"geo: coverage + PNG for {', '.join(f'{n:,}' for n in p.geo_sizes)} APs")
+    out = subprocess.run([sys.executable, "-c", GEO_CHILD, *map(str, p.geo_sizes)],
+                         cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    section.header = ["APs", "model", "coverage s", "PNG s", "total s (wall)"]
+    checks = []
+    for aps in p.geo_sizes:
+        for model, timing in figures[str(aps)].items():
+            section.rows.append([f"{aps:,}", model, num(timing["coverage_s"], 2),
+                                 num(timing["png_s"], 2), num(timing["total_s"], 2)])
+            if aps == BIG_FLEET_APS:
+                checks.append(Check(f"{aps:,}-AP coverage + PNG ({model} model)",
+                                    f"{timing['total_s']:.2f} s", f"<= {GEO_LIMIT_S:.0f} s",
+                                    timing["total_s"] <= GEO_LIMIT_S))
+    section.notes.append("APs at random, 50 per km², 90% up; footprint, zone coverage of 4 "
+                         "zones, then the PNG map (bench_geo.coverage_and_png). The report "
+                         "benchmark (200 APs x 60 days) is `python -m bench.bench_geo`: its "
+                         "store takes about 10 minutes to build, so bench/run leaves it out.")
+    return [section], checks
+
+
+# ---- alerts ---------------------------------------------------------------------------
+
+def alerts(p: Plan) -> tuple[list[Section], list[Check]]:
+    args = bench_alerts.parser().parse_args(p.alerts)
+    say(f"alerts: {args.traps} traps, then {args.aps} APs x {args.rounds} silences "
+        f"(poll interval {args.interval} s)")
+    figures = bench_alerts.run(args)
+    section = Section("4. Alerts (latency to the webhook)",
+                      ["path", "notifications", "p50 s", "p99 s", "max s"])
+    trap50, trap99 = bench_alerts.summary(figures.trap_s)
+    silent50, silent99 = bench_alerts.summary(figures.silent_s)
+    section.rows.append(["trap -> notification", f"{len(figures.trap_s)}/{figures.traps_sent}",
+                         num(trap50, 2), num(trap99, 2),
+                         num(max(figures.trap_s, default=math.nan), 2)])
+    section.rows.append(["AP silent -> notification",
+                         f"{len(figures.silent_s)}/{figures.silences}", num(silent50, 2),
+                         num(silent99, 2), num(max(figures.silent_s, default=math.nan), 2)])
+    section.notes.append(f"Poll interval {args.interval} s, timeout {args.timeout} s, retries "
+                         f"{args.retries}; one snmpd per AP, frozen with SIGSTOP at a random "
+                         "moment of the cycle; traps from net-snmp snmptrap (linkDown).")
+    limit = args.interval + SILENT_SLACK_S
+    checks = [
+        Check("AP silent -> notification, p99", f"{num(silent99, 2)} s",
+              f"<= interval + {SILENT_SLACK_S:.0f} s = {limit:.0f} s",
+              silent99 <= limit and len(figures.silent_s) == figures.silences),
+        Check("trap -> notification, p99", f"{num(trap99, 2)} s", f"<= {TRAP_LIMIT_S:.0f} s",
+              trap99 <= TRAP_LIMIT_S and len(figures.trap_s) == figures.traps_sent),
+    ]
+    return [section], checks
+
+
+RUNNERS: dict[str, Callable[[Plan], tuple[list[Section], list[Check]]]] = {
+    "poll": polling, "ingest": ingest, "geo": geo, "alerts": alerts}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="stop at 1,000 APs; < 2 minutes")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--out", type=Path, help="results file (default bench/results/...)")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    p = plan(args.quick)
+    started = time.perf_counter()
+    when = datetime.datetime.now().astimezone()
+    host, soft = machine(), versions()
+    sections: list[Section] = []
+    checks: list[Check] = []
+    for name in chosen:
+        began = time.perf_counter()
+        try:
+            got_sections, got_checks = RUNNERS[name](p)
+        except Exception as exc:  # one broken comparison never hides the others' figures
+            traceback.print_exc()
+            got_sections = [Section(f"{name}: failed", notes=[f"failed: {exc!r}"])]
+            got_checks = [Check(name, "failed", "", None)]
+        say(f"{name} done in {time.perf_counter() - began:.0f} s")
+        sections.extend(got_sections)
+        checks.extend(got_checks)
+    took = time.perf_counter() - started
+    head = [f"# netmon benchmark, {when:%Y-%m-%d %H:%M %Z}"
+            f"{' (--quick)' if args.quick else ''}\n",
+            f"`bench/run{' --quick' if args.quick else ''}` took {took / 60:.1f} min.\n",
+            "## Machine\n", table(["", ""], [[k, v] for k, v in host.items()]) + "\n",
+            "## Versions\n", table(["", ""], [[k, v] for k, v in soft.items()]) + "\n"]
+    text = "\n".join(head) + "\n" + render(sections, checks)
+    print(text)
+    if not args.no_write:
+        out = args.out or RESULTS / f"{when:%Y-%m-%d}{'-quick' if args.quick else ''}.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        say(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
