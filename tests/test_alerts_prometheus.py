@@ -1,7 +1,6 @@
-"""Real Prometheus + Alertmanager run netmon's exported rules and routes into a webhook.
+"""Real Prometheus + Alertmanager scrape `netmon run`'s /metrics and fire into a webhook.
 
-The scraped target is a stand-in exposition of `netmon_ap_up` (issue #3 brings netmon's own
-/metrics; when it lands, this test should scrape `netmon run` instead).
+The rules and routes are the ones `netmon alerts export` writes for the same config.
 """
 
 from __future__ import annotations
@@ -9,50 +8,34 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
-import threading
+import sys
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from netmon.alerts.prometheus import RULES_FILE, export_all
+from netmon.alerts.prometheus import RULES_FILE
 from netmon.sim.snmpsim_process import free_udp_ports
-from tests.alerts_support.fleet import town
-from tests.alerts_support.servers import WebhookSink
+from tests.alerts_support.fleet import SQUARE
+from tests.alerts_support.servers import Hook, WebhookSink
+from tests.support.agents import COMMUNITY, Snmpd
 
 PROMETHEUS = shutil.which("prometheus")
 ALERTMANAGER = shutil.which("prometheus-alertmanager")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (PROMETHEUS and ALERTMANAGER), reason="Debian prometheus, prometheus-alertmanager")]
-EXPOSITION = ('# TYPE netmon_ap_up gauge\n'
-              'netmon_ap_up{ap="centre-05",zone="centre"} 0\n'
-              'netmon_ap_up{ap="centre-06",zone="centre"} 1\n'
-              'netmon_ap_up{ap="centre-07",zone="centre"} 1\n'
-              '# TYPE netmon_poll_last_cycle_timestamp_seconds gauge\n'
-              'netmon_poll_last_cycle_timestamp_seconds {now}\n')
+NETMON = [sys.executable, "-m", "netmon"]
 
 
-class Exposition:
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = EXPOSITION.replace("{now}", f"{time.time():.3f}").encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+def free_tcp_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -74,25 +57,52 @@ def sink() -> Iterator[WebhookSink]:
     server.close()
 
 
-def test_prometheus_and_alertmanager_fire_ap_down_into_a_webhook(tmp_path: Path,
-                                                                 sink: WebhookSink) -> None:
-    config = town(tmp_path / "n.db", poll={"interval_s": 5}, alerts={
-        "webhooks": [{"url": sink.url("/alertmanager"), "name": "ops"}]})
-    files, _ = export_all(config)
-    for name, document in files.items():
-        (tmp_path / name).write_text(yaml.safe_dump(document, sort_keys=False))
-    manager = files["alertmanager.yml"]
+def _config(tmp_path: Path, snmpd: Snmpd, http_port: int, hook_url: str) -> Path:
+    """Two APs: one answers (net-snmp snmpd), one is dead; /metrics on a free port."""
+    creds = {"version": "2c", "community": COMMUNITY}
+    dead_port = free_udp_ports(1)[0]
+    doc: dict[str, Any] = {
+        "site": "Aix-les-Bains", "store": {"path": str(tmp_path / "netmon.db")},
+        "poll": {"interval_s": 5, "timeout_s": 0.5, "retries": 0, "jitter_s": 0},
+        "http": {"listen": f"127.0.0.1:{http_port}"},
+        "zones": [{"id": "centre", "name": "Centre-ville", "polygon": SQUARE}],
+        "aps": [{"id": "centre-01", "name": "Hôtel de Ville 1", "zone": "centre", "lat": 45.69,
+                 "lon": 5.91, "host": "127.0.0.1", "port": snmpd.port, "profile": "generic",
+                 "credentials": creds},
+                {"id": "centre-07", "name": "Thermes 1", "zone": "centre", "lat": 45.69,
+                 "lon": 5.91, "host": "127.0.0.1", "port": dead_port, "profile": "generic",
+                 "credentials": creds}],
+        "alerts": {"zone_min_aps": 3, "webhooks": [{"url": hook_url, "name": "ops"}]},
+    }
+    path = tmp_path / "netmon.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    return path
+
+
+def _alertmanager_hooks(sink: WebhookSink) -> list[Hook]:
+    # netmon pages the same webhook itself; Alertmanager's payload names its receiver.
+    return [h for h in sink.received if isinstance(h.body, dict) and "receiver" in h.body]
+
+
+def test_prometheus_and_alertmanager_fire_ap_down_from_netmon_metrics(
+        tmp_path: Path, sink: WebhookSink, snmpd: Snmpd) -> None:
+    http_port = free_tcp_port()
+    config = _config(tmp_path, snmpd, http_port, sink.url("/alertmanager"))
+    exported = subprocess.run([*NETMON, "alerts", "export", "-c", str(config), "--out",
+                               str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    manager = yaml.safe_load((tmp_path / "alertmanager.yml").read_text())
     manager["route"]["group_wait"] = "1s"  # the test's patience, not the product's
     (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump(manager, sort_keys=False))
-    exposition = Exposition()
-    prom_port, am_port = free_udp_ports(2)
+    prom_port, am_port = free_tcp_port(), free_tcp_port()
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(tmp_path / RULES_FILE)],
         "alerting": {"alertmanagers": [{"static_configs": [
             {"targets": [f"127.0.0.1:{am_port}"]}]}]},
         "scrape_configs": [{"job_name": "netmon", "static_configs": [
-            {"targets": [f"127.0.0.1:{exposition.port}"]}]}]}))
+            {"targets": [f"127.0.0.1:{http_port}"]}]}]}))
+    netmon = start([*NETMON, "run", "-c", str(config)], tmp_path / "netmon.log")
     alertmanager = start([str(ALERTMANAGER), f"--config.file={tmp_path / 'alertmanager.yml'}",
                           f"--storage.path={tmp_path / 'am'}",
                           f"--web.listen-address=127.0.0.1:{am_port}",
@@ -101,16 +111,20 @@ def test_prometheus_and_alertmanager_fire_ap_down_into_a_webhook(tmp_path: Path,
                         f"--storage.tsdb.path={tmp_path / 'prom'}",
                         f"--web.listen-address=127.0.0.1:{prom_port}"], tmp_path / "prom.log")
     try:
-        hooks = sink.wait(1, timeout_s=45)
+        deadline = time.monotonic() + 90
+        while not _alertmanager_hooks(sink) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         stop(prometheus)
         stop(alertmanager)
-        exposition.server.shutdown()
-    assert hooks, (tmp_path / "prom.log").read_text()[-2000:] + \
-        (tmp_path / "am.log").read_text()[-2000:]
+        stop(netmon)
+    hooks = _alertmanager_hooks(sink)
+    logs = "".join((tmp_path / n).read_text()[-1500:] for n in ("netmon.log", "prom.log",
+                                                               "am.log"))
+    assert hooks, logs
     body = hooks[0].body
     assert hooks[0].path == "/alertmanager" and body["status"] == "firing"
-    alerts = [a["labels"] for a in body["alerts"]]
-    assert alerts == [{"alertname": "NetmonApDown", "ap": "centre-05", "zone": "centre",
-                       "severity": "warning", "instance": f"127.0.0.1:{exposition.port}",
-                       "job": "netmon"}]
+    fired = [a["labels"] for a in body["alerts"]]
+    assert [(a["alertname"], a["ap"], a["zone"]) for a in fired] == \
+        [("NetmonApDown", "centre-07", "centre")]
+    assert fired[0]["instance"] == f"127.0.0.1:{http_port}" and fired[0]["job"] == "netmon"
