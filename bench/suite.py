@@ -4,7 +4,8 @@
     bench/run --quick    polling at 100 and 1,000 APs, smaller ingest and alert runs (< 2 min)
     bench/run --only poll,ingest,geo,alerts
 
-Writes bench/results/<date>.md (<date>-quick.md for --quick) unless --out says otherwise.
+Writes bench/results/<date>.md (<date>-quick.md for --quick; -2, -3... for later runs of the
+same day) unless --out says otherwise.
 """
 
 from __future__ import annotations
@@ -304,6 +305,16 @@ RUNNERS: dict[str, Callable[[Plan], tuple[list[Section], list[Check]]]] = {
     "poll": polling, "ingest": ingest, "geo": geo, "alerts": alerts}
 
 
+def next_free(path: Path) -> Path:
+    """`path`, or `<stem>-2`, `-3`... when a run of the same day is already there."""
+    n = 1
+    found = path
+    while found.exists():
+        n += 1
+        found = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="stop at 1,000 APs; < 2 minutes")
@@ -343,7 +354,7 @@ def main() -> int:
     text = "\n".join(head) + "\n" + render(sections, checks)
     print(text)
     if not args.no_write:
-        out = args.out or RESULTS / f"{when:%Y-%m-%d}{'-quick' if args.quick else ''}.md"
+        out = args.out or next_free(RESULTS / f"{when:%Y-%m-%d}{'-quick' if args.quick else ''}.md")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)
         say(f"written: {out}")
