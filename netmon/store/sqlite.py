@@ -342,14 +342,9 @@ class SqliteStore:
 
     def _transaction(self, *statements: str) -> None:
         """Run parameterless statements as one write transaction."""
-        self._writer.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for sql in statements:
                 self._writer.execute(sql)
-            self._writer.execute("COMMIT")
-        except BaseException:
-            self._writer.execute("ROLLBACK")
-            raise
 
     def _bound_buffer(self) -> None:
         """While the file cannot be written, keep only the newest samples: memory stays bounded."""
@@ -480,14 +475,9 @@ class SqliteStore:
             {"start": b, "end": b + level.bucket_ns}
             for b in range(start_ns, stop_ns, level.bucket_ns)
         ]
-        self._writer.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             written = self._writer.executemany(level.insert_sql, buckets).rowcount
             self._set_meta(level.watermark_key, stop_ns)
-            self._writer.execute("COMMIT")
-        except BaseException:
-            self._writer.execute("ROLLBACK")
-            raise
         return written
 
     def _rollup_start(self, level: _RollupLevel, now_ns: int) -> int | None:
@@ -505,6 +495,17 @@ class SqliteStore:
             else self.rollup_1h_days
         start: int = max(int(first), now_ns - kept_days * NS_PER_DAY)
         return start - start % level.bucket_ns
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction on the writer connection: all of it, or nothing."""
+        self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._writer.execute("ROLLBACK")
+            raise
+        self._writer.execute("COMMIT")
 
     def _meta(self, key: str) -> int | None:
         row = self._writer.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -541,13 +542,8 @@ class SqliteStore:
     ) -> int:
         # One primary-key range delete per series/field pair; the time column has no index.
         sql = f"DELETE FROM {table} WHERE series_id = ? AND field_id = ? AND {column} < ?"
-        self._writer.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             cur = self._writer.executemany(sql, [(sid, fid, cutoff_ns) for sid, fid in pairs])
-            self._writer.execute("COMMIT")
-        except BaseException:
-            self._writer.execute("ROLLBACK")
-            raise
         return cur.rowcount
 
     # -- reading -----------------------------------------------------------------------------
