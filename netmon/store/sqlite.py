@@ -342,7 +342,7 @@ class SqliteStore:
 
     def _transaction(self, *statements: str) -> None:
         """Run parameterless statements as one write transaction."""
-        with self._transaction():
+        with self._atomic():
             for sql in statements:
                 self._writer.execute(sql)
 
@@ -475,7 +475,7 @@ class SqliteStore:
             {"start": b, "end": b + level.bucket_ns}
             for b in range(start_ns, stop_ns, level.bucket_ns)
         ]
-        with self._transaction():
+        with self._atomic():
             written = self._writer.executemany(level.insert_sql, buckets).rowcount
             self._set_meta(level.watermark_key, stop_ns)
         return written
@@ -497,7 +497,7 @@ class SqliteStore:
         return start - start % level.bucket_ns
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _atomic(self) -> Iterator[None]:
         """One write transaction on the writer connection: all of it, or nothing."""
         self._writer.execute("BEGIN IMMEDIATE")
         try:
@@ -542,7 +542,7 @@ class SqliteStore:
     ) -> int:
         # One primary-key range delete per series/field pair; the time column has no index.
         sql = f"DELETE FROM {table} WHERE series_id = ? AND field_id = ? AND {column} < ?"
-        with self._transaction():
+        with self._atomic():
             cur = self._writer.executemany(sql, [(sid, fid, cutoff_ns) for sid, fid in pairs])
         return cur.rowcount
 
