@@ -73,7 +73,7 @@ class Plan:
 
 def plan(quick: bool) -> Plan:
     if quick:
-        return Plan(True, [100, 1000], [], [], [], 3, 200, 1, (1000, 10, 2), (1000, 3, 2),
+        return Plan(True, [100, 1000], [], [], [], 3, 200, 1, (1000, 10, 2), (2000, 4, 3),
                     ["--aps", "4", "--rounds", "1", "--interval", "5", "--traps", "8"],
                     [1000, 10_000])
     return Plan(False, [100, 1000, 5000], [BIG_FLEET_APS], [100, 1000], [100, 1000], 3, None,
