@@ -122,6 +122,19 @@ class Cpu:
     def __init__(self, vm_pid: int) -> None:
         self.vm_pid = vm_pid
 
+    def settle(self, window_s: float = 0.3, idle_share: float = 0.05,
+               limit_s: float = 20.0) -> None:
+        """Wait until VictoriaMetrics is idle: its merges after one round must not be
+        charged to the next (which made the third round of either writer slow)."""
+        deadline = time.monotonic() + limit_s
+        _, before = self.now()
+        while time.monotonic() < deadline:
+            time.sleep(window_s)
+            _, after = self.now()
+            if after - before <= window_s * idle_share:
+                return
+            before = after
+
     def now(self) -> tuple[float, float]:
         fields = Path(f"/proc/{self.vm_pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks = os.sysconf("SC_CLK_TCK")
@@ -145,6 +158,7 @@ CPU: Cpu | None = None
 
 def timed(fn: Callable[[], object]) -> Round:
     assert CPU is not None
+    CPU.settle()
     wall, (cpu, vm_cpu) = time.perf_counter(), CPU.now()
     fn()
     cpu_after, vm_after = CPU.now()

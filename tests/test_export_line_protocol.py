@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netmon.export.influx_writer import InfluxWriter
 from netmon.export.line_protocol import LineEncoder, field_value
@@ -67,6 +69,37 @@ def test_cached_layout_follows_a_change_of_type() -> None:
     assert (first.body, second.body) == (b"m,t=v f=1i 1", b"m,t=v f=1.0 2")
 
 
+def test_a_series_that_mixes_types_within_one_batch() -> None:
+    batch = LineEncoder("ns").encode([Sample("m", {"t": "v"}, {"f": 1}, 1),
+                                      Sample("m", {"t": "v"}, {"f": 2.5}, 2),
+                                      Sample("m", {"t": "v"}, {"f": True}, 3)])
+    assert batch.body.split(b"\n") == [b"m,t=v f=1i 1", b"m,t=v f=2.5 2", b"m,t=v f=true 3"]
+
+
+def test_strings_percent_signs_and_huge_integers_beside_numbers() -> None:
+    encoder = LineEncoder("ns")
+    samples = [Sample("m", {"t": "50%"}, {"load%": 0.5}, 1),
+               Sample("m", {"t": "x"}, {"note": 'a "b", c'}, 2),
+               Sample("m", {"t": "y"}, {"big": 2**70}, 3)]
+    for _ in range(2):  # the second time through the cached templates
+        assert encoder.encode(samples).body.split(b"\n") == [
+            b"m,t=50% load%=0.5 1", b'm,t=x note="a \\"b\\", c" 2', b"m,t=y big=%di 3" % 2**70]
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=40))
+def test_every_finite_float_reads_back_exactly(values: list[float]) -> None:
+    encoder = LineEncoder("ns")
+    samples = [Sample("m", {"ap": str(i % 3)}, {"x": v, "n": i}, i) for i, v in enumerate(values)]
+    for _ in range(2):
+        lines = encoder.encode(samples).body.split(b"\n")
+        assert len(lines) == len(values)
+        for line, value, sample in zip(lines, values, samples, strict=True):
+            fields, stamp = line.split(b" ")[1:]
+            x, n = fields.split(b",")
+            assert x.startswith(b"x=") and float(x[2:]) == value
+            assert n == b"n=%di" % sample.fields["n"] and int(stamp) == sample.time_ns
+
+
 @pytest.fixture(scope="module")
 def victoria(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VictoriaMetrics]:
     server = VictoriaMetrics(tmp_path_factory.mktemp("vm"))
@@ -98,3 +131,18 @@ def test_victoria_metrics_reads_back_awkward_names_exactly(victoria: VictoriaMet
     assert rx == {f"ap-{i}": [i + 0.25] for i in range(len(AWKWARD_NAMES))}
     up = victoria.export('{__name__="lp_test_up"}')
     assert sorted(v for r in up for v in r["values"]) == [1] * len(AWKWARD_NAMES)
+
+
+def test_victoria_metrics_reads_back_extreme_floats(victoria: VictoriaMetrics) -> None:
+    now_ns = time.time_ns() - 5 * 10**9
+    # Exponents both ways, as orjson writes them; VictoriaMetrics stores a 64-bit decimal,
+    # so values near the ends of the double range do not come back exactly from it.
+    values = [1e16, 1.5e-7, 1e-05, 6.02e23, -0.0, 0.1, 123456789.123, -3.25]
+    samples = [Sample("lp_float", {"i": str(i)}, {"v": v}, now_ns) for i, v in enumerate(values)]
+    writer = InfluxWriter(InfluxSettings(url=victoria.url, precision="ns"))
+    outcome = writer.write(LineEncoder("ns").encode(samples))
+    writer.close()
+    assert outcome.ok, outcome
+    read = {int(r["metric"]["i"]): float(r["values"][0])
+            for r in victoria.export('{__name__="lp_float_v"}')}
+    assert read == dict(enumerate(values))
