@@ -97,7 +97,7 @@ def test_every_finite_float_reads_back_exactly(values: list[float]) -> None:
             fields, stamp = line.split(b" ")[1:]
             x, n = fields.split(b",")
             assert x.startswith(b"x=") and float(x[2:]) == value
-            assert n == b"n=%di" % sample.fields["n"] and int(stamp) == sample.time_ns
+            assert n == f"n={sample.fields['n']}i".encode() and int(stamp) == sample.time_ns
 
 
 @pytest.fixture(scope="module")
