@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -52,10 +54,12 @@ def expected_clients(samples: list[Sample]) -> Counter[tuple[str, int, float]]:
                    for s in samples)
 
 
-def test_every_point_arrives_once_through_an_outage(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_flight", [1, 3])
+def test_every_point_arrives_once_through_an_outage(tmp_path: Path, in_flight: int) -> None:
     vm = VictoriaMetrics(tmp_path / "vm")
     vm.start()
-    sink = InfluxSink(fast(vm.url), tmp_path / "spool", site="Aix-les-Bains")
+    sink = InfluxSink(fast(vm.url, writes_in_flight=in_flight), tmp_path / "spool",
+                      site="Aix-les-Bains")
     sink.start()
     sent: list[Sample] = []
     try:
@@ -86,6 +90,61 @@ def test_every_point_arrives_once_through_an_outage(tmp_path: Path) -> None:
     finally:
         sink.close()
         vm.stop()
+
+
+class SlowWriteServer(ThreadingHTTPServer):
+    """Answers each write after a pause, and remembers how many it held at once."""
+
+    daemon_threads = True
+
+    def __init__(self, pause_s: float) -> None:
+        self.pause_s = pause_s
+        self.lock = threading.Lock()
+        self.open = self.most_open = self.writes = 0
+        super().__init__(("127.0.0.1", 0), SlowWriteHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class SlowWriteHandler(BaseHTTPRequestHandler):
+    server: SlowWriteServer
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.open += 1
+            self.server.most_open = max(self.server.most_open, self.server.open)
+        time.sleep(self.server.pause_s)
+        with self.server.lock:
+            self.server.open -= 1
+            self.server.writes += 1
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("in_flight", [1, 2])
+def test_writes_in_flight_bounds_concurrent_requests(tmp_path: Path, in_flight: int) -> None:
+    server = SlowWriteServer(pause_s=0.3)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sink = InfluxSink(fast(server.url, writes_in_flight=in_flight, timeout_s=5), tmp_path)
+    sink.start()
+    try:
+        sink.write([s for n in range(4) for s in cycle(n, aps=50)])  # 4 batches of 50
+        sink.flush()
+        wait_until(lambda: sink.delivery.points_written == 200, "four writes")
+        assert (server.writes, server.most_open) == (4, in_flight)
+        assert sink.spool.points == 0
+    finally:
+        sink.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_close_while_the_server_is_away_spools_what_was_buffered(tmp_path: Path) -> None:

@@ -1,14 +1,16 @@
-"""In-order delivery of encoded batches: straight to the server, through the spool when not.
+"""Delivery of encoded batches: straight to the server, through the spool when not.
 
 A new batch goes straight out only when nothing older waits in the spool; otherwise it
-joins the spool's tail, so the server always receives batches in the order they were made.
-Runs on one thread (the sink's sender); the counters are read by the metrics at scrape time.
+joins the spool's tail. The sink's sender threads (`writes_in_flight`) call in at once:
+the lock guards the spool and the figures, never a network write, and one thread at a time
+replays, so no spooled batch is sent twice. The metrics read the counters at scrape time.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -48,6 +50,8 @@ class Delivery:
         self._last_reject_report = 0.0
         self._rejects_unreported = 0
         self._spool_warned = False
+        self._lock = threading.Lock()
+        self._replaying = False  # a sender thread is sending the spool's head
         # Figures for /metrics.
         self.points_written = 0
         self.requests_ok = 0
@@ -64,44 +68,54 @@ class Delivery:
         return len(self.spool) > 0
 
     def wait_s(self) -> float | None:
-        """Seconds until the spool may be replayed; None when it is empty."""
-        if not self.backlog:
+        """Seconds until the spool may be replayed; None when it is empty or being replayed."""
+        if not self.backlog or self._replaying:
             return None
         return max(0.0, self.retry_at - self.clock())
 
     def offer(self, batch: EncodedBatch) -> None:
         """A new batch: sent now if nothing older waits and the server is not in backoff."""
-        if self.backlog or self.clock() < self.retry_at:
-            self._to_spool(batch)
-            return
+        with self._lock:
+            if self.backlog or self.clock() < self.retry_at:
+                self._to_spool(batch)
+                return
         outcome = self.writer.write(batch)
-        if outcome.ok:
-            self._succeeded(batch.points)
-        elif outcome.verdict == "retry":
-            self._failed(outcome)
-            self._to_spool(batch)
-        else:
-            self._reject(batch, outcome)
+        with self._lock:
+            if outcome.ok:
+                self._succeeded(batch.points)
+            elif outcome.verdict == "retry":
+                self._failed(outcome)
+                self._to_spool(batch)
+            else:
+                self._reject(batch, outcome)
 
     def replay_one(self) -> bool:
         """Send the spool's head; True if it left the spool (written or dead-lettered)."""
-        if not self.backlog or self.clock() < self.retry_at:
-            return False
-        head = self.spool.head(self.replay_points)
-        if head is None:
-            return False
-        outcome = self.writer.write(head.batch)
-        if outcome.verdict == "retry":
-            self._failed(outcome)
-            return False
-        if outcome.ok:
-            self._succeeded(head.batch.points)
-        else:
-            self._reject(head.batch, outcome)
-        self.spool.acknowledge(head)
-        if not self.backlog:
-            log.info("InfluxDB spool replayed: %s is up to date", self.target)
-        self._check_fill()
+        with self._lock:
+            if self._replaying or not self.backlog or self.clock() < self.retry_at:
+                return False
+            head = self.spool.head(self.replay_points)
+            if head is None:
+                return False
+            self._replaying = True
+        try:
+            outcome = self.writer.write(head.batch)
+        except BaseException:
+            self._replaying = False
+            raise
+        with self._lock:  # the head is acknowledged before another thread may take it
+            self._replaying = False
+            if outcome.verdict == "retry":
+                self._failed(outcome)
+                return False
+            if outcome.ok:
+                self._succeeded(head.batch.points)
+            else:
+                self._reject(head.batch, outcome)
+            self.spool.acknowledge(head)
+            if not self.backlog:
+                log.info("InfluxDB spool replayed: %s is up to date", self.target)
+            self._check_fill()
         return True
 
     def _to_spool(self, batch: EncodedBatch) -> None:

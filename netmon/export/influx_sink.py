@@ -1,8 +1,9 @@
 """The InfluxDB sink: Samples in on the poll loop, line protocol out on two threads.
 
 `write` only appends to a buffer, so the asyncio poll loop never waits for the network.
-An encoder thread turns the buffer into line-protocol batches while a sender thread
-delivers the previous one: encoding overlaps the server's work instead of adding to it.
+An encoder thread turns the buffer into line-protocol batches while sender threads deliver
+the previous ones: encoding overlaps the server's work instead of adding to it, and with
+two writes in flight the server parses one batch while it answers the other.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ CLOSE_GRACE_S = 5.0
 
 
 class _Done:
-    """Put after the last batch: the sender stops once it has taken it."""
+    """Put after the last batch: a sender that takes it puts it back for the next, and stops."""
 
 
 _DONE = _Done()
@@ -67,8 +68,9 @@ class InfluxSink:
                                        if isinstance(b, EncodedBatch))
 
     def start(self) -> None:
-        for name, target in (("influx-encoder", self._encode_loop),
-                             ("influx-sender", self._send_loop)):
+        senders = [(f"influx-sender-{n}", self._send_loop)
+                   for n in range(self.settings.writes_in_flight)]
+        for name, target in [("influx-encoder", self._encode_loop), *senders]:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -156,6 +158,7 @@ class InfluxSink:
             except queue.Empty:
                 batch = None  # time to retry the spool
             if isinstance(batch, _Done):
+                self._ready.put(batch)
                 return
             try:
                 if batch is not None:

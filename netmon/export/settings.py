@@ -25,6 +25,8 @@ class InfluxSettings(_Section):
     token: SecretStr | None = None
     batch_size: Annotated[int, Field(ge=1, le=100_000)] = 5000
     flush_interval_s: Annotated[float, Field(gt=0, le=300)] = 1.0
+    # Concurrent write requests: the server parses one batch while it answers another.
+    writes_in_flight: Annotated[int, Field(ge=1, le=8)] = 2
     gzip: bool = False
     precision: Precision = "ms"
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 10.0
