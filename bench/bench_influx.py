@@ -9,7 +9,7 @@ from the simulated agents, copied to `--aps` APs (new `ap` tags), `--cycles` tim
 
 Rounds alternate raw and sink so both see the same machine load; medians are reported.
 
-Run: .venv/bin/python -m bench.bench_influx [--aps 5000] [--cycles 6] [--rounds 3]
+Run: .venv/bin/python -m bench.bench_influx [--aps 5000] [--cycles 12] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -188,17 +189,21 @@ def run_sink(settings: InfluxSettings, cycles: list[list[Sample]], work: Path) -
     return result
 
 
-def run_raw(settings: InfluxSettings, cycles: list[list[Sample]]) -> Round:
-    """Points/s of influxdb-client writing the same points, line protocol built beforehand."""
+def run_raw(settings: InfluxSettings, cycles: list[list[Sample]], in_flight: int = 1) -> Round:
+    """Points/s of influxdb-client writing the same points, line protocol built beforehand:
+    one write at a time (the target's baseline), or `in_flight` threads as the sink has."""
     encoder = LineEncoder(settings.precision, {"town": "Aix-les-Bains"})
     size = settings.batch_size
     bodies = [encoder.encode(c[i:i + size]) for c in cycles[1:] for i in range(0, len(c), size)]
     writer = InfluxWriter(settings)
 
+    def write(body: EncodedBatch) -> None:
+        writer.api.write(bucket=settings.bucket, record=body.body,
+                         write_precision=cast(WritePrecision, "ms"))
+
     def send() -> None:
-        for body in bodies:
-            writer.api.write(bucket=settings.bucket, record=body.body,
-                             write_precision=cast(WritePrecision, "ms"))
+        with ThreadPoolExecutor(in_flight) as pool:
+            list(pool.map(write, bodies))
 
     result = timed(send)
     writer.close()
@@ -246,6 +251,7 @@ class InfluxFigures:
     per_demo: int
     raws: list[Round]
     sinks: list[Round]
+    raws_in_flight: list[Round]  # the raw client with the sink's writes_in_flight, for reference
     cold: float
     spooled: float
     replayed: float
@@ -287,24 +293,26 @@ def measure(aps: int, cycles_per_round: int, rounds: int, batch_size: int,
         settings = InfluxSettings(url=vm.url, batch_size=batch_size)
         run_raw(settings, [[], *cycles(1)])  # the series exist in VM before any timing
         per_cycle = len(fleet_cycle(template, copies, 0))
-        raws, sinks = [], []
+        raws, sinks, parallel = [], [], []
         for _ in range(rounds):
             raws.append(run_raw(settings, cycles(cycles_per_round + 1)))
             sinks.append(run_sink(settings, cycles(cycles_per_round + 1), work))
+            parallel.append(run_raw(settings, cycles(cycles_per_round + 1),
+                                    settings.writes_in_flight))
         cold = cold_encode_rate(cycles(1)[0])
         spooled, replayed, per_point = spool_rates(settings, cycles(4), work)
     finally:
         vm.stop()
         shutil.rmtree(work, ignore_errors=True)
-    return InfluxFigures(copies, per_cycle, len(template), raws, sinks, cold, spooled,
-                         replayed, per_point)
+    return InfluxFigures(copies, per_cycle, len(template), raws, sinks, parallel, cold,
+                         spooled, replayed, per_point)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--aps", type=int, default=5000, help="APs per cycle (copies of 50)")
-    parser.add_argument("--cycles", type=int, default=6, help="cycles per round")
-    parser.add_argument("--rounds", type=int, default=3, help="raw/sink round pairs")
+    parser.add_argument("--cycles", type=int, default=12, help="cycles per round")
+    parser.add_argument("--rounds", type=int, default=5, help="raw/sink round pairs")
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--pin", action="store_true",
                         help="VictoriaMetrics on CPU 1, netmon on CPU 0: the server as if on "
@@ -312,14 +320,14 @@ def main() -> None:
     args = parser.parse_args()
     figures = measure(args.aps, args.cycles, args.rounds, args.batch_size, args.pin)
     report(args, figures.copies, figures.per_cycle, figures.per_demo, figures.raws,
-           figures.sinks)
+           figures.sinks, figures.raws_in_flight)
     print(f"cold encode (new series, caches empty): {figures.cold:,.0f} points/s")
     print(f"spool: {figures.spooled:,.0f} points/s spooled, {figures.replayed:,.0f} points/s "
           f"replayed, {figures.per_point:.1f} bytes/point on disk")
 
 
 def report(args: argparse.Namespace, copies: int, per_cycle: int, per_demo: int,
-           raws: list[Round], sinks: list[Round]) -> None:
+           raws: list[Round], sinks: list[Round], parallel: list[Round]) -> None:
     def line(name: str, rounds: list[Round]) -> str:
         rate = statistics.median(r.rate for r in rounds)
         cpu = statistics.median(r.netmon_cpu_s / r.points * 1e6 for r in rounds)
@@ -335,6 +343,7 @@ def report(args: argparse.Namespace, copies: int, per_cycle: int, per_demo: int,
           f"{os.getloadavg()[0]:.2f}")
     print(line("raw influxdb-client", raws))
     print(line("netmon InfluxSink", sinks))
+    print(line("raw, writes in flight", parallel) + "  (reference: the sink's concurrency)")
     print(f"ratio sink/raw      : {ratio:10.2f}x  (target >= {TARGET_RATIO}x and >= "
           f"{TARGET_POINTS_PER_S:,} points/s)")
 
