@@ -199,3 +199,26 @@ def test_demo_config_is_valid() -> None:
         zones[ap.zone] += 1
     assert 35 <= zones["centre"] <= 45 and 8 <= zones["grand-port"] <= 12
     assert {ap.sim for ap in config.aps} == {"normal", "down", "flapping"}
+
+
+def test_check_config_reads_the_map_layers_it_names(tmp_path: Path) -> None:
+    commune = REPO.parent / "shared" / "data" / "aix-les-bains-73008.geojson"
+    (tmp_path / "not-a-layer.geojson").write_text("this is not GeoJSON\n")
+    (tmp_path / "points.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},'
+        ' "geometry": {"type": "Point", "coordinates": [5.91, 45.69]}}]}')
+    doc = copy.deepcopy(BASE)
+    doc["maps"] = {"water": {"path": "missing/lac.geojson"},
+                   "targets": {"path": "not-a-layer.geojson"},
+                   "coverage": {"pathloss": {"buildings": {"path": "points.geojson"}}}}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 2, result.output
+    output = result.output.replace("\n  ", " ")
+    assert f"netmon.yaml: maps.water: {tmp_path}/missing/lac.geojson: no such file" in output
+    assert "maps.targets: " in output and "cannot read it as a vector layer" in output
+    assert ("maps.coverage.pathloss.buildings: " in output
+            and "has no Polygon or MultiPolygon features" in output)
+
+    doc["maps"] = {"water": {"path": str(commune)}, "targets": {"path": str(commune)}}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 0, result.output

@@ -15,9 +15,17 @@ import typer
 from rich.markup import escape
 
 from collectors.snmp.poller import ApPoller, build_targets
-from netmon.cli.common import ConfigOption, catalog_or_exit, config_or_exit, console, err_console
+from netmon.cli.common import (
+    ConfigOption,
+    catalog_or_exit,
+    config_or_exit,
+    console,
+    err_console,
+    fail_config,
+)
 from netmon.cli.fleet_table import fleet_table
 from netmon.export.exporters import ExportError
+from netmon.maps.inputs import layer_problems
 from netmon.runtime import Monitor, run_until_signalled
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
 
@@ -36,8 +44,12 @@ def wait_for_stop_signal() -> None:
 def check_config(
     file: Annotated[Path, typer.Argument(help="netmon YAML config file.", show_default=False)],
 ) -> None:
-    """Validate a config file and its includes; exit 2 naming file and key path of each error."""
+    """Validate a config file, its includes and the map layers it names; exit 2 naming file and
+    key path of each error."""
     config = config_or_exit(file)
+    problems = layer_problems(config)
+    if problems:
+        fail_config(problems)
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
                   f"({direct} polled directly, {len(config.aps) - direct} through "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,3 +91,23 @@ def building_footprints(config: NetmonConfig, layer: LayerFile | None) -> list[B
     except LayerError as exc:
         raise LayerError(f"maps.coverage.pathloss.buildings: {exc}") from exc
     return list(outlines.explode(index_parts=False))
+
+
+def layer_problems(config: NetmonConfig) -> list[str]:
+    """Each file `maps:` names, read as `netmon map` reads it: `file: key: what is wrong`."""
+    maps = config.maps
+    reads: list[tuple[object, Callable[[], object]]] = [
+        (maps.targets, lambda: target_frame(config)),
+        (maps.water, lambda: water_union(config)),
+        (maps.coverage.pathloss.buildings,
+         lambda: building_footprints(config, maps.coverage.pathloss.buildings)),
+    ]
+    problems = []
+    for named, read in reads:
+        if named is None:
+            continue
+        try:
+            read()
+        except LayerError as exc:
+            problems.append(f"{config.source}: {exc}")
+    return problems
