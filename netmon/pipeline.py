@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from collectors.snmp.poller import CycleReport
 from netmon.sample import Sample
@@ -16,6 +16,13 @@ class SampleSink(Protocol):
     def write(self, batch: Sequence[Sample]) -> None: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class DrainingSink(Protocol):
+    """A sink that writes on a thread of its own (netmon.off_loop)."""
+
+    async def drained(self) -> None: ...
 
 
 class CycleConsumer(Protocol):
@@ -44,6 +51,12 @@ class Pipeline:
                 consumer.consume(report)
             except Exception:
                 log.exception("consumer %s failed", type(consumer).__name__)
+
+    async def drained(self) -> None:
+        """Wait until the sinks that write on their own threads have taken what was published."""
+        for sink in self.sinks:
+            if isinstance(sink, DrainingSink):
+                await sink.drained()
 
     def close(self) -> None:
         for sink in self.sinks:

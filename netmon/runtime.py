@@ -14,6 +14,7 @@ from netmon.config.models import NetmonConfig
 from netmon.export.exporters import Exporters
 from netmon.export.shard import owned_inventory
 from netmon.fibre.schedule import add_fibre_import_job
+from netmon.off_loop import OffLoopSink
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
 from netmon.store.sqlite import SqliteStore
@@ -37,7 +38,8 @@ class Monitor:
         pages = [status_router(config, self.store)] if config.status_page.enabled else []
         self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles, pages)
         self.poller = ApPoller(config.poll, catalog, build_targets(config))
-        self.pipeline = Pipeline([self.store, *self.exporters.sinks],
+        # The store's flushes run off the loop (netmon/off_loop.py).
+        self.pipeline = Pipeline([OffLoopSink(self.store, "store-writer"), *self.exporters.sinks],
                                  [TransitionLog(), *self.exporters.consumers, *consumers])
         # Outage tracking, confirmations, traps and notifications (docs/alerts.md).
         self.alerts = AlertDesk(config, self.poller, self.pipeline.publish)
@@ -45,7 +47,9 @@ class Monitor:
         self.scheduler = PollScheduler(self.poller, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
         # Fibre files are imported on their own cron schedule, into the same sinks as the polls.
-        add_fibre_import_job(self.scheduler.scheduler, config, self.pipeline.sinks)
+        # The job runs on APScheduler's worker thread: it writes to the store directly.
+        add_fibre_import_job(self.scheduler.scheduler, config,
+                             [self.store, *self.exporters.sinks])
 
     async def start(self) -> None:
         await self.exporters.start()

@@ -75,6 +75,8 @@ class PollScheduler:
     async def _run_cycle(self, targets: list[PollTarget]) -> None:
         report = await self.poller.poll(targets)
         self.pipeline.publish(report)
+        # The store writes on its own thread; this cycle ends once its points are stored.
+        await self.pipeline.drained()
         self.completed_cycles += 1
         log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.readings),
                   sum(not r.up for r in report.readings), report.duration_s, report.requests)
