@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from netmon.pipeline import SampleSink
 from netmon.sample import Sample
+from netmon.store.base import Sink
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class OffLoopSink:
     """Wraps a blocking sink: same calls, run in order on its own thread."""
 
-    def __init__(self, sink: SampleSink, name: str) -> None:
+    def __init__(self, sink: Sink, name: str) -> None:
         self.sink = sink
         self.name = name
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)

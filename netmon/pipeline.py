@@ -7,15 +7,9 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from collectors.snmp.poller import CycleReport
-from netmon.sample import Sample
+from netmon.store.base import Sink
 
 log = logging.getLogger(__name__)
-
-
-class SampleSink(Protocol):
-    def write(self, batch: Sequence[Sample]) -> None: ...
-    def flush(self) -> None: ...
-    def close(self) -> None: ...
 
 
 @runtime_checkable
@@ -32,7 +26,7 @@ class CycleConsumer(Protocol):
 
 
 class Pipeline:
-    def __init__(self, sinks: Sequence[SampleSink] = (),
+    def __init__(self, sinks: Sequence[Sink] = (),
                  consumers: Sequence[CycleConsumer] = ()) -> None:
         self.sinks = list(sinks)
         self.consumers = list(consumers)

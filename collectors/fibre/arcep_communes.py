@@ -11,7 +11,7 @@ from typing import Final
 
 from collectors.fibre.labels import Column, find_header
 from collectors.fibre.quarters import quarter_end, quarter_of
-from collectors.fibre.reading import TextTable, is_csv_error, parse_count
+from collectors.fibre.reading import TextTable, data_rows, parse_count
 from collectors.fibre.records import ALL_OPERATORS, FormatError, ImportResult, Milestone
 from collectors.fibre.scope import ImportScope, insee_code
 
@@ -52,12 +52,7 @@ def read_arcep_communes(table: TextTable, scope: ImportScope) -> ImportResult:
     quarters = [(i, quarter_end(header[i])) for i in quarter_columns]
     code_at, estimate_at = columns["code"], columns["estimate"]
     seen: dict[str, int] = {}
-    for line, cells in table.rows[header_index + 1 :]:
-        if not any(c.strip() for c in cells):
-            continue
-        if is_csv_error(cells):
-            result.reject(line, "not a readable CSV row", cells[1:])
-            continue
+    for line, cells in data_rows(table, header_index, result):
         code = insee_code(cells[code_at]) if code_at < len(cells) else None
         if code is None or code not in scope.communes:
             result.skipped += 1  # another commune, a title or a footnote

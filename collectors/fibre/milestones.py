@@ -6,7 +6,7 @@ from datetime import date
 from typing import Final
 
 from collectors.fibre.labels import Column, find_header
-from collectors.fibre.reading import TextTable, is_csv_error, parse_count, parse_day
+from collectors.fibre.reading import TextTable, data_rows, parse_count, parse_day
 from collectors.fibre.records import ALL_OPERATORS, FormatError, ImportResult, Milestone
 from collectors.fibre.scope import ImportScope
 
@@ -45,12 +45,7 @@ def read_milestones(table: TextTable, scope: ImportScope) -> ImportResult:
     header = table.rows[header_index][1]
     result = ImportResult(table.path, "milestones", header, table.delimiter)
     seen: dict[tuple[date, str, str], int] = {}
-    for line, cells in table.rows[header_index + 1 :]:
-        if not any(c.strip() for c in cells):
-            continue
-        if is_csv_error(cells):
-            result.reject(line, "not a readable CSV row", cells[1:])
-            continue
+    for line, cells in data_rows(table, header_index, result):
         try:
             milestone = _milestone(cells, columns, scope, line)
         except ValueError as exc:

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from collectors.fibre.labels import normalise
 from collectors.fibre.quarters import quarter_end
-from collectors.fibre.records import FormatError
+from collectors.fibre.records import FormatError, ImportResult
 
 DELIMITERS: Final = ",;\t|"
 SNIFF_CHARS: Final = 64 * 1024
@@ -124,6 +124,18 @@ def read_text_table(path: Path) -> TextTable:
 def is_csv_error(cells: list[str]) -> bool:
     """True for the placeholder row parse_csv yields when csv could not parse a line."""
     return len(cells) == 2 and cells[0] == "\x00csv-error"
+
+
+def data_rows(table: TextTable, header_index: int, result: ImportResult,
+              ) -> Iterator[tuple[int, list[str]]]:
+    """The rows below the header, blank ones skipped and unreadable ones rejected."""
+    for line, cells in table.rows[header_index + 1 :]:
+        if not any(c.strip() for c in cells):
+            continue
+        if is_csv_error(cells):
+            result.reject(line, "not a readable CSV row", cells[1:])
+            continue
+        yield line, cells
 
 
 def cell_text(value: object) -> str:

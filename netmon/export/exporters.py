@@ -17,7 +17,8 @@ from netmon.export.influx_sink import InfluxSink
 from netmon.export.poll_metrics import PollMetrics
 from netmon.export.spool import SpoolBusy
 from netmon.fibre.snapshot import ProgressSnapshot
-from netmon.pipeline import CycleConsumer, SampleSink
+from netmon.pipeline import CycleConsumer
+from netmon.store.base import Sink
 from netmon.web.app import create_app
 from netmon.web.server import HttpServer, ListenError
 
@@ -67,7 +68,7 @@ class Exporters:
         self.http_required = "http" in config.model_fields_set
 
     @property
-    def sinks(self) -> list[SampleSink]:
+    def sinks(self) -> list[Sink]:
         return [self.influx] if self.influx is not None else []
 
     @property

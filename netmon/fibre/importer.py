@@ -24,7 +24,7 @@ from netmon.fibre.history import FibreHistory, ImportRecord
 from netmon.fibre.measurement import fibre_samples
 from netmon.fibre.paths import BUILDINGS_LAYER, FibrePaths
 from netmon.fibre.settings import FibreSettings
-from netmon.pipeline import SampleSink
+from netmon.store.base import Sink
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def file_sha256(path: Path) -> str:
 class FibreImporter:
     """Imports fibre files for one config into the store file and the given sinks."""
 
-    def __init__(self, config: NetmonConfig, sinks: Sequence[SampleSink] = ()) -> None:
+    def __init__(self, config: NetmonConfig, sinks: Sequence[Sink] = ()) -> None:
         self.config = config
         self.settings = config.fibre or FibreSettings()
         self.paths = FibrePaths.of(config, self.settings)

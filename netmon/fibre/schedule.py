@@ -11,7 +11,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from netmon.config.models import NetmonConfig
-from netmon.pipeline import SampleSink
+from netmon.store.base import Sink
 
 if TYPE_CHECKING:  # the importer pulls in pandas and geopandas: loaded only when the job runs
     from netmon.fibre.importer import FibreImporter, ImportOutcome
@@ -34,7 +34,7 @@ def run_scheduled_import(importer: FibreImporter) -> list[ImportOutcome]:
     return outcomes
 
 
-def _scheduled(config: NetmonConfig, sinks: Sequence[SampleSink]) -> list[ImportOutcome]:
+def _scheduled(config: NetmonConfig, sinks: Sequence[Sink]) -> list[ImportOutcome]:
     # Imported at the first run, not when `netmon run` starts: pandas and geopandas are slow
     # to load and most runs of the job find nothing new.
     from netmon.fibre.importer import FibreImporter
@@ -43,7 +43,7 @@ def _scheduled(config: NetmonConfig, sinks: Sequence[SampleSink]) -> list[Import
 
 
 def add_fibre_import_job(scheduler: BaseScheduler, config: NetmonConfig,
-                         sinks: Sequence[SampleSink]) -> Job | None:
+                         sinks: Sequence[Sink]) -> Job | None:
     """Add the cron job when the config has a `fibre:` section; it writes to `sinks`."""
     if config.fibre is None:
         return None
