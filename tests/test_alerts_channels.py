@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +34,22 @@ ZONE = Notice("zone_down", "critical", "firing", "zone", "grand-port", "grand-po
               cause="6 of 6 APs down — likely the backhaul", down=6, total=6)
 
 
-def queue_for(config: NetmonConfig) -> DeliveryQueue:
+def queue_for(config: NetmonConfig, clock: Callable[[], int] = time.time_ns) -> DeliveryQueue:
     conn = open_alert_db(config.store.path)
     book = IncidentBook(conn)
     return DeliveryQueue(conn, build_notifiers(config.alerts), MessageWriter(config), book,
-                         config.alerts.delivery)
+                         config.alerts.delivery, clock)
+
+
+async def deliver_down_and_up(config: NetmonConfig) -> DeliveryQueue:
+    """Page DOWN then UP, and wait until both are delivered (or failed for good)."""
+    queue = queue_for(config)
+    queue.start()
+    Dispatcher(queue)(DOWN)
+    Dispatcher(queue)(UP)
+    assert await queue.wait_idle(10)
+    await queue.stop()
+    return queue
 
 
 @pytest.fixture
@@ -55,12 +68,7 @@ async def test_email_over_starttls_with_auth(tmp_path: Path,
             "password": SMTP_PASSWORD, "sender": "netmon@aixlesbains.example",
             "to": ["astreinte@aixlesbains.example", "dsi@aixlesbains.example"],
             "ca_file": str(box.cert)}})
-        queue = queue_for(config)
-        queue.start()
-        Dispatcher(queue)(DOWN)
-        Dispatcher(queue)(UP)
-        assert await queue.wait_idle(10)
-        await queue.stop()
+        await deliver_down_and_up(config)
         mails = box.wait(2)
     assert box.logins == [SMTP_USER, SMTP_USER]
     down, up = mails
@@ -137,12 +145,7 @@ async def test_failed_delivery_is_retried_with_backoff(tmp_path: Path,
     config = town(tmp_path / "n.db", alerts={
         "webhooks": [{"url": sink.url("/hook")}],
         "delivery": {"retry_base_s": 0.1, "retry_max_s": 1}})
-    queue = queue_for(config)
-    queue.start()
-    Dispatcher(queue)(DOWN)
-    Dispatcher(queue)(UP)
-    assert await queue.wait_idle(10)
-    await queue.stop()
+    queue = await deliver_down_and_up(config)
     assert [h.body["kind"] for h in sink.received] == ["ap_down", "ap_up"]  # order kept
     first, second = queue.history()
     assert (first.status, first.attempts, second.attempts) == ("sent", 3, 1)
@@ -175,9 +178,7 @@ async def test_delivery_is_given_up_and_recorded(tmp_path: Path) -> None:
     config = town(tmp_path / "n.db", alerts={"webhooks": [{"url": dead}], "delivery": {
         "retry_base_s": 0.05, "give_up_after_h": 0.0001}})
     clock = [at("2026-11-03 16:01")]
-    conn = open_alert_db(config.store.path)
-    queue = DeliveryQueue(conn, build_notifiers(config.alerts), MessageWriter(config),
-                          IncidentBook(conn), config.alerts.delivery, lambda: clock[0])
+    queue = queue_for(config, lambda: clock[0])
     queue.start()
     Dispatcher(queue)(DOWN)
     await asyncio.sleep(0.3)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -14,6 +12,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from netmon.processes import stop_process
 
 VICTORIA_METRICS = shutil.which("victoria-metrics") or "/usr/bin/victoria-metrics"
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
@@ -59,13 +59,8 @@ class ServerProcess:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            stop_process(self.process, grace_s=20)
         self.process = None
 
 
