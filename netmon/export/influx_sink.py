@@ -1,4 +1,4 @@
-"""The InfluxDB sink: Samples in on the poll loop, line protocol out on two threads.
+"""The InfluxDB sink: Samples in on the poll loop, line protocol out on worker threads.
 
 `write` only appends to a buffer, so the asyncio poll loop never waits for the network.
 An encoder thread turns the buffer into line-protocol batches while sender threads deliver
