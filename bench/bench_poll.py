@@ -86,7 +86,7 @@ async def measure(ports: list[int], cycles: int, concurrency: int,
         report = await poller.poll()
         cpu_total += cpu_s() - cpu_before
         wall_total += time.perf_counter() - wall_before
-        errors += sum(1 for r in report.readings if not r.up)
+        errors += sum(1 for r in report.observations if not r.up)
         samples += len(report.samples)
         requests += report.requests
     await poller.client.close()

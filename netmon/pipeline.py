@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from collectors.snmp.poller import CycleReport
+from netmon.observation import Cycle
 from netmon.store.base import Sink
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ class DrainingSink(Protocol):
 class CycleConsumer(Protocol):
     """Anything that reacts to a whole cycle: outage state, Prometheus gauges, the live view."""
 
-    def consume(self, report: CycleReport) -> None: ...
+    def consume(self, report: Cycle) -> None: ...
 
 
 class Pipeline:
@@ -31,7 +31,7 @@ class Pipeline:
         self.sinks = list(sinks)
         self.consumers = list(consumers)
 
-    def publish(self, report: CycleReport) -> None:
+    def publish(self, report: Cycle) -> None:
         samples = report.samples
         for sink in self.sinks:
             try:
@@ -66,8 +66,8 @@ class TransitionLog:
     def __init__(self) -> None:
         self.failing: dict[str, str] = {}
 
-    def consume(self, report: CycleReport) -> None:
-        for reading in report.readings:
+    def consume(self, report: Cycle) -> None:
+        for reading in report.observations:
             if not reading.up and reading.ap_id not in self.failing:
                 self.failing[reading.ap_id] = reading.error or "no answer"
                 log.warning("AP %s stopped answering: %s", reading.ap_id, reading.error)

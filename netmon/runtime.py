@@ -7,13 +7,14 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 
-from collectors.snmp.poller import ApPoller, CycleReport, build_targets
+from collectors.snmp.poller import ApPoller, build_targets
 from collectors.snmp.profile import ProfileCatalog
 from netmon.alerts.desk import AlertDesk
 from netmon.config.models import NetmonConfig
 from netmon.export.exporters import Exporters
 from netmon.export.shard import owned_inventory
 from netmon.fibre.schedule import add_fibre_import_job
+from netmon.observation import Cycle
 from netmon.off_loop import OffLoopSink
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.scheduler import PollScheduler
@@ -28,7 +29,7 @@ class Monitor:
 
     def __init__(self, config: NetmonConfig, catalog: ProfileCatalog,
                  consumers: Sequence[CycleConsumer] = (),
-                 on_cycle: Callable[[CycleReport], Awaitable[None] | None] | None = None,
+                 on_cycle: Callable[[Cycle], Awaitable[None] | None] | None = None,
                  ) -> None:
         # With `shard: {index, count}` this poller owns only its share of the APs.
         self.config = config = owned_inventory(config)

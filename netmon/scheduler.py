@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from collectors.snmp.poller import ApPoller, CycleReport, PollTarget
+from collectors.snmp.poller import ApPoller, PollTarget
+from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class PollScheduler:
     def __init__(self, poller: ApPoller, pipeline: Pipeline, timezone: str = "UTC",
                  jitter_s: float = 0.0,
                  maintenance: Callable[[int], None] | None = None,
-                 on_cycle: Callable[[CycleReport], Awaitable[None] | None] | None = None,
+                 on_cycle: Callable[[Cycle], Awaitable[None] | None] | None = None,
                  ) -> None:
         self.poller = poller
         self.pipeline = pipeline
@@ -78,8 +79,8 @@ class PollScheduler:
         # The store writes on its own thread; this cycle ends once its points are stored.
         await self.pipeline.drained()
         self.completed_cycles += 1
-        log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.readings),
-                  sum(not r.up for r in report.readings), report.duration_s, report.requests)
+        log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.observations),
+                  sum(not r.up for r in report.observations), report.duration_s, report.requests)
         if self.on_cycle is not None:
             result = self.on_cycle(report)
             if result is not None:

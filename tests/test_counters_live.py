@@ -12,8 +12,8 @@ import pytest
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
-from collectors.snmp.readings import ApReading
 from netmon.config.models import AccessPoint, PollSettings
+from netmon.observation import ApObservation
 from netmon.sim.snmpsim_process import SnmpsimProcess, free_udp_ports
 from tests.support.agents import credentials
 
@@ -67,8 +67,8 @@ def loop() -> Iterator[asyncio.Runner]:
         yield runner
 
 
-def _poll(loop: asyncio.Runner, poller: ApPoller) -> ApReading:
-    reading = loop.run(poller.poll()).readings[0]
+def _poll(loop: asyncio.Runner, poller: ApPoller) -> ApObservation:
+    reading = loop.run(poller.poll()).observations[0]
     assert reading.up, reading.error
     return reading
 

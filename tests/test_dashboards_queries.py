@@ -16,7 +16,6 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from collectors.fibre.records import Milestone
-from collectors.snmp.poller import CycleReport
 from collectors.snmp.profile import default_catalog
 from collectors.snmp.readings import Answer, ApState, Counter, ap_reading, ap_tags, down_reading
 from dashboards.catalog import build_all
@@ -29,6 +28,7 @@ from netmon.export.poll_metrics import PollMetrics
 from netmon.fibre.measurement import fibre_samples
 from netmon.fibre.progress import ZoneProgress
 from netmon.fibre.projection import Projection
+from netmon.observation import Cycle
 from netmon.sample import Sample
 from tests.support.demo import DEMO
 
@@ -96,7 +96,7 @@ def prometheus_names() -> dict[str, set[str]]:
     registry.register(FibreMetrics(_Snapshot()))  # type: ignore[arg-type]
     ap = AccessPoint(id="x", name="X", zone="z", lat=45.0, lon=5.0, controller="c")
     reading = down_reading(ap, None, 0, "timeout", 1.0)
-    report = CycleReport(0, 0.5, [reading], [], 1)
+    report = Cycle(0, 0.5, [reading], [], 1)
     fleet.consume(report)
     poll.consume(report)
     names: dict[str, set[str]] = {}

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from collectors.snmp.poller import CycleReport
-from collectors.snmp.readings import ApReading
 from netmon.cli.main import app
 from netmon.config.models import NetmonConfig
 from netmon.export.exporters import ExportError, Exporters
 from netmon.export.poll_metrics import error_kind
+from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 from tests.support.tsdb import PROMTOOL, free_tcp_port
 
@@ -27,18 +26,18 @@ TAGS = {"ap": "centre-01", "ap_name": 'Hôtel de Ville "1", nord', "zone": "cent
 
 
 def reading(ap: str, zone: str, up: bool, clients: int | None = None,
-            error: str | None = None, rebooted: bool = False) -> ApReading:
+            error: str | None = None, rebooted: bool = False) -> ApObservation:
     tags = {**TAGS, "ap": ap, "zone": zone}
     fields: dict[str, float | int | bool | str] = {"up": int(up), "poll_ms": 12.5}
     sample = Sample("ap", tags, fields, time.time_ns(), error=error)
-    return ApReading(ap, zone, up, (sample,), error=error, rebooted=rebooted,
+    return ApObservation(ap, zone, up, (sample,), error=error, rebooted=rebooted,
                      uptime_s=3600.0 if up else None, clients=clients,
                      rx_bps=8000.0 if up else None, tx_bps=16000.0 if up else None,
                      poll_ms=12.5)
 
 
-def report(*readings: ApReading) -> CycleReport:
-    return CycleReport(time.time_ns(), 0.42, list(readings), [], 9)
+def report(*readings: ApObservation) -> Cycle:
+    return Cycle(time.time_ns(), 0.42, list(readings), [], 9)
 
 
 def config(tmp_path: Path, **extra: object) -> NetmonConfig:

@@ -53,7 +53,7 @@ def _snmpget_uptime_s(port: int) -> float:
 ], ids=["v2c", "v1", "v3-sha-aes", "v3-sha256-authnopriv", "v3-md5-des"])
 async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> None:
     poller = _poller(_ap("ap-1", snmpd.port, credentials))
-    first = (await poller.poll()).readings[0]
+    first = (await poller.poll()).observations[0]
     reference = _snmpget_uptime_s(snmpd.port)
     assert first.up and first.error is None
     assert first.uptime_s is not None and abs(first.uptime_s - reference) < 5
@@ -63,7 +63,7 @@ async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> N
     # Rates need two polls (their values are checked against snmpsim's known rates elsewhere:
     # net-snmp caches interface counters for a few seconds).
     time.sleep(1.1)
-    second = (await poller.poll()).readings[0]
+    second = (await poller.poll()).observations[0]
     lo = next(s for s in second.samples if s.measurement == "ap_iface"
               and s.tags["ifname"] == "lo")
     assert float(lo.fields["rx_bps"]) >= 0 and float(lo.fields["tx_bps"]) >= 0
@@ -79,7 +79,7 @@ async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
                      _ap("ap-wrong-community", snmpd.port,
                          credentials(version="2c", community="not-this-one")))
     report = await poller.poll()
-    by_id = {r.ap_id: r for r in report.readings}
+    by_id = {r.ap_id: r for r in report.observations}
     assert by_id["ap-good"].up
     assert not by_id["ap-dead"].up
     assert by_id["ap-dead"].error == f"ap-dead 127.0.0.1:{dead_port}: timeout after 2 tries"
@@ -95,7 +95,7 @@ async def test_v3_wrong_key_is_an_error_not_a_crash(snmpd: Snmpd) -> None:
     bad = credentials(version="3", user="authpriv", auth_protocol="sha",
                           auth_key="wrong-password", priv_protocol="aes",
                           priv_key="privpass-123")
-    reading = (await _poller(_ap("ap-v3", snmpd.port, bad)).poll()).readings[0]
+    reading = (await _poller(_ap("ap-v3", snmpd.port, bad)).poll()).observations[0]
     assert not reading.up
     assert reading.error is not None and reading.error.startswith(f"ap-v3 127.0.0.1:{snmpd.port}")
     assert "wrong-password" not in reading.error
@@ -107,7 +107,7 @@ def test_garbage_and_missing_values(tmp_path: Path) -> None:
     try:
         poller = _poller(_ap("ap-odd", agent.port,
                              credentials(version="2c", community=COMMUNITY)))
-        reading = asyncio.run(poller.poll()).readings[0]
+        reading = asyncio.run(poller.poll()).observations[0]
         assert reading.up
         assert reading.uptime_s is None
         assert "uptime_s" not in reading.samples[0].fields
@@ -119,7 +119,7 @@ async def test_huge_table_is_cut_at_the_limit(snmpd: Snmpd) -> None:
     settings = PollSettings(timeout_s=0.5, retries=1, max_table_rows=1, max_repetitions=1)
     poller = _poller(_ap("ap-big", snmpd.port, credentials(version="2c", community=COMMUNITY)),
                      settings=settings)
-    reading = (await poller.poll()).readings[0]
+    reading = (await poller.poll()).observations[0]
     assert reading.up
     assert reading.error is not None and "more than 1 rows" in reading.error
     await poller.client.close()

@@ -217,7 +217,7 @@ async def poll_generic(case: str, port: int, cycles: int) -> GenericPoll:
     try:
         for _ in range(cycles):
             report = await poller.poll()
-            assert all(r.up for r in report.readings)
+            assert all(r.up for r in report.observations)
             requests.append(report.requests)
     finally:
         await client.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from collectors.snmp.poller import ApPoller, CycleReport, PollTarget
+from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
 from netmon.config.models import AccessPoint, PollSettings
+from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 from netmon.scheduler import PollScheduler
 from netmon.sim.snmpsim_process import free_udp_ports
@@ -28,9 +29,9 @@ class Cycles:
     """Records each published cycle."""
 
     def __init__(self) -> None:
-        self.reports: list[CycleReport] = []
+        self.reports: list[Cycle] = []
 
-    def consume(self, report: CycleReport) -> None:
+    def consume(self, report: Cycle) -> None:
         self.reports.append(report)
 
 
@@ -48,7 +49,7 @@ async def test_slow_cycle_is_skipped_not_stacked() -> None:
     await poller.client.close()
     assert scheduler.skipped_cycles[1] >= 3
     assert 1 <= len(cycles.reports) <= 3  # never more cycles than fit one after the other
-    assert all(not r.readings[0].up for r in cycles.reports)
+    assert all(not r.observations[0].up for r in cycles.reports)
     starts = sorted(r.started_ns for r in cycles.reports)
     assert all(b - a >= 2.9e9 for a, b in itertools.pairwise(starts))
 
@@ -66,8 +67,8 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
     await asyncio.sleep(5)
     await scheduler.shutdown(grace_s=5)
     await poller.client.close()
-    polled = [r.readings[0].ap_id for r in cycles.reports]
+    polled = [r.observations[0].ap_id for r in cycles.reports]
     assert polled.count("ap-slow") == 1  # its first run is right away, the next in a minute
     assert polled.count("ap-fast") >= 2
-    assert all(r.readings[0].up for r in cycles.reports)
+    assert all(r.observations[0].up for r in cycles.reports)
     assert not scheduler.scheduler.running

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
     Answer,
-    ApReading,
     ApState,
     ap_reading,
     controller_readings,
@@ -21,6 +20,7 @@ from collectors.snmp.readings import (
 from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, SnmpError, parse_oid
 from collectors.snmp.values import convert
 from netmon.config.models import AccessPoint, NetmonConfig, PollSettings, SnmpCredentials
+from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 
 log = logging.getLogger(__name__)
@@ -61,27 +61,6 @@ class PollTarget:
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
-
-
-@dataclass(frozen=True, slots=True)
-class CycleReport:
-    """The outcome of one poll cycle."""
-
-    started_ns: int
-    duration_s: float
-    readings: list[ApReading]
-    shared_samples: list[Sample]
-    requests: int
-
-    @property
-    def samples(self) -> list[Sample]:
-        out = [s for r in self.readings for s in r.samples]
-        out.extend(self.shared_samples)
-        return out
-
-    @property
-    def errors(self) -> list[str]:
-        return [f"{r.ap_id}: {r.error}" for r in self.readings if r.error]
 
 
 def build_targets(config: NetmonConfig) -> list[PollTarget]:
@@ -127,7 +106,7 @@ class ApPoller:
                 target.profile = self.catalog.get(target.profile_name)
         self._prepared = True
 
-    async def poll(self, targets: Sequence[PollTarget] | None = None) -> CycleReport:
+    async def poll(self, targets: Sequence[PollTarget] | None = None) -> Cycle:
         """One cycle over `targets` (all by default)."""
         if not self._prepared:
             await self.prepare()
@@ -135,7 +114,7 @@ class ApPoller:
         started_ns = time.time_ns()
         started = time.perf_counter()
         requests_before = self.client.requests
-        results: list[tuple[list[ApReading], list[Sample]]] = [([], [])] * len(chosen)
+        results: list[tuple[list[ApObservation], list[Sample]]] = [([], [])] * len(chosen)
         queue = iter(enumerate(chosen))
 
         async def worker() -> None:
@@ -147,11 +126,11 @@ class ApPoller:
                                                              len(chosen)))))
         readings = [r for rs, _ in results for r in rs]
         shared = [s for _, ss in results for s in ss]
-        return CycleReport(started_ns, time.perf_counter() - started, readings, shared,
+        return Cycle(started_ns, time.perf_counter() - started, readings, shared,
                            self.client.requests - requests_before)
 
     async def _poll_with_deadline(self, target: PollTarget, time_ns: int,
-                                  ) -> tuple[list[ApReading], list[Sample]]:
+                                  ) -> tuple[list[ApObservation], list[Sample]]:
         began = time.perf_counter()
         deadline_s = self.settings.timeout_s * (self.settings.retries + 1) * DEADLINE_TIMEOUTS
         try:
@@ -165,13 +144,13 @@ class ApPoller:
             return self._all_down(target, time_ns, began, f"internal error: {exc!r}"), []
 
     def _all_down(self, target: PollTarget, time_ns: int, began: float, reason: str,
-                  ) -> list[ApReading]:
+                  ) -> list[ApObservation]:
         poll_ms = (time.perf_counter() - began) * 1000
         error = f"{target.id} {target.address}: {reason}"
         return [down_reading(ap, target.profile, time_ns, error, poll_ms) for ap in target.aps]
 
     async def _poll_target(self, target: PollTarget, time_ns: int, began: float,
-                           ) -> tuple[list[ApReading], list[Sample]]:
+                           ) -> tuple[list[ApObservation], list[Sample]]:
         assert target.endpoint is not None
         if target.profile is None:
             target.profile = await self._detect(target)

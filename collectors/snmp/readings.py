@@ -12,6 +12,7 @@ from collectors.snmp.derive import CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
 from collectors.snmp.values import Value, convert, counter_width
 from netmon.config.models import AccessPoint
+from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
 
 # Interfaces counted in the AP's own rx/tx unless the profile or the AP names its uplink.
@@ -37,29 +38,6 @@ class Answer:
     problems: list[str] = field(default_factory=list)
     # sysUpTime read in the same PDU as the traffic counters, when it was not the scalars' GET.
     traffic_ticks: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ApReading:
-    """What one poll learned about one AP (the `ap` Sample and its companions)."""
-
-    ap_id: str
-    zone: str
-    up: bool
-    samples: tuple[Sample, ...]
-    error: str | None = None
-    rebooted: bool = False
-    uptime_s: float | None = None
-    clients: int | None = None
-    rx_bps: float | None = None
-    tx_bps: float | None = None
-    poll_ms: float = 0.0
-
-    def as_dict(self) -> dict[str, object]:
-        return {"ap": self.ap_id, "zone": self.zone, "up": int(self.up),
-                "uptime_s": self.uptime_s, "clients": self.clients, "rx_bps": self.rx_bps,
-                "tx_bps": self.tx_bps, "poll_ms": round(self.poll_ms, 2), "error": self.error,
-                "rebooted": self.rebooted}
 
 
 def typed_rows(profile: Profile, table: str, walked: Mapping[str, Mapping[tuple[int, ...], Any]]
@@ -96,10 +74,10 @@ def ap_tags(ap: AccessPoint, profile: Profile | None, model: str | None = None) 
 
 
 def down_reading(ap: AccessPoint, profile: Profile | None, time_ns: int, error: str,
-                 poll_ms: float, model: str | None = None) -> ApReading:
+                 poll_ms: float, model: str | None = None) -> ApObservation:
     fields: dict[str, FieldValue] = {"up": 0, "poll_ms": round(poll_ms, 3)}
     sample = Sample("ap", ap_tags(ap, profile, model), fields, time_ns, error=error)
-    return ApReading(ap.id, ap.zone, False, (sample,), error=error, poll_ms=poll_ms)
+    return ApObservation(ap.id, ap.zone, False, (sample,), error=error, poll_ms=poll_ms)
 
 
 def _cell_text(index: tuple[int, ...], row: Row, ref: str) -> str | None:
@@ -208,7 +186,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
 
 
 def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState,
-               time_ns: int, now_s: float, poll_ms: float) -> ApReading:
+               time_ns: int, now_s: float, poll_ms: float) -> ApObservation:
     """The reading of an AP polled directly."""
     tags = ap_tags(ap, profile)
     uptime_s, rebooted = None, False
@@ -232,7 +210,7 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
 
 def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list[Sample],
               problems: list[str], rebooted: bool, uptime_s: float | None, clients: int | None,
-              rx: float | None, tx: float | None, poll_ms: float) -> ApReading:
+              rx: float | None, tx: float | None, poll_ms: float) -> ApObservation:
     fields: dict[str, FieldValue] = {"up": 1, "poll_ms": round(poll_ms, 3)}
     if uptime_s is not None:
         fields["uptime_s"] = uptime_s
@@ -244,14 +222,14 @@ def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list
         fields["tx_bps"] = round(tx, 3)
     error = "; ".join(problems) or None
     ap_sample = Sample("ap", tags, fields, time_ns, error=error)
-    return ApReading(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
+    return ApObservation(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
                      rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,
                      tx_bps=tx, poll_ms=poll_ms)
 
 
 def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Profile,
                         answer: Answer, states: dict[str, ApState], time_ns: int, now_s: float,
-                        poll_ms: float) -> tuple[list[ApReading], list[Sample]]:
+                        poll_ms: float) -> tuple[list[ApObservation], list[Sample]]:
     """One reading per AP the controller reports; controller-wide rows (e.g. per SSID) apart."""
     spec = profile.controller
     assert spec is not None

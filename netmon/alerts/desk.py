@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 
-from collectors.snmp.poller import ApPoller, CycleReport, PollTarget
+from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.traps.catalog import default_trap_catalog
 from collectors.traps.receiver import Trap, TrapReceiver
 from netmon.alerts.db import open_alert_db
@@ -25,6 +25,7 @@ from netmon.alerts.routing import Dispatcher, build_notifiers
 from netmon.alerts.tracker import OutageTracker
 from netmon.alerts.trap_intake import TrapIntake
 from netmon.config.models import NetmonConfig
+from netmon.observation import Cycle
 
 log = logging.getLogger(__name__)
 STOP_GRACE_S = 3.0
@@ -32,7 +33,7 @@ STOP_GRACE_S = 3.0
 
 class AlertDesk:
     def __init__(self, config: NetmonConfig, poller: ApPoller,
-                 publish: Callable[[CycleReport], None],
+                 publish: Callable[[Cycle], None],
                  notifiers: Mapping[str, Notifier] | None = None,
                  clock: Clock = time.time_ns) -> None:
         self.config = config
@@ -87,7 +88,7 @@ class AlertDesk:
 
     # -- the poll cycle -------------------------------------------------------------------------
 
-    def consume(self, report: CycleReport) -> None:
+    def consume(self, report: Cycle) -> None:
         self.tracker.consume(report)
         if self.tracker.rechecks:
             self._confirm(self.tracker.rechecks, "first failed poll")

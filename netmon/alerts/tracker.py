@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
-from collectors.snmp.poller import CycleReport
-from collectors.snmp.readings import ApReading
 from netmon.alerts.incidents import IncidentBook
 from netmon.alerts.maintenance import MaintenanceCalendar
 from netmon.alerts.notice import Notice
 from netmon.alerts.settings import AlertSettings
 from netmon.config.models import NetmonConfig
+from netmon.observation import ApObservation, Cycle
 
 log = logging.getLogger(__name__)
 NS_PER_S = 1_000_000_000
@@ -58,7 +57,7 @@ class ZoneTrack:
 
 
 class OutageTracker:
-    """A CycleConsumer: feed it every CycleReport; it records incidents and emits Notices."""
+    """A CycleConsumer: feed it every Cycle; it records incidents and emits Notices."""
 
     def __init__(self, config: NetmonConfig, book: IncidentBook, calendar: MaintenanceCalendar,
                  emit: Callable[[Notice], None]) -> None:
@@ -110,8 +109,8 @@ class OutageTracker:
 
     # -- inputs ---------------------------------------------------------------------------------
 
-    def consume(self, report: CycleReport) -> None:
-        self.observe(report.readings, report.started_ns)
+    def consume(self, report: Cycle) -> None:
+        self.observe(report.observations, report.started_ns)
 
     def note_trap(self, ap_id: str, now_ns: int, window_s: float) -> None:
         """A trap said this AP is in trouble: its next failed poll confirms the outage."""
@@ -119,7 +118,7 @@ class OutageTracker:
         if track is not None:
             track.suspect_until_ns = now_ns + int(window_s * NS_PER_S)
 
-    def observe(self, readings: Sequence[ApReading], now_ns: int) -> None:
+    def observe(self, readings: Sequence[ApObservation], now_ns: int) -> None:
         """One set of poll results taken at `now_ns`."""
         self.rechecks.clear()
         for reading in readings:
@@ -134,7 +133,7 @@ class OutageTracker:
 
     # -- per AP ---------------------------------------------------------------------------------
 
-    def _observe_ap(self, track: ApTrack, reading: ApReading, now_ns: int) -> None:
+    def _observe_ap(self, track: ApTrack, reading: ApObservation, now_ns: int) -> None:
         s = self.settings
         if reading.rebooted:
             self._rebooted(track, reading, now_ns)
@@ -165,7 +164,7 @@ class OutageTracker:
             track.suspect_until_ns = None
         self._flap(track, now_ns)
 
-    def _rebooted(self, track: ApTrack, reading: ApReading, now_ns: int) -> None:
+    def _rebooted(self, track: ApTrack, reading: ApObservation, now_ns: int) -> None:
         self.book.record_event(now_ns, "rebooted", track.ap, track.zone,
                                {"uptime_s": reading.uptime_s})
         log.info("AP %s rebooted (uptime %s s)", track.ap, reading.uptime_s)

@@ -76,7 +76,7 @@ def poll(
                 began = time.monotonic()
                 await poller.poll()
                 await asyncio.sleep(max(0.0, rate_window_s - (time.monotonic() - began)))
-            return (await poller.poll()).readings
+            return (await poller.poll()).observations
         finally:
             await poller.client.close()
 

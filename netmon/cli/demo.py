@@ -11,21 +11,21 @@ from typing import Annotated
 import typer
 from rich.live import Live
 
-from collectors.snmp.poller import CycleReport
 from netmon.cli.common import catalog_or_exit, config_or_exit, console
 from netmon.cli.demo_outputs import write_demo_outputs
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
+from netmon.observation import Cycle
 from netmon.runtime import Monitor, run_until_signalled
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 
 DEMO_CONFIG = Path("config/demo.yaml")
 
 
-def _title(config: NetmonConfig, report: CycleReport) -> str:
-    down = sum(not r.up for r in report.readings)
-    clients = sum(r.clients or 0 for r in report.readings)
-    return (f"{config.site}: {len(report.readings)} APs, {down} down, {clients} clients "
+def _title(config: NetmonConfig, report: Cycle) -> str:
+    down = sum(not r.up for r in report.observations)
+    clients = sum(r.clients or 0 for r in report.observations)
+    return (f"{config.site}: {len(report.observations)} APs, {down} down, {clients} clients "
             f"(cycle {report.duration_s * 1000:.0f} ms, {report.requests} requests)")
 
 
@@ -47,8 +47,8 @@ def demo(
     live = Live(console=console, auto_refresh=False, transient=False) \
         if console.is_terminal else None
 
-    def show(report: CycleReport) -> None:
-        table = fleet_table(config, report.readings, _title(config, report))
+    def show(report: Cycle) -> None:
+        table = fleet_table(config, report.observations, _title(config, report))
         if live is not None:
             live.update(table, refresh=True)
         else:

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from rich.table import Table
 
-from collectors.snmp.readings import ApReading
 from netmon.config.models import NetmonConfig
+from netmon.observation import ApObservation
 
 
 def human_rate(bps: float | None) -> str:
@@ -27,7 +27,7 @@ def human_uptime(seconds: float | None) -> str:
     return f"{days}d {hours:02d}h" if days else f"{hours}h {rest // 60:02d}m"
 
 
-def fleet_table(config: NetmonConfig, readings: Iterable[ApReading], title: str = "") -> Table:
+def fleet_table(config: NetmonConfig, readings: Iterable[ApObservation], title: str = "") -> Table:
     names = {ap.id: ap.name for ap in config.aps}
     zones = {z.id: z.name for z in config.zones}
     table = Table(title=title or None, expand=False, header_style="bold")

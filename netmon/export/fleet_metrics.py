@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from collectors.snmp.poller import CycleReport
-from collectors.snmp.readings import ApReading
+from netmon.observation import ApObservation, Cycle
 
 NS_PER_S = 1_000_000_000
 BITS_PER_BYTE = 8
@@ -25,7 +24,7 @@ INFO_LABELS = (*AP_LABELS, "vendor", "model")
 
 @dataclass(slots=True)
 class _ApState:
-    reading: ApReading
+    reading: ApObservation
     labels: dict[str, str]
     polled_ns: int
     reboots: int = 0
@@ -37,8 +36,8 @@ class FleetMetrics(Collector):
     def __init__(self) -> None:
         self._aps: dict[str, _ApState] = {}
 
-    def consume(self, report: CycleReport) -> None:
-        for reading in report.readings:
+    def consume(self, report: Cycle) -> None:
+        for reading in report.observations:
             ap_sample = next((s for s in reading.samples if s.measurement == "ap"), None)
             tags = ap_sample.tags if ap_sample is not None else {}
             labels = {k: tags.get(k, "") for k in INFO_LABELS}

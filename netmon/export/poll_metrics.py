@@ -9,8 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from collectors.snmp.poller import CycleReport
-from collectors.snmp.readings import ApReading
+from netmon.observation import ApObservation, Cycle
 
 NS_PER_S = 1_000_000_000
 # A cycle of 50 APs takes well under a second; one of thousands, or with dead APs, longer.
@@ -26,7 +25,7 @@ ERROR_KINDS = (
 )
 
 
-def error_kind(reading: ApReading) -> str | None:
+def error_kind(reading: ApObservation) -> str | None:
     """A small fixed set of label values, so a flood of distinct messages cannot grow series."""
     if not reading.error:
         return None
@@ -74,12 +73,12 @@ class PollMetrics:
         if skipped is not None:
             registry.register(_Skipped(skipped))
 
-    def consume(self, report: CycleReport) -> None:
+    def consume(self, report: Cycle) -> None:
         self.duration.observe(report.duration_s)
         self.cycles.inc()
         self.requests.inc(report.requests)
         self.last_cycle.set(report.started_ns / NS_PER_S)
-        for reading in report.readings:
+        for reading in report.observations:
             kind = error_kind(reading)
             if kind is not None:
                 self.errors.labels(kind).inc()

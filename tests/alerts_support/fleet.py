@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from collectors.snmp.readings import ApReading
 from netmon.config.models import NetmonConfig
+from netmon.observation import ApObservation
 
 PARIS = ZoneInfo("Europe/Paris")
 NS = 1_000_000_000
@@ -47,10 +47,10 @@ def at(text: str) -> int:
     return int(datetime.fromisoformat(text).replace(tzinfo=PARIS).timestamp()) * NS
 
 
-def reading(ap: str, up: bool, rebooted: bool = False, error: str | None = None) -> ApReading:
+def reading(ap: str, up: bool, rebooted: bool = False, error: str | None = None) -> ApObservation:
     zone = "centre" if ap.startswith("centre") else "grand-port"
     if not up and error is None:
         error = f"{ap} 127.0.0.1:161: no answer" if zone == "centre" else \
             "wlc-port 127.0.0.1:20100: no complete answer within 8 s"
-    return ApReading(ap, zone, up, (), error=error, rebooted=rebooted,
+    return ApObservation(ap, zone, up, (), error=error, rebooted=rebooted,
                      uptime_s=5.0 if rebooted else 1000.0)

@@ -1,0 +1,57 @@
+"""What flows from any collector into the core: observations of APs, gathered in cycles.
+
+Collectors (SNMP today; a controller API or a ping probe tomorrow) produce these; the
+pipeline, the fleet state, the metrics, the store and the web consume them and import
+nothing from `collectors/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netmon.sample import Sample
+
+
+@dataclass(frozen=True, slots=True)
+class ApObservation:
+    """What one look at one AP learned: reachable or not, its figures, and its Samples."""
+
+    ap_id: str
+    zone: str
+    up: bool  # the AP (or its controller, for it) answered
+    samples: tuple[Sample, ...]
+    error: str | None = None
+    rebooted: bool = False
+    uptime_s: float | None = None
+    clients: int | None = None
+    rx_bps: float | None = None
+    tx_bps: float | None = None
+    poll_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ap": self.ap_id, "zone": self.zone, "up": int(self.up),
+                "uptime_s": self.uptime_s, "clients": self.clients, "rx_bps": self.rx_bps,
+                "tx_bps": self.tx_bps, "poll_ms": round(self.poll_ms, 2), "error": self.error,
+                "rebooted": self.rebooted}
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """One round of observations taken at `started_ns`, plus Samples about no single AP."""
+
+    started_ns: int
+    duration_s: float
+    observations: list[ApObservation]
+    shared_samples: list[Sample] = field(default_factory=list)
+    requests: int = 0
+    source: str = "snmp"  # which collector made it: for logs and metrics only
+
+    @property
+    def samples(self) -> list[Sample]:
+        out = [s for r in self.observations for s in r.samples]
+        out.extend(self.shared_samples)
+        return out
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{r.ap_id}: {r.error}" for r in self.observations if r.error]
