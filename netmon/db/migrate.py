@@ -1,0 +1,60 @@
+"""Versioned migrations (Alembic): the writer brings the schema to head; readers only check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+MIGRATIONS: Final = Path(__file__).parent / "migrations"
+# Tables of a netmon file made before the schema had Alembic versions.
+PRE_ALEMBIC_TABLES: Final = frozenset({"points", "alert_incidents", "fibre_milestones"})
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is not one this netmon can use."""
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head() -> str:
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def current(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, where: str) -> None:
+    """Bring the schema to head, in one transaction; refuse a file this netmon cannot read."""
+    config = _config()
+    with engine.begin() as conn:
+        revision = current(conn)
+        if revision is None and PRE_ALEMBIC_TABLES & set(inspect(conn).get_table_names()):
+            raise SchemaError(f"{where}: made by netmon 0.1 (before versioned schemas); "
+                              "move it aside and start a new one")
+        known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+        if revision is not None and revision not in known:
+            raise SchemaError(f"{where}: schema {revision} is newer than this netmon knows "
+                              f"(head {head()}); upgrade netmon")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def check_readable(conn: Connection, where: str) -> None:
+    """A reader's check: the schema is exactly the one this netmon writes."""
+    revision = current(conn)
+    if revision != head():
+        raise SchemaError(f"{where}: schema {revision or 'none'}, this netmon reads {head()}; "
+                          "run `netmon run` once to upgrade it")

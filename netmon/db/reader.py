@@ -1,0 +1,40 @@
+"""DatabaseReader: read-only access for maps, report, uptime and the web; it never writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import URL
+
+from netmon.db.engines import reader_engine
+from netmon.db.migrate import check_readable
+from netmon.db.url import read_only, sqlite_path
+
+
+class DatabaseReader:
+    """Snapshots of the database; `exists` is False until a writer has created it."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.where = str(sqlite_path(url) or url.render_as_string(hide_password=True))
+        self.engine = reader_engine(read_only(url))
+        self._checked = False
+
+    @property
+    def exists(self) -> bool:
+        path = sqlite_path(self.url)
+        return path is None or path.exists()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One read transaction: every query in the block sees the same state."""
+        with self.engine.connect() as conn, conn.begin():
+            if not self._checked:
+                check_readable(conn, self.where)
+                self._checked = True
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
