@@ -31,7 +31,7 @@ CLIENT_EXAMPLES: Final = (0, 10, 50)
 # zlib level 3: a third of the default's encoding time for a file about 10 % larger.
 PNG_OPTIONS: Final = {"compress_level": 3}
 COVERAGE_ALPHA: Final = 0.35
-DRAW_ORDER: Final = ("disabled", "unknown", "up", "down")
+DRAW_ORDER: Final = ("disabled", "unknown", "maintenance", "up", "down")
 
 
 def marker_size(clients: np.ndarray) -> np.ndarray:

@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 # AP states, in the order the legend lists them.
-STATES: Final = ("up", "down", "unknown", "disabled")
-STATE_COLOURS: Final = {"up": "#1a9641", "down": "#d7191c", "unknown": "#8c8c8c",
-                        "disabled": "#bdbdbd"}
+STATES: Final = ("up", "down", "maintenance", "unknown", "disabled")
+STATE_COLOURS: Final = {"up": "#1a9641", "down": "#d7191c", "maintenance": "#2b83ba",
+                        "unknown": "#8c8c8c", "disabled": "#bdbdbd"}
 BUILDING_COLOURS: Final = {"connectable": "#1a9641", "planned": "#fdae61",
                            "abandoned": "#7b3294"}
 COVERAGE_COLOUR: Final = "#6a51a3"

@@ -45,6 +45,9 @@ class Cycle:
     shared_samples: list[Sample] = field(default_factory=list)
     requests: int = 0
     source: str = "snmp"  # which collector made it: for logs and metrics only
+    # How long these observations stand for (the poll interval): netmon was watching the
+    # fleet during [started_ns, started_ns + covers_s). 0 for a one-off look (a confirmation).
+    covers_s: float = 0.0
 
     @property
     def samples(self) -> list[Sample]:

@@ -1,9 +1,16 @@
-"""Fan each poll cycle out to the sinks and the consumers; one failing sink spares the rest."""
+"""Fan each cycle out to the sinks and the consumers; one failing part spares the rest.
+
+A consumer that fails is not skipped silently: the failure is counted (per consumer), logged
+once until it recovers, and the consumer simply meets the next cycle (the fleet state
+decides again what it could not commit).
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Awaitable, Sequence
 from typing import Protocol, runtime_checkable
 
 from netmon.observation import Cycle
@@ -14,15 +21,15 @@ log = logging.getLogger(__name__)
 
 @runtime_checkable
 class DrainingSink(Protocol):
-    """A sink that writes on a thread of its own (netmon.off_loop)."""
+    """A sink that writes on a thread of its own (the database owner's)."""
 
     async def drained(self) -> None: ...
 
 
 class CycleConsumer(Protocol):
-    """Anything that reacts to a whole cycle: outage state, Prometheus gauges, the live view."""
+    """Anything that reacts to a whole cycle: fleet state, Prometheus gauges, the live view."""
 
-    def consume(self, report: Cycle) -> None: ...
+    def consume(self, cycle: Cycle) -> Awaitable[None] | None: ...
 
 
 class Pipeline:
@@ -30,9 +37,11 @@ class Pipeline:
                  consumers: Sequence[CycleConsumer] = ()) -> None:
         self.sinks = list(sinks)
         self.consumers = list(consumers)
+        self.consumer_failures: Counter[str] = Counter()
+        self._failing: set[str] = set()
 
-    def publish(self, report: Cycle) -> None:
-        samples = report.samples
+    async def publish(self, cycle: Cycle) -> None:
+        samples = cycle.samples
         for sink in self.sinks:
             try:
                 sink.write(samples)
@@ -41,10 +50,22 @@ class Pipeline:
                 log.exception("sink %s failed to take %d samples", type(sink).__name__,
                               len(samples))
         for consumer in self.consumers:
+            name = type(consumer).__name__
             try:
-                consumer.consume(report)
-            except Exception:
-                log.exception("consumer %s failed", type(consumer).__name__)
+                result = consumer.consume(cycle)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as exc:
+                self.consumer_failures[name] += 1
+                if name not in self._failing:
+                    self._failing.add(name)
+                    log.error("consumer %s failed (retried with every cycle; logged once "
+                              "until it recovers): %s", name, exc, exc_info=exc)
+                continue
+            if name in self._failing:
+                self._failing.discard(name)
+                log.info("consumer %s recovered after %d failures", name,
+                         self.consumer_failures[name])
 
     async def drained(self) -> None:
         """Wait until the sinks that write on their own threads have taken what was published."""
@@ -66,11 +87,11 @@ class TransitionLog:
     def __init__(self) -> None:
         self.failing: dict[str, str] = {}
 
-    def consume(self, report: Cycle) -> None:
-        for reading in report.observations:
-            if not reading.up and reading.ap_id not in self.failing:
-                self.failing[reading.ap_id] = reading.error or "no answer"
-                log.warning("AP %s stopped answering: %s", reading.ap_id, reading.error)
-            elif reading.up and reading.ap_id in self.failing:
-                del self.failing[reading.ap_id]
-                log.info("AP %s answers again", reading.ap_id)
+    def consume(self, cycle: Cycle) -> None:
+        for observation in cycle.observations:
+            if not observation.up and observation.ap_id not in self.failing:
+                self.failing[observation.ap_id] = observation.error or "no answer"
+                log.warning("AP %s stopped answering: %s", observation.ap_id, observation.error)
+            elif observation.up and observation.ap_id in self.failing:
+                del self.failing[observation.ap_id]
+                log.info("AP %s answers again", observation.ap_id)

@@ -1,27 +1,42 @@
-"""The long-running monitor: poller, store, pipeline and scheduler, stopped cleanly."""
+"""The long-running monitor: collectors, database owner, pipeline and scheduler, stopped cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 
+from collectors.fibre.schedule import add_fibre_import_job
+from collectors.snmp.confirm import SnmpConfirmer
 from collectors.snmp.poller import ApPoller, build_targets
 from collectors.snmp.profile import ProfileCatalog
+from collectors.traps.collector import TrapCollector
 from netmon.alerts.desk import AlertDesk
 from netmon.config.models import NetmonConfig
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
+from netmon.export.core_metrics import CoreMetrics
 from netmon.export.exporters import Exporters
 from netmon.export.shard import owned_inventory
-from netmon.fibre.schedule import add_fibre_import_job
 from netmon.observation import Cycle
-from netmon.off_loop import OffLoopSink
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
+from netmon.sample import Sample
 from netmon.scheduler import PollScheduler
-from netmon.store.sqlite import SqliteStore
+from netmon.store.reader import SampleReader
+from netmon.store.writer import SampleStore
 from netmon.web.status.router import status_router
 
 log = logging.getLogger(__name__)
+
+
+def poller_name(config: NetmonConfig) -> str:
+    """Who is watching: the host, and the shard when the inventory is split."""
+    shard = config.shard
+    suffix = f"/shard-{shard.index}-of-{shard.count}" if shard.count > 1 else ""
+    return socket.gethostname() + suffix
 
 
 class Monitor:
@@ -33,41 +48,75 @@ class Monitor:
                  ) -> None:
         # With `shard: {index, count}` this poller owns only its share of the APs.
         self.config = config = owned_inventory(config)
-        self.store = SqliteStore(config.store)
+        url = database_url(config.store)
+        # The one writer of the database (a thread of its own), and read-only readers.
+        self.owner = DatabaseOwner(url)
+        self.reader = DatabaseReader(url)
+        self.store = SampleStore(self.owner, config.store)
+        self.samples = SampleReader(self.reader, config.store)
+        # The status page and its API only read (docs/status-page.md).
+        pages = [status_router(config, self.reader, self.samples)] \
+            if config.status_page.enabled else []
         # InfluxDB sink, Prometheus metrics and the /metrics listener (docs/export.md).
-        # The status page and its API read this store (docs/status-page.md).
-        pages = [status_router(config, self.store)] if config.status_page.enabled else []
         self.exporters = Exporters(config, lambda: self.scheduler.skipped_cycles, pages)
         self.poller = ApPoller(config.poll, catalog, build_targets(config))
-        # The store's flushes run off the loop (netmon/off_loop.py).
-        self.pipeline = Pipeline([OffLoopSink(self.store, "store-writer"), *self.exporters.sinks],
-                                 [TransitionLog(), *self.exporters.consumers, *consumers])
-        # Outage tracking, confirmations, traps and notifications (docs/alerts.md).
-        self.alerts = AlertDesk(config, self.poller, self.pipeline.publish)
-        self.pipeline.consumers.append(self.alerts)
-        self.scheduler = PollScheduler(self.poller, self.pipeline, config.timezone,
+        self.confirmer = SnmpConfirmer(config, self.poller)
+        self.pipeline = Pipeline([self.store, *self.exporters.sinks], [TransitionLog()])
+        # Fleet state, incidents, confirmations and notifications (docs/alerts.md): first,
+        # so every later consumer sees the state this cycle committed.
+        self.alerts = AlertDesk(config, self.owner, self.reader, self.confirmer,
+                                self.pipeline.publish, poller=poller_name(config))
+        core = CoreMetrics(config, self.exporters.registry, self.alerts,
+                           self.pipeline.consumer_failures, lambda: self.store.rejected_values)
+        self.pipeline.consumers += [self.alerts, core, *self.exporters.consumers, *consumers]
+        self.traps = TrapCollector(config, self.alerts.on_trap) \
+            if config.traps is not None else None
+        groups: dict[int, list[object]] = {}
+        for target in self.poller.targets:
+            groups.setdefault(target.interval_s, []).append(target)
+        self.scheduler = PollScheduler(groups, self.poller.poll, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
-        # Fibre files are imported on their own cron schedule, into the same sinks as the polls.
-        # The job runs on APScheduler's worker thread: it writes to the store directly.
-        add_fibre_import_job(self.scheduler.scheduler, config,
-                             [self.store, *self.exporters.sinks])
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Fibre files are imported on their own cron schedule, on APScheduler's worker thread;
+        # their samples enter the same pipeline as the polls.
+        add_fibre_import_job(self.scheduler.scheduler, config, self.owner, self._publish_samples)
+
+    def _publish_samples(self, samples: Sequence[Sample]) -> None:
+        """From a worker thread: publish samples that belong to no AP, and wait until stored."""
+        assert self._loop is not None
+        cycle = Cycle(samples[0].time_ns if samples else 0, 0.0, [], list(samples),
+                      source="fibre")
+
+        async def publish() -> None:
+            await self.pipeline.publish(cycle)
+            await self.pipeline.drained()
+
+        asyncio.run_coroutine_threadsafe(publish(), self._loop).result()
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         await self.exporters.start()
         await self.poller.prepare()
         await self.alerts.start()
+        if self.traps is not None:
+            await self.traps.start()
         self.scheduler.start()
-        log.info("polling %d APs (%d agents), store %s", len(self.config.aps),
-                 len(self.poller.targets), self.config.store.path)
+        log.info("polling %d APs (%d agents), database %s", len(self.config.aps),
+                 len(self.poller.targets), self.owner.where)
 
     async def stop(self) -> None:
         # A cycle in flight finishes and is stored; then the store is closed (and flushed).
         poll = self.config.poll
         await self.scheduler.shutdown(grace_s=poll.timeout_s * (poll.retries + 1) * 4)
+        if self.traps is not None:
+            await self.traps.stop()
         await self.alerts.stop()
-        self.pipeline.close()
+        await asyncio.to_thread(self.pipeline.close)  # joins writer threads: never on the loop
         await self.exporters.stop()
+        await self.confirmer.close()
         await self.poller.client.close()
+        self.reader.close()
+        await self.owner.aclose()
 
 
 async def run_until_signalled(monitor: Monitor, duration_s: float | None = None) -> None:

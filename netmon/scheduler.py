@@ -1,4 +1,4 @@
-"""APScheduler wiring: one poll job per interval group, never overlapping, with start jitter."""
+"""APScheduler wiring: one collection job per interval group, never overlapping, with jitter."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+import dataclasses
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from collectors.snmp.poller import ApPoller, PollTarget
 from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 
@@ -22,15 +23,21 @@ MAINTENANCE_INTERVAL_S = 300
 FIRST_CYCLE_DELAY_S = 0.5
 
 
-class PollScheduler:
-    """Runs the poll cycles and the store maintenance on the running asyncio loop."""
+# Collects one group of targets (whatever the collector polls) into a Cycle.
+Collect = Callable[[list[Any]], Awaitable[Cycle]]
 
-    def __init__(self, poller: ApPoller, pipeline: Pipeline, timezone: str = "UTC",
+
+class PollScheduler:
+    """Runs the collection cycles and the store maintenance on the running asyncio loop."""
+
+    def __init__(self, groups: Mapping[int, Sequence[Any]], collect: Collect, pipeline: Pipeline,
+                 timezone: str = "UTC",
                  jitter_s: float = 0.0,
                  maintenance: Callable[[int], None] | None = None,
                  on_cycle: Callable[[Cycle], Awaitable[None] | None] | None = None,
                  ) -> None:
-        self.poller = poller
+        self._groups = {interval: list(targets) for interval, targets in sorted(groups.items())}
+        self.collect = collect
         self.pipeline = pipeline
         self.jitter_s = jitter_s
         self.maintenance = maintenance
@@ -42,11 +49,8 @@ class PollScheduler:
         self._running: set[asyncio.Task[None]] = set()
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
 
-    def groups(self) -> dict[int, list[PollTarget]]:
-        by_interval: dict[int, list[PollTarget]] = defaultdict(list)
-        for target in self.poller.targets:
-            by_interval[target.interval_s].append(target)
-        return dict(sorted(by_interval.items()))
+    def groups(self) -> dict[int, list[Any]]:
+        return self._groups
 
     def start(self) -> None:
         start = datetime.now(self.scheduler.timezone) + timedelta(seconds=FIRST_CYCLE_DELAY_S)
@@ -54,7 +58,7 @@ class PollScheduler:
             job_id = f"poll-{interval_s}s"
             self._job_interval[job_id] = interval_s
             # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
-            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s, args=[targets],
+            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s, args=[interval_s, targets],
                                    id=job_id, max_instances=1, coalesce=True,
                                    jitter=self.jitter_s or None, next_run_time=start,
                                    misfire_grace_time=interval_s)
@@ -63,19 +67,20 @@ class PollScheduler:
                                    id="store-maintenance", max_instances=1, coalesce=True)
         self.scheduler.start()
 
-    async def _cycle(self, targets: list[PollTarget]) -> None:
+    async def _cycle(self, interval_s: int, targets: list[Any]) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
         try:
-            await self._run_cycle(targets)
+            await self._run_cycle(interval_s, targets)
         finally:
             if task is not None:
                 self._running.discard(task)
 
-    async def _run_cycle(self, targets: list[PollTarget]) -> None:
-        report = await self.poller.poll(targets)
-        self.pipeline.publish(report)
+    async def _run_cycle(self, interval_s: int, targets: list[Any]) -> None:
+        # The cycle stands for the whole interval: netmon was watching these APs until the next.
+        report = dataclasses.replace(await self.collect(targets), covers_s=float(interval_s))
+        await self.pipeline.publish(report)
         # The store writes on its own thread; this cycle ends once its points are stored.
         await self.pipeline.drained()
         self.completed_cycles += 1

@@ -5,23 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from netmon.alerts.db import open_alert_db
-from netmon.alerts.incidents import IncidentBook
-from netmon.alerts.maintenance import MaintenanceCalendar
 from netmon.alerts.notice import Notice
-from netmon.alerts.tracker import OutageTracker
 from netmon.config.models import NetmonConfig
 from tests.alerts_support.fleet import CENTRE, NS, PORT, at, reading, town
+from tests.alerts_support.ledger import CommittedTracker, MakeTracker, tracker_for
 
 POLL_S = 60
 DAY = "2026-11-03"  # a Tuesday
 
 
-def tracker_for(config: NetmonConfig, sent: list[Notice]) -> OutageTracker:
-    book = IncidentBook(open_alert_db(config.store.path))
-    return OutageTracker(config, book, MaintenanceCalendar(config.maintenance, config.timezone),
-                         sent.append)
-
+__all__ = ["tracker_for"]  # a fixture
 
 def is_up(ap: str, t: int) -> bool:
     """Who answers at simulated time t."""
@@ -41,7 +34,7 @@ def is_up(ap: str, t: int) -> bool:
     return True
 
 
-def replay(tracker: OutageTracker, start: str, end: str,
+def replay(tracker: CommittedTracker, start: str, end: str,
            up: Callable[[str, int], bool] = is_up) -> None:
     t, stop = at(f"{DAY} {start}"), at(f"{DAY} {end}")
     while t < stop:
@@ -60,7 +53,7 @@ def summary(sent: list[Notice]) -> list[tuple[str, str, str]]:
     return [(n.kind, n.subject_id, n.status) for n in sent]
 
 
-def test_replayed_day_pages_once_per_real_outage(tmp_path: Path) -> None:
+def test_replayed_day_pages_once_per_real_outage(tmp_path: Path, tracker_for: MakeTracker) -> None:
     config = day_config(tmp_path)
     sent: list[Notice] = []
     tracker = tracker_for(config, sent)
@@ -85,13 +78,12 @@ def test_replayed_day_pages_once_per_real_outage(tmp_path: Path) -> None:
     assert flapping.time_ns < at(f"{DAY} 10:10")
 
 
-def test_replayed_day_records_every_incident(tmp_path: Path) -> None:
+def test_replayed_day_records_every_incident(tmp_path: Path, tracker_for: MakeTracker) -> None:
     config = day_config(tmp_path)
     sent: list[Notice] = []
     tracker = tracker_for(config, sent)
     replay(tracker, "00:00", "23:59")
-    book = tracker.book
-    incidents = book.overlapping(at(f"{DAY} 00:00"), at(f"{DAY} 23:59"),
+    incidents = tracker.overlapping(at(f"{DAY} 00:00"), at(f"{DAY} 23:59"),
                                  ("ap_down", "zone_down", "flapping"))
     planned = [i for i in incidents if i.planned]
     assert [(i.kind, i.subject) for i in planned] == [("ap_down", "centre-04")]
@@ -102,11 +94,12 @@ def test_replayed_day_records_every_incident(tmp_path: Path) -> None:
     assert not any(i.paged for i in grouped)
     # Single lost polls are no incident at all; the reboot is an event, not an incident.
     assert not [i for i in incidents if i.subject in ("centre-01", "centre-03")]
-    reboots = book.events("rebooted")
+    reboots = tracker.events("rebooted")
     assert [(e.ap, e.time_ns) for e in reboots] == [("centre-03", at(f"{DAY} 12:00"))]
 
 
-def test_restart_mid_outage_no_second_page_and_recovery_sent(tmp_path: Path) -> None:
+def test_restart_mid_outage_no_second_page_and_recovery_sent(
+        tmp_path: Path, tracker_for: MakeTracker) -> None:
     config = day_config(tmp_path)
     sent: list[Notice] = []
     replay(tracker_for(config, sent), "15:50", "16:10")
@@ -117,7 +110,7 @@ def test_restart_mid_outage_no_second_page_and_recovery_sent(tmp_path: Path) -> 
     assert after[0].since_ns == at(f"{DAY} 16:00") and after[0].duration_s == 45 * 60
 
 
-def test_reminders_while_down(tmp_path: Path) -> None:
+def test_reminders_while_down(tmp_path: Path, tracker_for: MakeTracker) -> None:
     config = town(tmp_path / "netmon.db", alerts={"reminder_every_min": 60})
     sent: list[Notice] = []
     tracker = tracker_for(config, sent)
@@ -131,7 +124,8 @@ def test_reminders_while_down(tmp_path: Path) -> None:
     assert sent[1].time_ns - sent[0].time_ns == 3600 * NS
 
 
-def test_outage_outlasting_maintenance_is_paged_when_window_ends(tmp_path: Path) -> None:
+def test_outage_outlasting_maintenance_is_paged_when_window_ends(
+        tmp_path: Path, tracker_for: MakeTracker) -> None:
     config = town(tmp_path / "netmon.db", maintenance=[
         {"zone": "centre", "start": f"{DAY}T06:00:00+01:00", "end": f"{DAY}T07:00:00+01:00"}])
     sent: list[Notice] = []

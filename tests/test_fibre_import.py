@@ -16,7 +16,7 @@ import pytest
 from collectors.fibre.records import Milestone
 from netmon.config import NetmonConfig
 from netmon.fibre.history import FibreHistory
-from netmon.fibre.importer import FibreImporter, ImportOutcome
+from collectors.fibre.importer import FibreImporter, ImportOutcome
 from netmon.fibre.measurement import fibre_samples
 from netmon.store.sqlite import SqliteStore
 from tests.support.fibre_files import REPO, SAMPLES, config_in
@@ -83,7 +83,7 @@ def test_reimporting_the_same_file_changes_nothing(config: NetmonConfig) -> None
     skipped = import_once(config, DEMO_MILESTONES, skip_unchanged=True)
     assert skipped.unchanged
     assert store_dump(config.store.path) == before
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         log = history.imports()
     assert len(log) == 2  # the unchanged file was not imported again
     assert log[0].sha256 == log[1].sha256 and log[0].imported == 129
@@ -104,7 +104,7 @@ def test_a_corrected_file_replaces_the_values_of_the_same_date_and_zone(
     assert latest["centre"]["premises_connectable"] == 3395  # corrected
     assert latest["centre"]["premises_connected"] == 1900  # not given again: kept
     assert latest["grand-port"]["premises_connectable"] == 398  # untouched
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         centre = [m for m in history.milestones() if m.zone == "centre"]
     assert [(m.premises_connectable, m.premises_connected) for m in centre] == [(3395, 1900)]
 
@@ -156,7 +156,7 @@ def test_history_outlives_the_store_retention(config: NetmonConfig) -> None:
         old = store.series("fibre", "premises_connectable", start_ns=0,
                            end_ns=ns(date(2020, 1, 1)), resolution="raw")
     assert old and all(s.points for s in old)
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         assert len(history.milestones()) == 129
 
 

@@ -14,8 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from collectors.snmp.profile import default_catalog
 from netmon.fibre.history import FibreHistory
-from netmon.fibre.importer import FibreImporter
-from netmon.fibre.schedule import JOB_ID, add_fibre_import_job, run_scheduled_import
+from collectors.fibre.importer import FibreImporter
+from collectors.fibre.schedule import JOB_ID, add_fibre_import_job, run_scheduled_import
 from netmon.runtime import Monitor
 from netmon.store.sqlite import SqliteStore
 from tests.support.fibre_files import SAMPLES, config_in
@@ -82,12 +82,12 @@ async def test_the_job_runs_in_a_real_scheduler(tmp_path: Path) -> None:
             job.modify(next_run_time=datetime.now(PARIS))  # now, rather than at 06:00
             for _ in range(100):
                 await asyncio.sleep(0.1)
-                with FibreHistory(config.store.path) as history:
+                with FibreHistory(config.store) as history:
                     if history.imports():
                         break
         finally:
             scheduler.shutdown(wait=True)
         assert len(store.latest("fibre")) == 3
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         [entry] = history.imports()
     assert (entry.format, entry.imported, entry.rejected) == ("milestones", 6, 0)

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
 
 from collectors.fibre.labels import normalise
+from netmon.fibre.insee import INSEE_CODE, SHORT_CODE, insee_code
 
-# INSEE commune codes: 5 characters, digits, or 2A/2B for Corsica.
-INSEE_CODE: Final = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-# Excel drops the leading zero of codes such as 01004 when it reads them as numbers.
-SHORT_CODE: Final = re.compile(r"^\d{4}$")
+__all__ = ["INSEE_CODE", "SHORT_CODE", "District", "ImportScope", "insee_code"]
 
-
-def insee_code(text: str) -> str | None:
-    """The INSEE code in a cell (`73008`, `73008.0`, `1004` -> `01004`), or None."""
-    value = text.strip().upper().removesuffix(".0")
-    if SHORT_CODE.match(value):
-        value = "0" + value
-    return value if INSEE_CODE.match(value) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """DeliveryQueue: every notice for every channel is a row; sent in order, retried with backoff.
 
-Rows live in SQLite, so pending deliveries survive a restart (delivery is at least once: a
-message in flight when the process dies is sent again). Each channel drains its own queue in
-order, so a dead chat server never delays the e-mail; a failing head of queue is retried with
-exponential backoff and given up (and recorded as failed) after `give_up_after_h`.
+Rows are written by the database owner in the same transaction as the decision that made
+the notice, so a notice exists exactly when its transition does, and survives a restart
+(delivery is at least once: a message in flight when the process dies is sent again). Each
+channel drains its own queue in order (the head is one indexed `LIMIT 1` read), so a dead
+chat server never delays the e-mail; a failing head is retried with exponential backoff and
+given up (and recorded as failed) after `give_up_after_h`.
 """
 
 from __future__ import annotations
@@ -11,20 +13,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from netmon.alerts.incidents import IncidentBook
+from sqlalchemy import Connection, insert, select, update
+
+from netmon.alerts import incidents
 from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notice import Notice
 from netmon.alerts.notifiers.base import DeliveryError, Notifier
 from netmon.alerts.settings import DeliverySettings
+from netmon.alerts.tables import deliveries
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
 
 log = logging.getLogger(__name__)
-NS_PER_S = 1_000_000_000
+NS_PER_S: Final = 1_000_000_000
+# 2 ** 60 backoff units is beyond any retry_max_s: the exponent never needs to grow further.
+MAX_BACKOFF_EXPONENT: Final = 60
 Clock = Callable[[], int]  # wall-clock nanoseconds
 
 
@@ -41,23 +49,48 @@ class Delivery:
     last_error: str | None
 
 
-def _delivery(row: tuple[Any, ...]) -> Delivery:
+_COLUMNS = [deliveries.c[n] for n in ("id", "channel", "notice", "status", "attempts",
+                                       "created_ns", "next_attempt_ns", "done_ns", "last_error")]
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
     return Delivery(row[0], row[1], Notice.from_json(row[2]), row[3], row[4], row[5], row[6],
                     row[7], row[8])
 
 
-_COLUMNS = ("id, channel, notice, status, attempts, created_ns, next_attempt_ns, done_ns, "
-            "last_error")
+def queue_notices(conn: Connection, notices: Iterable[tuple[Notice, Sequence[str]]],
+                  now_ns: int) -> None:
+    """Queue each notice for its channels (inside the owner's transaction)."""
+    rows = [{"channel": c, "notice": n.to_json(), "incident_id": n.incident_id,
+             "status": "pending", "attempts": 0, "created_ns": now_ns, "next_attempt_ns": now_ns}
+            for n, channels in notices for c in channels]
+    if rows:
+        conn.execute(insert(deliveries), rows)
+
+
+def pending(conn: Connection, channel: str | None = None, limit: int | None = None,
+            ) -> list[Delivery]:
+    query = select(*_COLUMNS).where(deliveries.c.status == "pending")
+    if channel is not None:
+        query = query.where(deliveries.c.channel == channel)
+    query = query.order_by(deliveries.c.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_delivery(r) for r in conn.execute(query)]
+
+
+def history(conn: Connection) -> list[Delivery]:
+    return [_delivery(r) for r in conn.execute(select(*_COLUMNS).order_by(deliveries.c.id))]
 
 
 class DeliveryQueue:
-    def __init__(self, conn: sqlite3.Connection, notifiers: Mapping[str, Notifier],
-                 writer: MessageWriter, book: IncidentBook, settings: DeliverySettings,
-                 clock: Clock = time.time_ns) -> None:
-        self.conn = conn
+    def __init__(self, owner: DatabaseOwner, reader: DatabaseReader,
+                 notifiers: Mapping[str, Notifier], writer: MessageWriter,
+                 settings: DeliverySettings, clock: Clock = time.time_ns) -> None:
+        self.owner = owner
+        self.reader = reader
         self.notifiers = dict(notifiers)
         self.writer = writer
-        self.book = book
         self.settings = settings
         self.clock = clock
         self._wake: dict[str, asyncio.Event] = {}
@@ -65,40 +98,39 @@ class DeliveryQueue:
         self.sent = 0
         self.failed = 0
 
-    def enqueue(self, notice: Notice, channels: Sequence[str]) -> None:
-        now = self.clock()
-        with self.conn:
-            self.conn.execute("BEGIN")
-            self.conn.executemany(
-                "INSERT INTO alert_deliveries (channel, notice, incident_id, status, created_ns,"
-                " next_attempt_ns) VALUES (?, ?, ?, 'pending', ?, ?)",
-                [(c, notice.to_json(), notice.incident_id, now, now) for c in channels])
-        for channel in channels:
-            if channel in self._wake:
-                self._wake[channel].set()
-
     def pending(self, channel: str | None = None) -> list[Delivery]:
-        sql = f"SELECT {_COLUMNS} FROM alert_deliveries WHERE status = 'pending'"
-        args: tuple[str, ...] = ()
-        if channel is not None:
-            sql, args = sql + " AND channel = ?", (channel,)
-        return [_delivery(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        with self.reader.snapshot() as conn:
+            return pending(conn, channel)
 
     def history(self) -> list[Delivery]:
-        return [_delivery(r) for r in self.conn.execute(
-            f"SELECT {_COLUMNS} FROM alert_deliveries ORDER BY id")]
+        with self.reader.snapshot() as conn:
+            return history(conn)
 
-    def start(self) -> None:
-        orphans = self.conn.execute(
-            "SELECT DISTINCT channel FROM alert_deliveries WHERE status = 'pending'").fetchall()
-        for (channel,) in orphans:
-            if channel not in self.notifiers:
-                log.warning("channel %s is no longer configured: its pending deliveries are "
-                            "given up", channel)
-                self.conn.execute(
-                    "UPDATE alert_deliveries SET status = 'failed', done_ns = ?, last_error = "
-                    "'channel no longer configured' WHERE status = 'pending' AND channel = ?",
-                    (self.clock(), channel))
+    def wake(self, channels: Iterable[str]) -> None:
+        """New rows were committed for these channels."""
+        for channel in channels:
+            event = self._wake.get(channel)
+            if event is not None:
+                event.set()
+
+    async def start(self) -> None:
+        configured = list(self.notifiers)
+
+        def give_up_orphans(conn: Connection) -> list[str]:
+            orphans = [c for (c,) in conn.execute(
+                select(deliveries.c.channel).distinct().where(
+                    deliveries.c.status == "pending",
+                    deliveries.c.channel.not_in(configured)))]
+            if orphans:
+                conn.execute(update(deliveries).where(
+                    deliveries.c.status == "pending", deliveries.c.channel.in_(orphans))
+                    .values(status="failed", done_ns=self.clock(),
+                            last_error="channel no longer configured"))
+            return orphans
+
+        for channel in await self.owner.call(give_up_orphans):
+            log.warning("channel %s is no longer configured: its pending deliveries are "
+                        "given up", channel)
         for name in self.notifiers:
             self._wake[name] = asyncio.Event()
             self._tasks.append(asyncio.create_task(self._drain(name), name=f"deliver-{name}"))
@@ -123,56 +155,66 @@ class DeliveryQueue:
     async def _drain(self, channel: str) -> None:
         wake = self._wake[channel]
         while True:
-            head = self.pending(channel)[:1]
+            wake.clear()  # cleared before the read: a commit after it sets it again
+            with self.reader.snapshot() as conn:
+                head = pending(conn, channel, limit=1)
             if not head:
-                wake.clear()
                 await wake.wait()
                 continue
             delivery = head[0]
             wait_s = (delivery.next_attempt_ns - self.clock()) / NS_PER_S
             if wait_s > 0:
-                wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), wait_s)
                 continue
-            await self._attempt(channel, delivery)
+            try:
+                await self._attempt(channel, delivery)
+            except Exception:  # the record could not be written: the head is tried again
+                log.exception("channel %s: could not record delivery %d", channel, delivery.id)
+                await asyncio.sleep(self.settings.retry_base_s)
 
     async def _attempt(self, channel: str, delivery: Delivery) -> None:
         notifier = self.notifiers[channel]
         try:
             await notifier.send(self.writer.render(delivery.notice))
         except DeliveryError as exc:
-            self._failed_attempt(delivery, str(exc))
+            await self._failed_attempt(delivery, str(exc))
             return
         except Exception as exc:  # a bug in one channel must not stop its queue for good
             log.exception("channel %s: unexpected failure", channel)
-            self._failed_attempt(delivery, f"internal error: {exc!r}")
+            await self._failed_attempt(delivery, f"internal error: {exc!r}")
             return
         now = self.clock()
-        self.conn.execute("UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1,"
-                          " done_ns = ? WHERE id = ?", (now, delivery.id))
-        if delivery.notice.incident_id is not None:
-            self.book.delivered(delivery.notice.incident_id, channel)
+        incident_id = delivery.notice.incident_id
+
+        def sent(conn: Connection) -> None:
+            conn.execute(update(deliveries).where(deliveries.c.id == delivery.id).values(
+                status="sent", attempts=deliveries.c.attempts + 1, done_ns=now))
+            if incident_id is not None:
+                incidents.delivered(conn, incident_id, channel)
+
+        await self.owner.call(sent)
         self.sent += 1
         log.info("sent %s %s to %s", delivery.notice.kind, delivery.notice.subject_id, channel)
 
-    def _failed_attempt(self, delivery: Delivery, error: str) -> None:
+    async def _failed_attempt(self, delivery: Delivery, error: str) -> None:
         now = self.clock()
         attempts = delivery.attempts + 1
         age_s = (now - delivery.created_ns) / NS_PER_S
         if age_s >= self.settings.give_up_after_h * 3600:
-            self.conn.execute("UPDATE alert_deliveries SET status = 'failed', attempts = ?, "
-                              "done_ns = ?, last_error = ? WHERE id = ?",
-                              (attempts, now, error, delivery.id))
+            await self.owner.call(lambda conn: conn.execute(
+                update(deliveries).where(deliveries.c.id == delivery.id).values(
+                    status="failed", attempts=attempts, done_ns=now, last_error=error)))
             self.failed += 1
             log.error("gave up delivering %s %s to %s after %d attempts: %s",
                       delivery.notice.kind, delivery.notice.subject_id, delivery.channel,
                       attempts, error)
             return
-        backoff_s = min(self.settings.retry_max_s,
-                        self.settings.retry_base_s * 2 ** (attempts - 1))
-        self.conn.execute("UPDATE alert_deliveries SET attempts = ?, next_attempt_ns = ?, "
-                          "last_error = ? WHERE id = ?",
-                          (attempts, now + int(backoff_s * NS_PER_S), error, delivery.id))
+        exponent = min(attempts - 1, MAX_BACKOFF_EXPONENT)
+        backoff_s = min(self.settings.retry_max_s, self.settings.retry_base_s * 2 ** exponent)
+        await self.owner.call(lambda conn: conn.execute(
+            update(deliveries).where(deliveries.c.id == delivery.id).values(
+                attempts=attempts, next_attempt_ns=now + int(backoff_s * NS_PER_S),
+                last_error=error)))
         log.warning("delivery to %s failed (attempt %d), retry in %.0f s: %s", delivery.channel,
                     attempts, backoff_s, error)

@@ -1,162 +1,144 @@
-"""AlertDesk: the tracker on the poll cycles, confirmations (re-checks, traps), and delivery.
+"""AlertDesk: the tracker on every cycle, its decisions committed, confirmations and delivery.
 
-It is the CycleConsumer that Monitor plugs into the pipeline. Everything slow (polls that
-confirm, e-mails, webhooks) runs in tasks on the monitor's loop, never inside the poll cycle.
+It is the cycle consumer the monitor plugs into the pipeline. Each look at the fleet is
+decided by the tracker (on the loop, CPU only), committed by the database owner (off the
+loop, one transaction with its notices), and only then adopted and delivered. Everything
+slow (confirmation polls, e-mails, webhooks) runs in tasks, never inside the poll cycle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import partial
 
-from collectors.snmp.poller import ApPoller, PollTarget
-from collectors.traps.catalog import default_trap_catalog
-from collectors.traps.receiver import Trap, TrapReceiver
-from netmon.alerts.db import open_alert_db
+from netmon.alerts import incidents
+from netmon.alerts.commit import commit_decision
+from netmon.alerts.decision import Decision
 from netmon.alerts.delivery import Clock, DeliveryQueue
-from netmon.alerts.incidents import IncidentBook
+from netmon.alerts.incidents import AlertEvent
 from netmon.alerts.maintenance import MaintenanceCalendar
 from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notifiers.base import Notifier
-from netmon.alerts.routing import Dispatcher, build_notifiers
-from netmon.alerts.tracker import OutageTracker
-from netmon.alerts.trap_intake import TrapIntake
+from netmon.alerts.routing import NoticeRouter, build_notifiers
+from netmon.alerts.tracker import CommittedFleet, OutageTracker
+from netmon.collector import Confirmer, TrapReport
 from netmon.config.models import NetmonConfig
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
+from netmon.fleet.record import load_states
 from netmon.observation import Cycle
 
 log = logging.getLogger(__name__)
 STOP_GRACE_S = 3.0
+Publish = Callable[[Cycle], Awaitable[None]]
 
 
 class AlertDesk:
-    def __init__(self, config: NetmonConfig, poller: ApPoller,
-                 publish: Callable[[Cycle], None],
+    def __init__(self, config: NetmonConfig, owner: DatabaseOwner, reader: DatabaseReader,
+                 confirmer: Confirmer | None = None, publish: Publish | None = None,
                  notifiers: Mapping[str, Notifier] | None = None,
-                 clock: Clock = time.time_ns) -> None:
+                 clock: Clock = time.time_ns, poller: str = "netmon") -> None:
         self.config = config
-        self.poller = poller
+        self.owner = owner
+        self.reader = reader
+        self.confirmer = confirmer
         self.publish = publish
         self.clock = clock
-        self.conn = open_alert_db(config.store.path)
-        self.book = IncidentBook(self.conn)
-        self.writer = MessageWriter(config)
-        self.queue = DeliveryQueue(
-            self.conn, build_notifiers(config.alerts) if notifiers is None else notifiers,
-            self.writer, self.book, config.alerts.delivery, clock)
-        self.tracker = OutageTracker(config, self.book,
-                                     MaintenanceCalendar(config.maintenance, config.timezone),
-                                     Dispatcher(self.queue))
-        self.receiver: TrapReceiver | None = None
-        self.intake: TrapIntake | None = None
+        self.poller = poller
+        chosen = build_notifiers(config.alerts) if notifiers is None else notifiers
+        self.route = NoticeRouter(chosen)
+        self.queue = DeliveryQueue(owner, reader, chosen, MessageWriter(config),
+                                   config.alerts.delivery, clock)
+        self.calendar = MaintenanceCalendar(config.maintenance, config.timezone)
+        self.tracker = OutageTracker(config, self.calendar, self._committed())
         self.unknown_traps = 0
-        self._target_of: dict[str, PollTarget] = {
-            ap.id: t for t in poller.targets for ap in t.aps}
-        self._zone_of = {ap.id: ap.zone for ap in config.aps}
-        self._confirming: set[str] = set()
+        # Seconds the last decision took on the loop (the tracker's share of a cycle).
+        self.last_decide_s = 0.0
+        self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        # Trap confirmations: one quick try each, on copies of the targets (own endpoints).
-        self._quick: ApPoller | None = None
-        self._quick_targets: dict[str, PollTarget] = {}
-        if config.traps is not None:
-            quick = config.poll.model_copy(update={
-                "timeout_s": min(config.poll.timeout_s, config.traps.confirm_timeout_s),
-                "retries": 0})
-            self._quick = ApPoller(quick, poller.catalog, [])
+
+    def _committed(self) -> CommittedFleet:
+        with self.reader.snapshot() as conn:
+            aps, zones = load_states(conn)
+            open_now = {i.id: i for i in incidents.open_incidents(conn)}
+        return CommittedFleet(aps, zones, open_now)
 
     async def start(self) -> None:
-        self.queue.start()
-        if self.config.traps is not None:
-            self.intake = TrapIntake(self.config, default_trap_catalog())
-            self.receiver = TrapReceiver(self.config.traps, self.on_trap)
-            await self.receiver.start()
+        await self.queue.start()
 
     async def stop(self) -> None:
-        if self.receiver is not None:
-            await self.receiver.stop()
         # Notices just queued get a moment to go out; the rest waits in the file for a restart.
         await self.queue.wait_idle(STOP_GRACE_S)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.queue.stop()
-        if self._quick is not None:
-            await self._quick.client.close()
-        self.conn.close()
 
-    # -- the poll cycle -------------------------------------------------------------------------
+    # -- the cycle ------------------------------------------------------------------------------
 
-    def consume(self, report: Cycle) -> None:
-        self.tracker.consume(report)
+    async def consume(self, cycle: Cycle) -> None:
+        """Decide, commit, then believe; a failed commit is decided again at the next cycle."""
+        observed = (cycle.started_ns, cycle.started_ns + int(cycle.covers_s * 1e9)) \
+            if cycle.covers_s > 0 else None
+        async with self._lock:
+            started = time.perf_counter()
+            decision = self.tracker.decide(cycle.observations, cycle.started_ns, observed)
+            self.last_decide_s = time.perf_counter() - started
+            await self._commit(decision)
         if self.tracker.rechecks:
             self._confirm(self.tracker.rechecks, "first failed poll")
 
-    def _confirm(self, ap_ids: Iterable[str], why: str, quick: bool = False) -> None:
-        """Poll these APs' agents now (once each, however many ask), off the current cycle."""
-        targets = {}
-        for ap_id in ap_ids:
-            target = self._target_of.get(ap_id)
-            if target is not None and target.id not in self._confirming:
-                targets[target.id] = target
-        if not targets:
+    async def _commit(self, decision: Decision) -> None:
+        if not decision.changes_state and decision.observed is None:
             return
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no loop (a replay): the next scheduled poll confirms instead
-        self._confirming.update(targets)
-        task = loop.create_task(self._poll(list(targets.values()), why, quick))
+            resolved = await self.owner.call(partial(
+                commit_decision, decision=decision, route=self.route, poller=self.poller))
+        except BaseException:
+            self.tracker.rejected(decision)
+            raise
+        self.tracker.adopt(resolved)
+        self.queue.wake({c for n in resolved.notices for c in self.route(n)})
+
+    def _confirm(self, ap_ids: Iterable[str], why: str, quick: bool = False) -> None:
+        """Look at these APs now, off the current cycle; the result goes through the pipeline."""
+        if self.confirmer is None or self.publish is None:
+            return  # a replay: the next scheduled poll confirms instead
+        task = asyncio.get_running_loop().create_task(self._look(list(ap_ids), why, quick))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _quick_copy(self, target: PollTarget) -> PollTarget:
-        assert self._quick is not None
-        copy = self._quick_targets.get(target.id)
-        if copy is None:
-            settings = self._quick.settings
-            copy = dataclasses.replace(target, endpoint=None, missing=set(target.missing),
-                                       learned=set(target.learned), states={})
-            copy.endpoint = await self._quick.client.endpoint(
-                copy.host, copy.port, copy.credentials, settings.timeout_s, settings.retries)
-            self._quick_targets[target.id] = copy
-        copy.profile = target.profile
-        return copy
-
-    async def _poll(self, targets: list[PollTarget], why: str, quick: bool = False) -> None:
+    async def _look(self, ap_ids: list[str], why: str, quick: bool) -> None:
+        assert self.confirmer is not None and self.publish is not None
         try:
-            log.debug("confirming %s (%s)", ", ".join(t.id for t in targets), why)
-            if quick and self._quick is not None:
-                copies = [await self._quick_copy(t) for t in targets]
-                report = await self._quick.poll(copies)
-            else:
-                report = await self.poller.poll(targets)
+            log.debug("confirming %s (%s)", ", ".join(ap_ids), why)
+            cycle = await self.confirmer.confirm(ap_ids, quick)
+            if cycle is not None:
+                await self.publish(cycle)
         except Exception:
-            log.exception("confirmation poll of %s failed", ", ".join(t.id for t in targets))
-            return
-        finally:
-            self._confirming.difference_update(t.id for t in targets)
-        self.publish(report)
+            log.exception("confirmation of %s failed", ", ".join(ap_ids))
 
     # -- traps ----------------------------------------------------------------------------------
 
-    def on_trap(self, trap: Trap) -> None:
-        assert self.intake is not None and self.config.traps is not None
-        verdict = self.intake.judge(trap)
-        if not verdict.aps:
+    def on_trap(self, report: TrapReport) -> None:
+        """A trap about some APs: noted, recorded with the next decision, confirmed by a look."""
+        if not report.aps:
             self.unknown_traps += 1
             log.warning("trap %s from %s ignored: not from (or about) an AP netmon watches "
-                        "(%d ignored so far)", verdict.kind.name, trap.source, self.unknown_traps)
+                        "(%d ignored so far)", report.kind, report.source, self.unknown_traps)
             return
         now = self.clock()
-        for ap_id in verdict.aps:
-            self.book.record_event(now, "trap", ap_id, self._zone_of.get(ap_id), {
-                "trap": verdict.kind.name, "meaning": verdict.kind.meaning,
-                "source": trap.source, "reporter": verdict.reporter})
-            if verdict.kind.meaning == "down":
+        zone_of = {ap.id: ap.zone for ap in self.config.aps}
+        for ap_id in report.aps:
+            self.tracker.carry(AlertEvent(now, "trap", ap_id, zone_of.get(ap_id), {
+                "trap": report.kind, "meaning": report.meaning, "source": report.source,
+                "reporter": report.reporter}))
+            if report.meaning == "down" and self.config.traps is not None:
                 self.tracker.note_trap(ap_id, now, self.config.traps.confirm_window_s)
-        log.info("trap %s from %s about %s: confirming by a poll", verdict.kind.name,
-                 trap.source, ", ".join(verdict.aps))
-        if verdict.kind.meaning != "info":
-            self._confirm(verdict.aps, f"trap {verdict.kind.name}", quick=True)
+        log.info("trap %s from %s about %s: confirming by a poll", report.kind,
+                 report.source, ", ".join(report.aps))
+        if report.meaning != "info":
+            self._confirm(report.aps, f"trap {report.kind}", quick=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
-from netmon.alerts.delivery import DeliveryQueue
 from netmon.alerts.notice import Notice
 from netmon.alerts.notifiers.base import Notifier, wants
 from netmon.alerts.notifiers.email import EmailNotifier
@@ -31,16 +31,12 @@ def build_notifiers(settings: AlertSettings) -> dict[str, Notifier]:
     return notifiers
 
 
-class Dispatcher:
-    """The tracker's `emit`: picks the channels of a notice and queues it for each."""
+class NoticeRouter:
+    """Which channels take a notice: every channel whose route wants its zone and severity."""
 
-    def __init__(self, queue: DeliveryQueue) -> None:
-        self.queue = queue
+    def __init__(self, notifiers: Mapping[str, Notifier]) -> None:
+        self.routes = {name: n.route for name, n in notifiers.items()}
 
-    def __call__(self, notice: Notice) -> None:
-        channels = [name for name, n in self.queue.notifiers.items()
-                    if notice.kind == "test" or wants(n.route, notice.zone, notice.severity)]
-        log.info("notice %s %s %s -> %s", notice.kind, notice.subject_id, notice.status,
-                 ", ".join(channels) or "no channel")
-        if channels:
-            self.queue.enqueue(notice, channels)
+    def __call__(self, notice: Notice) -> list[str]:
+        return [name for name, route in self.routes.items()
+                if notice.kind == "test" or wants(route, notice.zone, notice.severity)]

@@ -1,41 +1,46 @@
-"""OutageTracker: per-AP and per-zone outage state from poll cycles, each transition recorded once.
+"""OutageTracker: per-AP and per-zone outage state from observations; pure, committed first.
 
 Per AP: UNKNOWN -> UP <-> DOWN, DOWN after `down_after_polls` failed polls (or one failed poll
 that confirms a trap), UP after `up_after_polls` good ones. FLAPPING overlays the state when the
 poll results change too often; it holds the AP's pages until it has been stable for a while.
 Per zone: DOWN while at least `zone_down_ratio` of its APs are DOWN; the zone page replaces the
 pages of its APs. Outages during maintenance windows are recorded as planned and not paged.
-Times are the polls' own times, so a replayed day behaves exactly as the live one.
+Times are the observations' own times, so a replayed day behaves exactly as the live one.
+
+`decide()` writes nothing and changes no committed state: it returns a Decision. Once the
+database owner has committed it, `adopt()` makes it the tracker's state. A decision that
+could not be committed is simply decided again at the next look (the counters that lead to
+it are kept), and its one-off facts (reboots) are carried into that next decision.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from netmon.alerts.incidents import IncidentBook
+from netmon.alerts.decision import Decision
+from netmon.alerts.incidents import AlertEvent, Incident
 from netmon.alerts.maintenance import MaintenanceCalendar
 from netmon.alerts.notice import Notice
-from netmon.alerts.settings import AlertSettings
+from netmon.alerts.settings import AlertSettings, Severity
 from netmon.config.models import NetmonConfig
-from netmon.observation import ApObservation, Cycle
+from netmon.fleet.states import DOWN, UNKNOWN, UP, ApDurable, ZoneDurable
+from netmon.observation import ApObservation
 
 log = logging.getLogger(__name__)
 NS_PER_S = 1_000_000_000
 NS_PER_MIN = 60 * NS_PER_S
-UNKNOWN, UP, DOWN = "unknown", "up", "down"
 
 
 @dataclass(slots=True)
-class ApTrack:
-    """What the tracker remembers about one AP (persisted as JSON)."""
+class ApCounters:
+    """What the tracker counts about one AP between transitions (memory only, never written)."""
 
     ap: str
     zone: str
-    state: str = UNKNOWN
     fails: int = 0
     oks: int = 0
     first_fail_ns: int | None = None
@@ -43,296 +48,364 @@ class ApTrack:
     last_up: bool | None = None
     last_error: str | None = None
     changes: list[int] = field(default_factory=list)
-    flapping: bool = False
-    incident: int | None = None
-    flap_incident: int | None = None
     suspect_until_ns: int | None = None
 
 
-@dataclass(slots=True)
-class ZoneTrack:
-    zone: str
-    down: bool = False
-    incident: int | None = None
+@dataclass(frozen=True, slots=True)
+class CommittedFleet:
+    """The committed state a tracker starts from (read from the database)."""
+
+    aps: dict[str, ApDurable] = field(default_factory=dict)
+    zones: dict[str, ZoneDurable] = field(default_factory=dict)
+    open_incidents: dict[int, Incident] = field(default_factory=dict)
+
+
+class _Draft:
+    """The committed state with one decision's changes laid over it."""
+
+    def __init__(self, tracker: OutageTracker, decision: Decision) -> None:
+        self.t = tracker
+        self.d = decision
+
+    def ap(self, ap_id: str) -> ApDurable:
+        return self.d.aps.get(ap_id) or self.t.aps[ap_id]
+
+    def set_ap(self, ap_id: str, **changes: object) -> None:
+        self.d.aps[ap_id] = dataclasses.replace(self.ap(ap_id), **changes)  # type: ignore[arg-type]
+
+    def zone(self, zone_id: str) -> ZoneDurable:
+        return self.d.zones.get(zone_id) or self.t.zones[zone_id]
+
+    def set_zone(self, zone_id: str, **changes: object) -> None:
+        self.d.zones[zone_id] = dataclasses.replace(self.zone(zone_id), **changes)  # type: ignore[arg-type]
+
+    def incident(self, incident_id: int) -> Incident:
+        return self.d.incidents.get(incident_id) or self.t.open_incidents[incident_id]
+
+    def change(self, incident_id: int, **changes: object) -> Incident:
+        updated = dataclasses.replace(self.incident(incident_id), **changes)  # type: ignore[arg-type]
+        self.d.incidents[incident_id] = updated
+        return updated
+
+    def open(self, kind: str, subject: str, zone: str, start_ns: int, cause: str | None,
+             severity: Severity, planned: bool) -> int:
+        provisional = -1 - sum(1 for i in self.d.incidents if i < 0)
+        self.d.incidents[provisional] = Incident(provisional, kind, subject, zone, start_ns,
+                                                 None, cause, severity, planned)
+        return provisional
+
+    def noticed(self, incident_id: int, now_ns: int, reminder: bool = False) -> Incident:
+        incident = self.incident(incident_id)
+        return self.change(incident_id, paged=True, last_notice_ns=now_ns,
+                           reminders=incident.reminders + int(reminder))
 
 
 class OutageTracker:
-    """A CycleConsumer: feed it every Cycle; it records incidents and emits Notices."""
+    """Observations in, Decisions out; adopts a decision once it is committed."""
 
-    def __init__(self, config: NetmonConfig, book: IncidentBook, calendar: MaintenanceCalendar,
-                 emit: Callable[[Notice], None]) -> None:
+    def __init__(self, config: NetmonConfig, calendar: MaintenanceCalendar,
+                 committed: CommittedFleet | None = None) -> None:
         self.settings: AlertSettings = config.alerts
-        self.book = book
         self.calendar = calendar
-        self.emit = emit
+        committed = committed or CommittedFleet()
         self.members: dict[str, list[str]] = {}
-        self.aps: dict[str, ApTrack] = {}
+        self.counters: dict[str, ApCounters] = {}
+        self.aps: dict[str, ApDurable] = {}
         for ap in config.aps:
             if ap.enabled:
-                self.aps[ap.id] = ApTrack(ap.id, ap.zone)
+                self.counters[ap.id] = ApCounters(ap.id, ap.zone)
+                self.aps[ap.id] = committed.aps.get(ap.id, ApDurable())
                 self.members.setdefault(ap.zone, []).append(ap.id)
         self.controller_of = {ap.id: ap.controller for ap in config.aps}
-        self.zones = {z: ZoneTrack(z) for z in self.members}
+        self.zones = {z: committed.zones.get(z, ZoneDurable()) for z in self.members}
+        self.open_incidents = dict(committed.open_incidents)
         # APs whose first failed poll should be confirmed at once (see AlertSettings.recheck).
         self.rechecks: set[str] = set()
-        self._saved: dict[str, str] = {}
-        self._load()
-
-    # -- persistence ---------------------------------------------------------------------------
-
-    def _load(self) -> None:
-        ap_keys = {f.name for f in fields(ApTrack)}
-        zone_keys = {f.name for f in fields(ZoneTrack)}
-        for subject, state in self.book.load_state():
-            kind, _, ident = subject.partition(":")
-            # Keys a newer or older netmon wrote are dropped rather than refusing to start.
-            if kind == "ap" and ident in self.aps:
-                zone = self.aps[ident].zone  # the config may have moved the AP to another zone
-                known = {k: v for k, v in state.items() if k in ap_keys}
-                self.aps[ident] = ApTrack(**{**known, "zone": zone})
-            elif kind == "zone" and ident in self.zones:
-                self.zones[ident] = ZoneTrack(**{k: v for k, v in state.items()
-                                                 if k in zone_keys})
-            self._saved[subject] = json.dumps(state, sort_keys=True)
-
-    def _persist(self) -> None:
-        changed = {}
-        tracks: Iterable[tuple[str, ApTrack | ZoneTrack]] = [
-            *((f"ap:{k}", v) for k, v in self.aps.items()),
-            *((f"zone:{k}", v) for k, v in self.zones.items())]
-        for subject, track in tracks:
-            text = json.dumps(asdict(track), sort_keys=True)
-            if self._saved.get(subject) != text:
-                changed[subject] = text
-        self.book.save_state(changed)
-        self._saved.update(changed)
+        # One-off facts (reboots) of decisions not committed yet: carried to the next one.
+        self._carried: tuple[list[AlertEvent], list[Notice]] = ([], [])
 
     # -- inputs ---------------------------------------------------------------------------------
 
-    def consume(self, report: Cycle) -> None:
-        self.observe(report.observations, report.started_ns)
-
     def note_trap(self, ap_id: str, now_ns: int, window_s: float) -> None:
         """A trap said this AP is in trouble: its next failed poll confirms the outage."""
-        track = self.aps.get(ap_id)
-        if track is not None:
-            track.suspect_until_ns = now_ns + int(window_s * NS_PER_S)
+        counters = self.counters.get(ap_id)
+        if counters is not None:
+            counters.suspect_until_ns = now_ns + int(window_s * NS_PER_S)
 
-    def observe(self, readings: Sequence[ApObservation], now_ns: int) -> None:
-        """One set of poll results taken at `now_ns`."""
+    def decide(self, observations: Sequence[ApObservation], now_ns: int,
+               observed: tuple[int, int] | None = None) -> Decision:
+        """What these observations, taken at `now_ns`, change; nothing is believed yet."""
+        # Carried one-off facts move into this decision; `rejected` hands them back.
+        decision = Decision(now_ns, events=self._carried[0], notices=self._carried[1],
+                            observed=observed)
+        self._carried = ([], [])
+        draft = _Draft(self, decision)
         self.rechecks.clear()
-        for reading in readings:
-            track = self.aps.get(reading.ap_id)
-            if track is not None:
-                self._observe_ap(track, reading, now_ns)
-        for zone in self.zones.values():
-            self._evaluate_zone(zone, now_ns)
-        self._page_held(now_ns)
-        self._remind(now_ns)
-        self._persist()
+        for observation in observations:
+            counters = self.counters.get(observation.ap_id)
+            if counters is not None:
+                self._observe_ap(draft, counters, observation, now_ns)
+        for zone_id in self.zones:
+            self._evaluate_zone(draft, zone_id, now_ns)
+        self._page_held(draft, now_ns)
+        self._remind(draft, now_ns)
+        return decision
+
+    def adopt(self, decision: Decision) -> None:
+        """The decision is committed (with real incident ids): it is now the state."""
+        self.aps.update(decision.aps)
+        self.zones.update(decision.zones)
+        for incident in decision.incidents.values():
+            if incident.end_ns is None:
+                self.open_incidents[incident.id] = incident
+            else:
+                self.open_incidents.pop(incident.id, None)
+        for notice in decision.notices:
+            log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status)
+
+    def rejected(self, decision: Decision) -> None:
+        """The decision could not be committed: its one-off facts go into the next one."""
+        self._carried = ([*decision.events, *self._carried[0]],
+                         [*(n for n in decision.notices if n.kind == "rebooted"),
+                          *self._carried[1]])
+
+    def carry(self, event: AlertEvent) -> None:
+        """Record this event with the next decision (a trap, between two looks)."""
+        self._carried[0].append(event)
 
     # -- per AP ---------------------------------------------------------------------------------
 
-    def _observe_ap(self, track: ApTrack, reading: ApObservation, now_ns: int) -> None:
+    def _observe_ap(self, draft: _Draft, c: ApCounters, observation: ApObservation,
+                    now_ns: int) -> None:
         s = self.settings
-        if reading.rebooted:
-            self._rebooted(track, reading, now_ns)
-        if track.last_up is not None and reading.up != track.last_up:
-            track.changes.append(now_ns)
-        track.last_up = reading.up
-        horizon = now_ns - int(s.flap.window_min * NS_PER_MIN)
-        track.changes = [t for t in track.changes if t > horizon]
-        if reading.up:
-            track.fails, track.first_fail_ns = 0, None
-            track.oks += 1
-            if track.oks == 1:
-                track.first_ok_ns = now_ns
-            if track.state != UP and (track.state == UNKNOWN or track.oks >= s.up_after_polls):
-                self._went_up(track, now_ns)
+        if observation.rebooted:
+            self._rebooted(draft, c, observation, now_ns)
+        if c.last_up is not None and observation.up != c.last_up:
+            c.changes.append(now_ns)
+        c.last_up = observation.up
+        if c.changes:
+            horizon = now_ns - int(s.flap.window_min * NS_PER_MIN)
+            if c.changes[0] <= horizon:
+                c.changes = [t for t in c.changes if t > horizon]
+        state = draft.ap(c.ap).state
+        if observation.up:
+            c.fails, c.first_fail_ns = 0, None
+            c.oks += 1
+            if c.oks == 1:
+                c.first_ok_ns = now_ns
+            if state != UP and (state == UNKNOWN or c.oks >= s.up_after_polls):
+                self._went_up(draft, c, now_ns)
         else:
-            track.oks, track.first_ok_ns = 0, None
-            track.fails += 1
-            track.last_error = reading.error
-            if track.fails == 1:
-                track.first_fail_ns = now_ns
-            suspect = track.suspect_until_ns is not None and now_ns <= track.suspect_until_ns
-            if track.state != DOWN and (track.fails >= s.down_after_polls or suspect):
-                self._went_down(track, now_ns)
-            elif track.state != DOWN and s.recheck:
-                self.rechecks.add(track.ap)
-        if not reading.up or track.state == UP:
-            track.suspect_until_ns = None
-        self._flap(track, now_ns)
+            c.oks, c.first_ok_ns = 0, None
+            c.fails += 1
+            c.last_error = observation.error
+            if c.fails == 1:
+                c.first_fail_ns = now_ns
+            suspect = c.suspect_until_ns is not None and now_ns <= c.suspect_until_ns
+            if state != DOWN and (c.fails >= s.down_after_polls or suspect):
+                self._went_down(draft, c, now_ns)
+            elif state != DOWN and s.recheck:
+                self.rechecks.add(c.ap)
+        if not observation.up or draft.ap(c.ap).state == UP:
+            c.suspect_until_ns = None
+        if c.changes or draft.ap(c.ap).flapping:
+            self._flap(draft, c, now_ns)
 
-    def _rebooted(self, track: ApTrack, reading: ApObservation, now_ns: int) -> None:
-        self.book.record_event(now_ns, "rebooted", track.ap, track.zone,
-                               {"uptime_s": reading.uptime_s})
-        log.info("AP %s rebooted (uptime %s s)", track.ap, reading.uptime_s)
-        if self.settings.notify_reboots and not self._muted(track, now_ns):
-            self.emit(Notice("rebooted", "info", "firing", "ap", track.ap, track.zone, now_ns,
-                             since_ns=now_ns))
+    def _rebooted(self, draft: _Draft, c: ApCounters, observation: ApObservation,
+                  now_ns: int) -> None:
+        draft.d.events.append(AlertEvent(now_ns, "rebooted", c.ap, c.zone,
+                                         {"uptime_s": observation.uptime_s}))
+        log.info("AP %s rebooted (uptime %s s)", c.ap, observation.uptime_s)
+        if self.settings.notify_reboots and not self._muted(c, now_ns):
+            draft.d.notices.append(Notice("rebooted", "info", "firing", "ap", c.ap, c.zone,
+                                          now_ns, since_ns=now_ns))
 
-    def _went_down(self, track: ApTrack, now_ns: int) -> None:
-        start = track.first_fail_ns or now_ns
-        track.state = DOWN
-        track.suspect_until_ns = None
-        planned = self._muted(track, now_ns)
-        track.incident = self.book.open("ap_down", track.ap, track.zone, start, track.last_error,
-                                        "warning", planned)
+    def _went_down(self, draft: _Draft, c: ApCounters, now_ns: int) -> None:
+        start = c.first_fail_ns or now_ns
+        c.suspect_until_ns = None
+        planned = self._muted(c, now_ns)
+        opened = draft.open("ap_down", c.ap, c.zone, start, c.last_error, "warning", planned)
+        draft.set_ap(c.ap, state=DOWN, since_ns=start, incident=opened)
         since = datetime.fromtimestamp(start / 1e9, UTC).isoformat(timespec="seconds")
-        log.warning("AP %s is DOWN since %s: %s%s", track.ap, since, track.last_error,
+        log.warning("AP %s is DOWN since %s: %s%s", c.ap, since, c.last_error,
                     " (maintenance)" if planned else "")
 
-    def _went_up(self, track: ApTrack, now_ns: int) -> None:
-        previous = track.state
-        track.state = UP
-        if previous != DOWN or track.incident is None:
+    def _went_up(self, draft: _Draft, c: ApCounters, now_ns: int) -> None:
+        durable = draft.ap(c.ap)
+        end = c.first_ok_ns or now_ns
+        draft.set_ap(c.ap, state=UP, since_ns=end, incident=None)
+        if durable.state != DOWN or durable.incident is None:
             return
-        end = track.first_ok_ns or now_ns
-        incident = self.book.close(track.incident, end)
-        track.incident = None
-        log.info("AP %s is UP again after %.0f s", track.ap, incident.duration_s or 0)
+        incident = draft.change(durable.incident, end_ns=end)
+        log.info("AP %s is UP again after %.0f s", c.ap, incident.duration_s or 0)
         if incident.paged:
-            self.emit(Notice("ap_up", "warning", "resolved", "ap", track.ap, track.zone, now_ns,
-                             since_ns=incident.start_ns, ended_ns=end, incident_id=incident.id,
-                             cause=incident.cause))
+            draft.d.notices.append(Notice(
+                "ap_up", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
+                since_ns=incident.start_ns, ended_ns=end, incident_id=incident.id,
+                cause=incident.cause))
 
-    def _flap(self, track: ApTrack, now_ns: int) -> None:
+    def _flap(self, draft: _Draft, c: ApCounters, now_ns: int) -> None:
         flap = self.settings.flap
-        if not track.flapping and len(track.changes) > flap.changes:
-            track.flapping = True
-            self.rechecks.discard(track.ap)
-            cause = f"{len(track.changes)} changes in {flap.window_min:g} min"
-            planned = self._muted(track, now_ns)
-            track.flap_incident = self.book.open("flapping", track.ap, track.zone,
-                                                 track.changes[0], cause, "warning", planned)
-            log.warning("AP %s is FLAPPING: %s", track.ap, cause)
+        durable = draft.ap(c.ap)
+        if not durable.flapping and len(c.changes) > flap.changes:
+            self.rechecks.discard(c.ap)
+            cause = f"{len(c.changes)} changes in {flap.window_min:g} min"
+            planned = self._muted(c, now_ns)
+            opened = draft.open("flapping", c.ap, c.zone, c.changes[0], cause, "warning",
+                                planned)
+            draft.set_ap(c.ap, flapping=True, flap_incident=opened)
+            log.warning("AP %s is FLAPPING: %s", c.ap, cause)
             if not planned:
-                self.book.noticed(track.flap_incident, now_ns)
-                self.emit(Notice("flapping", "warning", "firing", "ap", track.ap, track.zone,
-                                 now_ns, since_ns=track.changes[0],
-                                 incident_id=track.flap_incident, cause=cause))
-        elif track.flapping:
-            last_change = track.changes[-1] if track.changes else 0
-            if now_ns - last_change >= int(flap.stable_min * NS_PER_MIN):
-                track.flapping = False
-                track.changes.clear()  # a fresh start: old changes must not re-trigger it
-                if track.flap_incident is not None:
-                    incident = self.book.close(track.flap_incident, now_ns)
-                    track.flap_incident = None
-                    log.info("AP %s no longer flapping; it is %s", track.ap, track.state)
-                    if incident.paged:
-                        self.emit(Notice("flapping_end", "warning", "resolved", "ap", track.ap,
-                                         track.zone, now_ns, since_ns=incident.start_ns,
-                                         ended_ns=now_ns, incident_id=incident.id,
-                                         cause=f"now {track.state}"))
+                draft.noticed(opened, now_ns)
+                draft.d.notices.append(Notice("flapping", "warning", "firing", "ap", c.ap,
+                                              c.zone, now_ns, since_ns=c.changes[0],
+                                              incident_id=opened, cause=cause))
+        elif durable.flapping:
+            last_change = c.changes[-1] if c.changes else 0
+            if now_ns - last_change < int(flap.stable_min * NS_PER_MIN):
+                return
+            c.changes.clear()  # a fresh start: old changes must not re-trigger it
+            draft.set_ap(c.ap, flapping=False, flap_incident=None)
+            if durable.flap_incident is None:
+                return
+            incident = draft.change(durable.flap_incident, end_ns=now_ns)
+            log.info("AP %s no longer flapping; it is %s", c.ap, draft.ap(c.ap).state)
+            if incident.paged:
+                draft.d.notices.append(Notice(
+                    "flapping_end", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
+                    since_ns=incident.start_ns, ended_ns=now_ns, incident_id=incident.id,
+                    cause=f"now {draft.ap(c.ap).state}"))
 
     # -- per zone -------------------------------------------------------------------------------
 
-    def _evaluate_zone(self, zone: ZoneTrack, now_ns: int) -> None:
-        members = self.members[zone.zone]
-        down = [self.aps[a] for a in members if self.aps[a].state == DOWN]
-        total = len(members)
+    def _down_members(self, draft: _Draft, zone_id: str) -> list[str]:
+        return [a for a in self.members[zone_id] if draft.ap(a).state == DOWN]
+
+    def _evaluate_zone(self, draft: _Draft, zone_id: str, now_ns: int) -> None:
+        down = self._down_members(draft, zone_id)
+        total = len(self.members[zone_id])
         is_down = total >= self.settings.zone_min_aps and \
             len(down) / total >= self.settings.zone_down_ratio
+        zone = draft.zone(zone_id)
         if is_down and not zone.down:
-            zone.down = True
-            starts = [self.book.get(t.incident).start_ns for t in down if t.incident is not None]
+            starts = [draft.incident(i).start_ns for a in down
+                      if (i := draft.ap(a).incident) is not None]
             start = max(starts) if starts else now_ns
-            planned = self.calendar.active(None, zone.zone, now_ns) is not None
-            zone.incident = self.book.open("zone_down", zone.zone, zone.zone, start,
-                                           self._zone_cause(down, total), "critical", planned)
-            log.warning("zone %s is DOWN: %d of %d APs down", zone.zone, len(down), total)
+            planned = self.calendar.active(None, zone_id, now_ns) is not None
+            opened = draft.open("zone_down", zone_id, zone_id, start,
+                                self._zone_cause(down, total), "critical", planned)
+            draft.set_zone(zone_id, down=True, since_ns=start, incident=opened)
+            log.warning("zone %s is DOWN: %d of %d APs down", zone_id, len(down), total)
         elif not is_down and zone.down:
-            zone.down = False
+            draft.set_zone(zone_id, down=False, since_ns=now_ns, incident=None)
             if zone.incident is not None:
-                incident = self.book.close(zone.incident, now_ns)
-                zone.incident = None
-                log.info("zone %s is back: %d of %d APs down", zone.zone, len(down), total)
+                incident = draft.change(zone.incident, end_ns=now_ns)
+                log.info("zone %s is back: %d of %d APs down", zone_id, len(down), total)
                 if incident.paged:
-                    self.emit(Notice("zone_up", "critical", "resolved", "zone", zone.zone,
-                                     zone.zone, now_ns, since_ns=incident.start_ns,
-                                     ended_ns=now_ns, incident_id=incident.id,
-                                     cause=incident.cause, down=len(down), total=total))
+                    draft.d.notices.append(Notice(
+                        "zone_up", "critical", "resolved", "zone", zone_id, zone_id, now_ns,
+                        since_ns=incident.start_ns, ended_ns=now_ns, incident_id=incident.id,
+                        cause=incident.cause, down=len(down), total=total))
+        zone = draft.zone(zone_id)
         if zone.down and zone.incident is not None:
-            for track in down:
-                if track.incident is not None:
-                    self.book.group(track.incident, zone.incident)
+            for ap_id in down:
+                ap_incident = draft.ap(ap_id).incident
+                if ap_incident is not None and \
+                        draft.incident(ap_incident).parent_id != zone.incident:
+                    draft.change(ap_incident, parent_id=zone.incident)
 
-    def _zone_cause(self, down: list[ApTrack], total: int) -> str:
-        controllers = {self.controller_of.get(t.ap) for t in down}
+    def _zone_cause(self, down: list[str], total: int) -> str:
+        controllers = {self.controller_of.get(a) for a in down}
         behind = next(iter(controllers)) if len(controllers) == 1 else None
-        if behind and all((t.last_error or "").startswith(f"{behind} ") for t in down):
+        if behind and all((self.counters[a].last_error or "").startswith(f"{behind} ")
+                          for a in down):
             return f"{len(down)} of {total} APs down — controller {behind} does not answer"
         return f"{len(down)} of {total} APs down — likely the backhaul"
 
     # -- paging ---------------------------------------------------------------------------------
 
-    def _muted(self, track: ApTrack, now_ns: int) -> bool:
-        return self.calendar.active(track.ap, track.zone, now_ns) is not None
+    def _muted(self, c: ApCounters, now_ns: int) -> bool:
+        return self.calendar.active(c.ap, c.zone, now_ns) is not None
 
-    def _page_held(self, now_ns: int) -> None:
+    def _open_ap_incidents(self, draft: _Draft) -> list[tuple[str, int]]:
+        """(AP, its open outage) for every AP with one, in inventory order."""
+        with_incident = {i.subject for i in self.open_incidents.values()} | {
+            a for a, d in draft.d.aps.items() if d.incident is not None}
+        out = []
+        for ap_id in self.counters:
+            if ap_id in with_incident:
+                durable = draft.ap(ap_id)
+                if durable.incident is not None:
+                    out.append((ap_id, durable.incident))
+        return out
+
+    def _page_held(self, draft: _Draft, now_ns: int) -> None:
         """Page every open outage that nothing holds back any more (and not paged yet)."""
-        for zone in self.zones.values():
+        for zone_id in self.zones:
+            zone = draft.zone(zone_id)
             if zone.incident is None:
                 continue
-            incident = self.book.get(zone.incident)
-            if incident.paged or self.calendar.active(None, zone.zone, now_ns) is not None:
+            incident = draft.incident(zone.incident)
+            if incident.paged or self.calendar.active(None, zone_id, now_ns) is not None:
                 continue
-            members = self.members[zone.zone]
-            down = sum(self.aps[a].state == DOWN for a in members)
-            self.book.noticed(incident.id, now_ns)
-            self.emit(Notice("zone_down", "critical", "firing", "zone", zone.zone, zone.zone,
-                             now_ns, since_ns=incident.start_ns, incident_id=incident.id,
-                             cause=incident.cause, down=down, total=len(members),
-                             note="maintenance_over" if incident.planned else None))
-        for track in self.aps.values():
-            if track.incident is None or track.flapping or self.zones[track.zone].down:
+            draft.noticed(incident.id, now_ns)
+            draft.d.notices.append(Notice(
+                "zone_down", "critical", "firing", "zone", zone_id, zone_id, now_ns,
+                since_ns=incident.start_ns, incident_id=incident.id, cause=incident.cause,
+                down=len(self._down_members(draft, zone_id)),
+                total=len(self.members[zone_id]),
+                note="maintenance_over" if incident.planned else None))
+        for ap_id, incident_id in self._open_ap_incidents(draft):
+            c = self.counters[ap_id]
+            if draft.ap(ap_id).flapping or draft.zone(c.zone).down:
                 continue
-            incident = self.book.get(track.incident)
-            if incident.paged or self._muted(track, now_ns):
+            incident = draft.incident(incident_id)
+            if incident.paged or self._muted(c, now_ns):
                 continue
             note = "maintenance_over" if incident.planned else \
                 "zone_recovered" if incident.parent_id is not None else None
-            self.book.noticed(incident.id, now_ns)
-            self.emit(Notice("ap_down", "warning", "firing", "ap", track.ap, track.zone, now_ns,
-                             since_ns=incident.start_ns, incident_id=incident.id,
-                             cause=incident.cause, note=note))
+            draft.noticed(incident.id, now_ns)
+            draft.d.notices.append(Notice(
+                "ap_down", "warning", "firing", "ap", ap_id, c.zone, now_ns,
+                since_ns=incident.start_ns, incident_id=incident.id, cause=incident.cause,
+                note=note))
 
-    def _remind(self, now_ns: int) -> None:
+    def _remind(self, draft: _Draft, now_ns: int) -> None:
         every_ns = int(self.settings.reminder_every_min * NS_PER_MIN)
         if every_ns <= 0:
             return
-        for zone in self.zones.values():
+        for zone_id in self.zones:
+            zone = draft.zone(zone_id)
             if zone.incident is not None:
-                self._remind_one(zone.incident, "zone_down", "critical", "zone", zone.zone,
-                                 zone.zone, None, now_ns, every_ns)
-        for track in self.aps.values():
-            if track.incident is not None and not track.flapping and \
-                    not self.zones[track.zone].down:
-                self._remind_one(track.incident, "ap_down", "warning", "ap", track.ap,
-                                 track.zone, track.ap, now_ns, every_ns)
+                self._remind_one(draft, zone.incident, "zone", zone_id, zone_id, None, now_ns,
+                                 every_ns)
+        for ap_id, incident_id in self._open_ap_incidents(draft):
+            zone_id = self.counters[ap_id].zone
+            if not draft.ap(ap_id).flapping and not draft.zone(zone_id).down:
+                self._remind_one(draft, incident_id, "ap", ap_id, zone_id, ap_id, now_ns,
+                                 every_ns)
 
-    def _remind_one(self, incident_id: int, kind: str, severity: str, subject: str,
-                    subject_id: str, zone: str, ap: str | None, now_ns: int, every_ns: int,
-                    ) -> None:
-        incident = self.book.get(incident_id)
+    def _remind_one(self, draft: _Draft, incident_id: int, subject: str, subject_id: str,
+                    zone: str, ap: str | None, now_ns: int, every_ns: int) -> None:
+        incident = draft.incident(incident_id)
         if not incident.paged or incident.last_notice_ns is None or \
                 now_ns - incident.last_notice_ns < every_ns or \
                 self.calendar.active(ap, zone, now_ns) is not None:
             return
-        self.book.noticed(incident.id, now_ns, reminder=True)
+        incident = draft.noticed(incident.id, now_ns, reminder=True)
         down = total = None
         if subject == "zone":
             total = len(self.members[zone])
-            down = sum(self.aps[a].state == DOWN for a in self.members[zone])
-        self.emit(Notice(kind, severity, "firing", subject, subject_id, zone,  # type: ignore[arg-type]
-                         now_ns, since_ns=incident.start_ns, incident_id=incident.id,
-                         cause=incident.cause, down=down, total=total,
-                         reminder=incident.reminders + 1))
+            down = len(self._down_members(draft, zone))
+        kind, severity = ("zone_down", "critical") if subject == "zone" else \
+            ("ap_down", "warning")
+        draft.d.notices.append(Notice(
+            kind, severity, "firing", subject, subject_id, zone,  # type: ignore[arg-type]
+            now_ns, since_ns=incident.start_ns, incident_id=incident.id, cause=incident.cause,
+            down=down, total=total, reminder=incident.reminders))
 
     # -- views ----------------------------------------------------------------------------------
 
     def status(self, ap_id: str) -> str:
-        track = self.aps[ap_id]
-        return "flapping" if track.flapping else track.state
+        durable = self.aps[ap_id]
+        return "flapping" if durable.flapping else durable.state

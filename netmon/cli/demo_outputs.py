@@ -35,17 +35,21 @@ def write_demo_outputs(config: NetmonConfig, started_ns: int, console: Console) 
 
 
 def _write(config: NetmonConfig, started_ns: int, console: Console) -> list[Path]:
-    from netmon.fibre.importer import FibreImporter
+    from collectors.fibre.importer import FibreImporter
     from netmon.maps.build import build_layers
     from netmon.maps.files import write_maps
     from netmon.report.documents import write_report
 
     maps_dir, report_dir = demo_output_dirs(config)
     if config.fibre is not None:
+        from netmon.store.session import write_session
+
         # The demo's fibre milestones (imported once; unchanged files are skipped after).
-        for outcome in FibreImporter(config).import_configured():
-            if outcome.error:
-                console.print(f"fibre: {outcome.error}", markup=False, highlight=False)
+        with write_session(config.store) as session:
+            for outcome in FibreImporter(config, session.owner, session.publish) \
+                    .import_configured():
+                if outcome.error:
+                    console.print(f"fibre: {outcome.error}", markup=False, highlight=False)
     now_ns = time.time_ns()
     written = write_maps(build_layers(config, now_ns), maps_dir)
     written += write_report(config, started_ns, now_ns, now_ns, report_dir)

@@ -14,7 +14,7 @@ from netmon.config.models import NetmonConfig
 from netmon.fibre.settings import FibreSettings, plan_problems
 
 if TYPE_CHECKING:
-    from netmon.fibre.importer import ImportOutcome
+    from collectors.fibre.importer import ImportOutcome
 
 EXIT_REJECTED: Final = 1  # imported, but some rows were rejected
 EXIT_UNUSABLE: Final = 3  # a file could not be imported at all (wrong format, unreadable)
@@ -78,11 +78,11 @@ def import_files(
     if rejects is not None and files is not None and len(files) > 1:
         raise typer.BadParameter("--rejects names one file: import one file at a time")
     # Imported here, not at the top: pandas and geopandas take a second to load.
-    from netmon.fibre.importer import FibreImporter
-    from netmon.store.sqlite import SqliteStore
+    from collectors.fibre.importer import FibreImporter
+    from netmon.store.session import write_session
 
-    with SqliteStore(config.store) as store:
-        importer = FibreImporter(config, [store])
+    with write_session(config.store) as session:
+        importer = FibreImporter(config, session.owner, session.publish)
         if files:
             outcomes = [importer.import_file(f, chosen, day=snapshot, skip_unchanged=only_new,
                                              rejects_path=rejects) for f in files]
@@ -142,7 +142,7 @@ def status(
         console.print(f"no fibre data yet: the store {config.store.path} does not exist; run "
                       f"`netmon fibre import -c {config_file}`", highlight=False)
         return
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         milestones = history.milestones()
         last = history.imports()[-1:] if milestones else []
     if zone is not None:

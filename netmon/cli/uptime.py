@@ -10,14 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netmon.alerts.db import open_alert_db
-from netmon.alerts.incidents import IncidentBook
 from netmon.alerts.messages import duration_text
 from netmon.alerts.uptime import UptimeRow, parse_period, uptime_rows
 from netmon.cli.common import EXIT_CONFIG, ConfigOption, config_or_exit, console, err_console
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
 
 CSV_COLUMNS = ("level", "id", "name", "zone", "uptime_pct", "down_s", "monitored_s",
-               "maintenance_s", "incidents", "longest_s")
+               "maintenance_s", "incidents", "longest_s", "observed_pct")
+NO_DATA = "no data"  # netmon watched none of the period: unknown, never 100 %
 
 
 def _table(title: str, rows: list[UptimeRow]) -> Table:
@@ -27,15 +28,16 @@ def _table(title: str, rows: list[UptimeRow]) -> Table:
     table.add_column("id", no_wrap=True, min_width=widest)
     table.add_column("name")
     table.add_column("zone", no_wrap=True)
-    for column in ("uptime", "down", "incidents", "longest", "maintenance"):
+    for column in ("uptime", "down", "incidents", "longest", "maintenance", "observed"):
         table.add_column(column, justify="right")
     for row in rows:
-        style = "red" if row.uptime_pct < 99 else "yellow" if row.uptime_pct < 99.9 else ""
-        table.add_row(row.id, row.name, row.zone, f"{row.uptime_pct:.3f} %",
+        pct = row.uptime_pct
+        style = "dim" if pct is None else "red" if pct < 99 else "yellow" if pct < 99.9 else ""
+        table.add_row(row.id, row.name, row.zone, NO_DATA if pct is None else f"{pct:.3f} %",
                       duration_text(row.down_s), str(row.incidents),
                       duration_text(row.longest_s) if row.incidents else "-",
                       duration_text(row.maintenance_s) if row.maintenance_s else "-",
-                      style=style)
+                      f"{row.observed_pct:.1f} %", style=style)
     return table
 
 
@@ -58,12 +60,18 @@ def uptime(
         known = ", ".join(z.id for z in config.zones)
         err_console.print(f"--zone: unknown zone {zone!r} (known: {known})", markup=False)
         raise typer.Exit(EXIT_CONFIG)
-    conn = open_alert_db(config.store.path)
+    reader = DatabaseReader(database_url(config.store))
     try:
-        zones, aps = uptime_rows(config, IncidentBook(conn), start_ns, end_ns, time.time_ns(),
-                                 zone)
+        if not reader.exists:
+            err_console.print(f"{config.store.path}: no database yet (netmon has not run): "
+                              "every figure is unknown", markup=False)
+            zones: list[UptimeRow] = []
+            aps: list[UptimeRow] = []
+        else:
+            with reader.snapshot() as conn:
+                zones, aps = uptime_rows(config, conn, start_ns, end_ns, time.time_ns(), zone)
     finally:
-        conn.close()
+        reader.close()
     console.print(_table(f"{config.site}: zones, {period}", zones))
     console.print(_table(f"{config.site}: APs, {period}", aps))
     if csv_file is not None:
@@ -71,8 +79,10 @@ def uptime(
             writer = csv.writer(handle)
             writer.writerow(CSV_COLUMNS)
             for row in [*zones, *aps]:
-                writer.writerow([row.level, row.id, row.name, row.zone, f"{row.uptime_pct:.4f}",
+                pct = row.uptime_pct
+                writer.writerow([row.level, row.id, row.name, row.zone,
+                                 "" if pct is None else f"{pct:.4f}",
                                  f"{row.down_s:.0f}", f"{row.monitored_s:.0f}",
                                  f"{row.maintenance_s:.0f}", row.incidents,
-                                 f"{row.longest_s:.0f}"])
+                                 f"{row.longest_s:.0f}", f"{row.observed_pct:.2f}"])
         console.print(f"wrote {csv_file}", highlight=False)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Final
 
-from collectors.fibre.records import Milestone
+from netmon.fibre.milestone import Milestone
 from netmon.sample import FieldValue, Sample
 
 MEASUREMENT: Final = "fibre"

@@ -41,6 +41,6 @@ class ProgressSnapshot:
         from netmon.fibre.history import FibreHistory
         from netmon.fibre.progress import RolloutProgress
 
-        with FibreHistory(self.config.store.path) as history:
+        with FibreHistory(self.config.store) as history:
             milestones = history.milestones()
         return RolloutProgress(self.config).of(milestones) if milestones else []

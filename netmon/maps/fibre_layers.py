@@ -22,7 +22,7 @@ def rollout(config: NetmonConfig) -> list[ZoneProgress]:
     """Progress of every fibre series in the store's history (none without a store)."""
     if not config.store.path.exists():
         return []
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         milestones = history.milestones()
     return RolloutProgress(config).of(milestones) if milestones else []
 

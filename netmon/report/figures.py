@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netmon.alerts.db import open_alert_db
-from netmon.alerts.incidents import Incident, IncidentBook
+from sqlalchemy import Connection
+
+from netmon.alerts.incidents import Incident, overlapping
 from netmon.alerts.uptime import UptimeRow, uptime_rows
 from netmon.config.models import NetmonConfig
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
 from netmon.fibre.progress import ZoneProgress
 from netmon.maps.build import build_layers
 from netmon.maps.fibre_layers import rollout
 from netmon.maps.fleet_now import ApNow, fleet_now
 from netmon.maps.scenario import Scenario
 from netmon.report.usage import ZoneUsage, zone_usage
-from netmon.store.sqlite import SqliteStore
+from netmon.store.reader import SampleReader
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,9 +53,9 @@ class ReportFigures:
         return table
 
 
-def _incidents(book: IncidentBook, start_ns: int, end_ns: int) -> list[Incident]:
+def _incidents(conn: Connection, start_ns: int, end_ns: int) -> list[Incident]:
     """Zone incidents and the AP incidents not grouped under one, oldest first."""
-    return [i for i in book.overlapping(start_ns, end_ns, INCIDENT_KINDS)
+    return [i for i in overlapping(conn, start_ns, end_ns, INCIDENT_KINDS)
             if i.kind != "ap_down" or i.parent_id is None]
 
 
@@ -70,18 +73,15 @@ def gather(config: NetmonConfig, start_ns: int, end_ns: int, now_ns: int) -> Rep
     aps: list[UptimeRow] = []
     incidents: list[Incident] = []
     usage = ZoneUsage(pd.DataFrame())
-    if config.store.path.exists():
-        conn = open_alert_db(config.store.path)
-        try:
-            book = IncidentBook(conn)
-            zones, aps = uptime_rows(config, book, start_ns, end_ns, now_ns)
-            incidents = _incidents(book, start_ns, end_ns)
-        finally:
-            conn.close()
-        store = SqliteStore(config.store)
-        try:
-            usage = zone_usage(config, store, start_ns, min(end_ns, now_ns))
-        finally:
-            store.close()
+    reader = DatabaseReader(database_url(config.store))
+    try:
+        if reader.exists:
+            with reader.snapshot() as conn:
+                zones, aps = uptime_rows(config, conn, start_ns, end_ns, now_ns)
+                incidents = _incidents(conn, start_ns, end_ns)
+            usage = zone_usage(config, SampleReader(reader, config.store), start_ns,
+                               min(end_ns, now_ns))
+    finally:
+        reader.close()
     return ReportFigures(config, start_ns, end_ns, now_ns, fleet, deployed, current, zones, aps,
                          incidents, usage, progress)

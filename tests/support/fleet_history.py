@@ -121,5 +121,5 @@ def write_fibre(config: NetmonConfig) -> None:
                 share = progress if zone != "sud" else progress * 0.8
                 milestones.append(Milestone(when, zone, "all", "milestones", total,
                                             int(total * min(share, 1.0))))
-    with FibreHistory(config.store.path) as history:
+    with FibreHistory(config.store) as history:
         history.record(milestones, "test", 0, None, "test")

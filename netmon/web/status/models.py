@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ApState = Literal["up", "down", "unknown", "disabled"]
+ApState = Literal["up", "down", "unknown", "maintenance", "disabled"]
 IncidentKind = Literal["ap_down", "zone_down", "flapping"]
 
 
@@ -19,10 +19,17 @@ class ApStatus(BaseModel):
     zone: str
     zone_name: str
     site: str | None
-    status: ApState = Field(description="`unknown`: never polled, or not for several intervals")
+    status: ApState = Field(description="The fleet state netmon's tracker committed (tolerance "
+                            "applied); `unknown`: not watched now (never polled, not for "
+                            "several intervals, or netmon not running)")
+    flapping: bool = Field(False, description="Its answers change too often to page on")
     clients: int | None = Field(description="Wi-Fi clients associated now (a count)")
     uptime_s: float | None = Field(description="Seconds since the AP last booted")
-    availability_24h_pct: float | None = Field(description="Share of the last 24 h it was up")
+    availability_24h_pct: float | None = Field(
+        description="Share of the watched part of the last 24 h it was up (maintenance "
+                    "excluded); null when netmon watched none of it")
+    observed_24h_pct: float | None = Field(
+        None, description="Share of the last 24 h netmon was watching")
     last_seen: datetime | None = Field(description="The last poll it answered")
     last_poll: datetime | None
     open_incident: int | None = Field(description="Id of its open outage, if any")
@@ -37,8 +44,10 @@ class ZoneStatus(BaseModel):
     aps_up: int
     aps_down: int
     aps_unknown: int
+    aps_maintenance: int = 0
     clients: int
     availability_24h_pct: float | None
+    observed_24h_pct: float | None = None
     fibre_connectable_pct: float | None = Field(description="Newest fibre figure, if any")
 
 

@@ -1,25 +1,27 @@
-"""Reads what the page and the API show: the store's newest values, incidents, fibre progress."""
+"""Reads what the page and the API show: the fleet view, incidents, availability, fibre."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Final
 
-from netmon.alerts.incidents import Incident, IncidentBook
-from netmon.alerts.uptime import uptime_rows
+from sqlalchemy import Connection
+
+from netmon.alerts import incidents as record
+from netmon.alerts.incidents import Incident
+from netmon.alerts.uptime import UptimeRow, uptime_rows
 from netmon.config.models import NetmonConfig
+from netmon.db.reader import DatabaseReader
 from netmon.fibre.snapshot import ProgressSnapshot
-from netmon.store.base import LatestSeries, Store
-from netmon.web.status.models import ApState, ApStatus, FibreZoneView, IncidentView, ZoneStatus
+from netmon.fleet.view import read_fleet
+from netmon.store.base import Store
+from netmon.web.status.models import ApStatus, FibreZoneView, IncidentView, ZoneStatus
 
 NS_PER_S: Final = 1_000_000_000
 DAY_NS: Final = 86_400 * NS_PER_S
 INCIDENT_KINDS: Final = ("ap_down", "zone_down", "flapping")
-# Fields written only when the AP answered: their time is when it was last seen.
-ANSWER_FIELDS: Final = ("uptime_s", "clients", "rx_bps", "tx_bps")
 
 
 def utc(ns: int) -> datetime:
@@ -30,103 +32,91 @@ def moment(ns: int | None) -> datetime | None:
     return None if ns is None else utc(ns)
 
 
-def _last_seen_ns(series: LatestSeries) -> int | None:
-    times = [series.field_times_ns[f] for f in ANSWER_FIELDS if f in series.field_times_ns]
-    if series.fields.get("up") == 1:
-        times.append(series.field_times_ns["up"])
-    return max(times, default=None)
-
-
 class StatusReader:
     """One per monitor; every method is a read, safe from the web server's worker threads."""
 
-    def __init__(self, config: NetmonConfig, store: Store) -> None:
+    def __init__(self, config: NetmonConfig, database: DatabaseReader, samples: Store) -> None:
         self.config = config
-        self.store = store
+        self.database = database
+        self.samples = samples
         self.fibre_progress = ProgressSnapshot(config)
         self.zone_names = {z.id: z.name for z in config.zones}
 
     @contextmanager
-    def _incident_book(self) -> Iterator[IncidentBook | None]:
-        """Read-only: the page never writes; None before the alert tables exist."""
-        path = self.config.store.path
-        if not path.exists():
+    def _snapshot(self) -> Iterator[Connection | None]:
+        """Read-only: the page never writes; None before netmon has created the database."""
+        if not self.database.exists:
             yield None
             return
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                     check_same_thread=False)) as conn:
-            found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alert_incidents'")
-            yield IncidentBook(conn) if found.fetchone() else None
+        with self.database.snapshot() as conn:
+            yield conn
 
-    def _state(self, series: LatestSeries | None, interval_s: int, now_ns: int) -> ApState:
-        if series is None or "up" not in series.fields:
-            return "unknown"
-        polled_ns = series.field_times_ns["up"]
-        if now_ns - polled_ns > self.config.maps.stale_after_polls * interval_s * NS_PER_S:
-            return "unknown"
-        return "up" if series.fields["up"] == 1 else "down"
+    def _availability(self, conn: Connection | None, now_ns: int,
+                      ) -> tuple[dict[str, UptimeRow], dict[str, UptimeRow]]:
+        if conn is None:
+            return {}, {}
+        zones, aps = uptime_rows(self.config, conn, now_ns - DAY_NS, now_ns, now_ns)
+        return {r.id: r for r in zones}, {r.id: r for r in aps}
 
-    def availability(self, now_ns: int, window_ns: int = DAY_NS
-                     ) -> tuple[dict[str, float], dict[str, float]]:
-        """Uptime % over the window from the incident record: (by zone, by AP)."""
-        with self._incident_book() as book:
-            if book is None:
+    def availability(self, now_ns: int, window_ns: int = DAY_NS,
+                     ) -> tuple[dict[str, float | None], dict[str, float | None]]:
+        """Uptime % over the window, from the incident record: (by zone, by AP)."""
+        with self._snapshot() as conn:
+            if conn is None:
                 return {}, {}
-            zones, aps = uptime_rows(self.config, book, now_ns - window_ns, now_ns, now_ns)
+            zones, aps = uptime_rows(self.config, conn, now_ns - window_ns, now_ns, now_ns)
         return {r.id: r.uptime_pct for r in zones}, {r.id: r.uptime_pct for r in aps}
 
     def aps(self, now_ns: int) -> list[ApStatus]:
-        latest = {s.tags["ap"]: s for s in self.store.latest("ap") if "ap" in s.tags}
-        with self._incident_book() as book:
-            open_ids = {} if book is None else {
-                i.subject: i.id for i in book.overlapping(now_ns, now_ns + 1, ("ap_down",))}
-        _, availability = self.availability(now_ns)
+        return self._aps(now_ns)[0]
+
+    def _aps(self, now_ns: int) -> tuple[list[ApStatus], dict[str, UptimeRow]]:
+        latest = self.samples.latest("ap") if self.database.exists else []
+        with self._snapshot() as conn:
+            fleet = read_fleet(self.config, conn, latest, now_ns)
+            zone_rows, ap_rows = self._availability(conn, now_ns)
         out = []
         for ap in self.config.aps:
-            series = latest.get(ap.id)
-            interval_s = ap.interval_s or self.config.poll.interval_s
-            state: ApState = "disabled" if not ap.enabled else self._state(series, interval_s,
-                                                                          now_ns)
-            fields = series.fields if series is not None else {}
-            clients, uptime_s = fields.get("clients"), fields.get("uptime_s")
-            answered = state == "up"
+            view = fleet[ap.id]
+            row = ap_rows.get(ap.id)
             out.append(ApStatus(
                 id=ap.id, name=ap.name, zone=ap.zone, zone_name=self.zone_names[ap.zone],
-                site=ap.site,
-                status=state,
-                clients=int(clients) if answered and isinstance(clients, int | float) else None,
-                uptime_s=float(uptime_s) if answered and isinstance(uptime_s, int | float)
-                else None,
-                availability_24h_pct=availability.get(ap.id),
-                last_seen=moment(_last_seen_ns(series)) if series is not None else None,
-                last_poll=moment(series.field_times_ns.get("up")) if series is not None
-                else None,
-                open_incident=open_ids.get(ap.id), lat=ap.lat, lon=ap.lon))
-        return out
+                site=ap.site, status=view.state, flapping=view.flapping,
+                clients=int(view.clients) if view.clients is not None else None,
+                uptime_s=view.uptime_s,
+                availability_24h_pct=row.uptime_pct if row else None,
+                observed_24h_pct=row.observed_pct if row else None,
+                last_seen=moment(view.last_seen_ns), last_poll=moment(view.polled_ns),
+                open_incident=view.incident_id if view.state == "down" else None,
+                lat=ap.lat, lon=ap.lon))
+        return out, zone_rows
 
     def zones(self, now_ns: int, aps: list[ApStatus] | None = None) -> list[ZoneStatus]:
-        aps = self.aps(now_ns) if aps is None else aps
-        availability, _ = self.availability(now_ns)
+        shown, zone_rows = self._aps(now_ns)
+        aps = shown if aps is None else aps
         fibre = {p.zone: p.pct_connectable for p in self.fibre()}
         out = []
         for zone in self.config.zones:
             mine = [a for a in aps if a.zone == zone.id and a.status != "disabled"]
+            row = zone_rows.get(zone.id)
             out.append(ZoneStatus(
                 id=zone.id, name=zone.name, aps=len(mine),
                 aps_up=sum(a.status == "up" for a in mine),
                 aps_down=sum(a.status == "down" for a in mine),
                 aps_unknown=sum(a.status == "unknown" for a in mine),
+                aps_maintenance=sum(a.status == "maintenance" for a in mine),
                 clients=sum(a.clients or 0 for a in mine),
-                availability_24h_pct=availability.get(zone.id),
+                availability_24h_pct=row.uptime_pct if row else None,
+                observed_24h_pct=row.observed_pct if row else None,
                 fibre_connectable_pct=fibre.get(zone.id)))
         return out
 
     def incidents(self, now_ns: int, open_only: bool, limit: int) -> list[IncidentView]:
-        with self._incident_book() as book:
-            if book is None:
+        with self._snapshot() as conn:
+            if conn is None:
                 return []
-            found = book.overlapping(now_ns, now_ns + 1, INCIDENT_KINDS) if open_only \
-                else book.recent(limit)
+            found = record.overlapping(conn, now_ns, now_ns + 1, INCIDENT_KINDS) if open_only \
+                else record.recent(conn, limit)
         return [_view(i, now_ns) for i in found[:limit]]
 
     def fibre(self) -> list[FibreZoneView]:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from netmon.config.models import NetmonConfig
+from netmon.db.reader import DatabaseReader
 from netmon.store.base import Store
 from netmon.web.status.coverage_map import CoverageMapPage, MapUnavailable
 from netmon.web.status.i18n import LANGUAGES, Language, Words
@@ -38,10 +39,10 @@ def _language(config: NetmonConfig, asked: str | None) -> Language:
     return config.language
 
 
-def status_router(config: NetmonConfig, store: Store) -> APIRouter:
-    """Everything the status page serves, reading `store` (the monitor's own) and the alerts."""
+def status_router(config: NetmonConfig, database: DatabaseReader, samples: Store) -> APIRouter:
+    """Everything the status page serves, read-only: the fleet view, incidents, samples."""
     settings = config.status_page
-    reader = StatusReader(config, store)
+    reader = StatusReader(config, database, samples)
     coverage = CoverageMapPage(config, reader, settings.map_cache_s)
     token = settings.api_token
 

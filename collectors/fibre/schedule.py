@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from apscheduler.job import Job
@@ -11,10 +10,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from netmon.config.models import NetmonConfig
-from netmon.store.base import Sink
+from netmon.db.owner import DatabaseOwner
 
 if TYPE_CHECKING:  # the importer pulls in pandas and geopandas: loaded only when the job runs
-    from netmon.fibre.importer import FibreImporter, ImportOutcome
+    from collectors.fibre.importer import FibreImporter, ImportOutcome, Publish
 
 log = logging.getLogger(__name__)
 JOB_ID: Final = "fibre-import"
@@ -34,20 +33,21 @@ def run_scheduled_import(importer: FibreImporter) -> list[ImportOutcome]:
     return outcomes
 
 
-def _scheduled(config: NetmonConfig, sinks: Sequence[Sink]) -> list[ImportOutcome]:
+def _scheduled(config: NetmonConfig, owner: DatabaseOwner, publish: Publish,
+               ) -> list[ImportOutcome]:
     # Imported at the first run, not when `netmon run` starts: pandas and geopandas are slow
     # to load and most runs of the job find nothing new.
-    from netmon.fibre.importer import FibreImporter
+    from collectors.fibre.importer import FibreImporter
 
-    return run_scheduled_import(FibreImporter(config, sinks))
+    return run_scheduled_import(FibreImporter(config, owner, publish))
 
 
 def add_fibre_import_job(scheduler: BaseScheduler, config: NetmonConfig,
-                         sinks: Sequence[Sink]) -> Job | None:
-    """Add the cron job when the config has a `fibre:` section; it writes to `sinks`."""
+                         owner: DatabaseOwner, publish: Publish) -> Job | None:
+    """Add the cron job when the config has a `fibre:` section; samples go to `publish`."""
     if config.fibre is None:
         return None
     trigger = CronTrigger.from_crontab(config.fibre.schedule, timezone=config.timezone)
     # A plain function: APScheduler runs it in a worker thread, off the polling loop.
-    return scheduler.add_job(_scheduled, trigger, args=[config, sinks], id=JOB_ID,
+    return scheduler.add_job(_scheduled, trigger, args=[config, owner, publish], id=JOB_ID,
                              max_instances=1, coalesce=True, misfire_grace_time=MISFIRE_GRACE_S)

@@ -10,21 +10,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from sqlalchemy import Connection
 
 from collectors.fibre.detect import read_fibre_file
 from collectors.fibre.records import FormatError, FormatName, ImportResult, Rejection
 from collectors.fibre.rejects import write_rejects
 from collectors.fibre.scope import District, ImportScope
 from netmon.config.models import NetmonConfig
-from netmon.fibre.history import FibreHistory, ImportRecord
+from netmon.db.owner import DatabaseOwner
+from netmon.fibre import history
+from netmon.fibre.history import ImportRecord
 from netmon.fibre.measurement import fibre_samples
 from netmon.fibre.paths import BUILDINGS_LAYER, FibrePaths
 from netmon.fibre.settings import FibreSettings
-from netmon.store.base import Sink
+from netmon.sample import Sample
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +74,20 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-class FibreImporter:
-    """Imports fibre files for one config into the store file and the given sinks."""
+# Hands the `fibre` samples of one file to the pipeline (in `netmon run`) or the store (CLI).
+Publish = Callable[[Sequence[Sample]], None]
 
-    def __init__(self, config: NetmonConfig, sinks: Sequence[Sink] = ()) -> None:
+
+class FibreImporter:
+    """Imports fibre files for one config: history through the owner, samples to `publish`."""
+
+    def __init__(self, config: NetmonConfig, owner: DatabaseOwner, publish: Publish) -> None:
         self.config = config
         self.settings = config.fibre or FibreSettings()
         self.paths = FibrePaths.of(config, self.settings)
         self.scope = scope_of(config, self.settings)
-        self.sinks = list(sinks)
+        self.owner = owner
+        self.publish = publish
 
     def import_file(self, path: Path, fmt: FormatName | None = None, *, day: date | None = None,
                     skip_unchanged: bool = False, rejects_path: Path | None = None,
@@ -91,26 +100,32 @@ class FibreImporter:
             outcome.error = f"{path}: cannot read: {exc.strerror or exc}"
             return outcome
         scope_key = f"{self.scope.fingerprint()}|{fmt or 'auto'}|{day or ''}"
-        with FibreHistory(self.paths.store) as history:
-            if skip_unchanged and history.last_import(outcome.sha256, scope_key) is not None:
-                outcome.unchanged = True
-                return outcome
-            try:
-                result = read_fibre_file(path, self.scope, fmt, day)
-            except FormatError as exc:
-                outcome.error = str(exc)
-                return outcome
-            self._fill(outcome, result, rejects_path)
-            self._publish(outcome, result)
-            newest = history.newest_day("arcep-buildings")
-            stamp = time.time_ns() if now_ns is None else now_ns
-            entry = ImportRecord(
-                str(path), outcome.sha256, result.format, stamp, outcome.imported,
-                outcome.rejected, outcome.skipped,
-                None if outcome.rejects_file is None else str(outcome.rejects_file))
-            # Not logged when a sink failed: the next scheduled run imports the file again.
-            history.record(result.milestones, outcome.sha256, stamp,
-                           None if outcome.sink_errors else entry, scope_key)
+        sha256 = outcome.sha256
+        if skip_unchanged and self.owner.run(
+                lambda conn: history.last_import(conn, sha256, scope_key)) is not None:
+            outcome.unchanged = True
+            return outcome
+        try:
+            result = read_fibre_file(path, self.scope, fmt, day)
+        except FormatError as exc:
+            outcome.error = str(exc)
+            return outcome
+        self._fill(outcome, result, rejects_path)
+        self._publish(outcome, result)
+        stamp = time.time_ns() if now_ns is None else now_ns
+        entry = ImportRecord(
+            str(path), sha256, result.format, stamp, outcome.imported,
+            outcome.rejected, outcome.skipped,
+            None if outcome.rejects_file is None else str(outcome.rejects_file))
+        # Not logged when the samples were not taken: the next scheduled run imports it again.
+        logged = None if outcome.sink_errors else entry
+
+        def keep(conn: Connection) -> date | None:
+            newest = history.newest_day(conn, "arcep-buildings")
+            history.record(conn, result.milestones, sha256, stamp, logged, scope_key)
+            return newest
+
+        newest = self.owner.run(keep)
         if result.buildings is not None and len(result.buildings) and result.milestones:
             self._keep_buildings(result, newest, outcome)
         return outcome
@@ -139,18 +154,15 @@ class FibreImporter:
             outcome.rejects_file = write_rejects(result, target)
 
     def _publish(self, outcome: ImportOutcome, result: ImportResult) -> None:
-        """Write the samples to every sink; one failing sink spares the others."""
+        """Hand the samples on; a failure is noted on the outcome, never raised."""
         samples = fibre_samples(result.milestones)
         if not samples:
             return
-        for sink in self.sinks:
-            try:
-                sink.write(samples)
-                sink.flush()
-            except Exception as exc:
-                log.exception("sink %s failed to take %d fibre samples", type(sink).__name__,
-                              len(samples))
-                outcome.sink_errors.append(f"{type(sink).__name__}: {exc}")
+        try:
+            self.publish(samples)
+        except Exception as exc:
+            log.exception("%d fibre samples were not taken", len(samples))
+            outcome.sink_errors.append(f"samples not stored: {exc}")
 
     def _keep_buildings(self, result: ImportResult, newest: date | None,
                         outcome: ImportOutcome) -> None:
