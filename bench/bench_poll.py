@@ -29,7 +29,8 @@ from bench.agents import COMMUNITY, V3_AUTH_KEY, V3_PRIV_KEY, V3_USER, SnmpdFlee
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog
 from collectors.snmp.session import SnmpClient
-from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
+from collectors.snmp.settings import PollSettings, SnmpCredentials
+from netmon.config.models import AccessPoint
 
 BENCH_PROFILES = Path(__file__).with_name("profiles")
 PROFILE = "bench-ap"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench import bench_exporter, bench_netsnmp
 from bench.agents import SnmpdFleet
-from netmon.config.models import PollSettings
+from collectors.snmp.settings import PollSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 NETMON = "netmon"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,8 +58,8 @@ class PollScheduler:
             job_id = f"poll-{interval_s}s"
             self._job_interval[job_id] = interval_s
             # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
-            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s, args=[interval_s, targets],
-                                   id=job_id, max_instances=1, coalesce=True,
+            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s,
+                                   args=[interval_s, targets], id=job_id, max_instances=1, coalesce=True,
                                    jitter=self.jitter_s or None, next_run_time=start,
                                    misfire_grace_time=interval_s)
         if self.maintenance is not None:

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from netmon.alerts.db import open_alert_db
 from netmon.alerts.delivery import DeliveryQueue
-from netmon.alerts.incidents import IncidentBook
 from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notice import Notice
-from netmon.alerts.routing import Dispatcher, build_notifiers
+from netmon.alerts.routing import NoticeRouter, build_notifiers
 from netmon.config.models import NetmonConfig
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import NS, at, town
 from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
@@ -35,20 +36,30 @@ ZONE = Notice("zone_down", "critical", "firing", "zone", "grand-port", "grand-po
 
 
 def queue_for(config: NetmonConfig, clock: Callable[[], int] = time.time_ns) -> DeliveryQueue:
-    conn = open_alert_db(config.store.path)
-    book = IncidentBook(conn)
-    return DeliveryQueue(conn, build_notifiers(config.alerts), MessageWriter(config), book,
+    """A queue on its own database owner (closed by `done`)."""
+    url = database_url(config.store)
+    return DeliveryQueue(DatabaseOwner(url), DatabaseReader(url),
+                         build_notifiers(config.alerts), MessageWriter(config),
                          config.alerts.delivery, clock)
+
+
+async def dispatch(queue: DeliveryQueue, notice: Notice) -> None:
+    await queue.enqueue(notice, NoticeRouter(queue.notifiers)(notice))
+
+
+async def done(queue: DeliveryQueue) -> None:
+    await queue.stop()
+    await queue.owner.aclose()
 
 
 async def deliver_down_and_up(config: NetmonConfig) -> DeliveryQueue:
     """Page DOWN then UP, and wait until both are delivered (or failed for good)."""
     queue = queue_for(config)
-    queue.start()
-    Dispatcher(queue)(DOWN)
-    Dispatcher(queue)(UP)
+    await queue.start()
+    await dispatch(queue, DOWN)
+    await dispatch(queue, UP)
     assert await queue.wait_idle(10)
-    await queue.stop()
+    await done(queue)
     return queue
 
 
@@ -89,10 +100,10 @@ async def test_email_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
             "host": "127.0.0.1", "port": box.port, "username": SMTP_USER,
             "password": SMTP_PASSWORD, "sender": "netmon@x.example", "to": ["a@x.example"]}})
         queue = queue_for(config)
-        queue.start()
-        Dispatcher(queue)(DOWN)
+        await queue.start()
+        await dispatch(queue, DOWN)
         await asyncio.sleep(1.0)
-        await queue.stop()
+        await done(queue)
     (delivery,) = queue.history()
     assert delivery.status == "pending" and delivery.attempts >= 1
     assert delivery.last_error is not None and "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
@@ -107,11 +118,11 @@ async def test_webhook_formats_and_routes(tmp_path: Path, sink: WebhookSink) -> 
         {"url": sink.url("/teams"), "format": "teams", "zones": ["grand-port"]},
         {"url": sink.url("/critical"), "min_severity": "critical"}]})
     queue = queue_for(config)
-    queue.start()
+    await queue.start()
     for notice in (DOWN, ZONE):
-        Dispatcher(queue)(notice)
+        await dispatch(queue, notice)
     assert await queue.wait_idle(10)
-    await queue.stop()
+    await done(queue)
     by_path: dict[str, list[Any]] = {}
     for hook in sink.received:
         by_path.setdefault(hook.path, []).append(hook.body)
@@ -156,19 +167,18 @@ async def test_pending_deliveries_survive_a_restart(tmp_path: Path, sink: Webhoo
     before = town(tmp_path / "n.db", alerts={"webhooks": [{"url": dead, "name": "ops"}],
                                              "delivery": {"retry_base_s": 0.1}})
     queue = queue_for(before)
-    queue.start()
-    Dispatcher(queue)(DOWN)
+    await queue.start()
+    await dispatch(queue, DOWN)
     await asyncio.sleep(0.5)
-    await queue.stop()
+    await done(queue)
     assert [d.status for d in queue.history()] == ["pending"]
-    queue.conn.close()
     # The chat server is back (here: at a new address) and netmon restarts.
     after = town(tmp_path / "n.db", alerts={"webhooks": [{"url": sink.url("/hook"),
                                                           "name": "ops"}]})
     queue = queue_for(after)
-    queue.start()
+    await queue.start()
     assert await queue.wait_idle(10)
-    await queue.stop()
+    await done(queue)
     assert [h.body["kind"] for h in sink.received] == ["ap_down"]
     assert queue.history()[0].status == "sent"
 
@@ -179,12 +189,12 @@ async def test_delivery_is_given_up_and_recorded(tmp_path: Path) -> None:
         "retry_base_s": 0.05, "give_up_after_h": 0.0001}})
     clock = [at("2026-11-03 16:01")]
     queue = queue_for(config, lambda: clock[0])
-    queue.start()
-    Dispatcher(queue)(DOWN)
+    await queue.start()
+    await dispatch(queue, DOWN)
     await asyncio.sleep(0.3)
     clock[0] += 3600 * NS
     assert await queue.wait_idle(5)
-    await queue.stop()
+    await done(queue)
     (delivery,) = queue.history()
     assert delivery.status == "failed" and delivery.last_error is not None
     assert "ConnectError" in delivery.last_error and dead not in delivery.last_error

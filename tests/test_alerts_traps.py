@@ -11,13 +11,21 @@ from typing import Any
 
 import pytest
 
+from collectors.snmp.confirm import SnmpConfirmer
 from collectors.snmp.poller import ApPoller, build_targets
 from collectors.snmp.profile import default_catalog
 from collectors.traps.catalog import default_trap_catalog
+from collectors.traps.collector import TrapCollector
+from collectors.traps.intake import TrapIntake
 from collectors.traps.receiver import Trap
+from netmon.alerts import incidents
 from netmon.alerts.desk import AlertDesk
-from netmon.alerts.trap_intake import TrapIntake
+from netmon.alerts.incidents import AlertEvent
 from netmon.config.models import NetmonConfig
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
+from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import reading
@@ -55,8 +63,13 @@ def trap_config(tmp_path: Path, snmpd_port: int, trap_port: int, hook: str) -> N
 @dataclass
 class Rig:
     desk: AlertDesk
+    traps: TrapCollector
     sink: WebhookSink
     port: int
+
+    def events(self, kind: str) -> list[AlertEvent]:
+        with self.desk.reader.snapshot() as conn:
+            return incidents.recorded_events(conn, kind)
 
 
 @pytest.fixture
@@ -65,17 +78,26 @@ async def rig(tmp_path: Path, snmpd: Snmpd) -> AsyncIterator[Rig]:
     port = free_udp_ports(1)[0]
     config = trap_config(tmp_path, snmpd.port, port, sink.url("/hook"))
     poller = ApPoller(config.poll, default_catalog(), build_targets(config))
+    confirmer = SnmpConfirmer(config, poller)
     pipeline = Pipeline([], [])
-    desk = AlertDesk(config, poller, pipeline.publish)
+    url = database_url(config.store)
+    owner, reader = DatabaseOwner(url), DatabaseReader(url)
+    desk = AlertDesk(config, owner, reader, confirmer, pipeline.publish)
     pipeline.consumers.append(desk)
+    traps = TrapCollector(config, desk.on_trap)
     await poller.prepare()
     await desk.start()
+    await traps.start()
     # Both APs were up until now.
-    desk.tracker.observe([reading("centre-01", True), reading("centre-02", True)],
-                         time.time_ns())
-    yield Rig(desk, sink, port)
+    await desk.consume(Cycle(time.time_ns(), 0.0, [reading("centre-01", True),
+                                                   reading("centre-02", True)]))
+    yield Rig(desk, traps, sink, port)
+    await traps.stop()
     await desk.stop()
+    await confirmer.close()
     await poller.client.close()
+    reader.close()
+    await owner.aclose()
     sink.close()
 
 
@@ -105,24 +127,23 @@ async def test_v2c_link_down_confirmed_by_a_failed_poll_pages_at_once(rig: Rig) 
     (hook,) = rig.sink.received
     assert hook.body["kind"] == "ap_down" and hook.body["subject"]["id"] == "centre-02"
     assert hook.at - sent < 2.0  # one trap, one 0.3 s confirming poll: no second poll cycle
-    (event,) = rig.desk.book.events("trap")
+    (event,) = rig.events("trap")
     assert (event.ap, event.detail["trap"], event.detail["source"]) == \
         ("centre-02", "linkDown", DEAD_HOST)
 
 
 async def test_v3_trap_from_an_ap_that_answers_is_an_event_and_no_page(rig: Rig) -> None:
     await send(rig.port, V3, LINK_DOWN)
-    await until(lambda: rig.desk.book.events("trap"))
+    await until(lambda: rig.events("trap"))
     await asyncio.sleep(0.5)  # the confirming poll of centre-01 answers
     assert rig.desk.tracker.status("centre-01") == "up"
     assert rig.sink.received == []
-    (event,) = rig.desk.book.events("trap")
+    (event,) = rig.events("trap")
     assert (event.ap, event.detail["trap"]) == ("centre-01", "linkDown")
 
 
 async def test_bad_credentials_and_unknown_sources_are_counted_not_acted_on(rig: Rig) -> None:
-    assert rig.desk.receiver is not None
-    counters = rig.desk.receiver.counters
+    counters = rig.traps.receiver.counters
     await send(rig.port, ("-v2c", "-c", "wrong-community"), LINK_DOWN, DEAD_HOST)
     await send(rig.port, (*V3[:-1], "not-the-priv-key"), LINK_DOWN)
     await send(rig.port, ("-v2c", "-c", "trap-community"), COLD_START, "127.0.0.9")
@@ -131,7 +152,7 @@ async def test_bad_credentials_and_unknown_sources_are_counted_not_acted_on(rig:
     assert counters.by_reason == {"snmpInBadCommunityNames": 1,
                                   "usmStatsDecryptionErrors": 1}
     await asyncio.sleep(0.5)
-    assert rig.desk.book.events("trap") == [] and rig.sink.received == []
+    assert rig.events("trap") == [] and rig.sink.received == []
     assert rig.desk.tracker.status("centre-02") == "up"
 
 

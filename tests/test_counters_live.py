@@ -12,7 +12,8 @@ import pytest
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
-from netmon.config.models import AccessPoint, PollSettings
+from collectors.snmp.settings import PollSettings
+from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sim.snmpsim_process import SnmpsimProcess, free_udp_ports
 from tests.support.agents import credentials

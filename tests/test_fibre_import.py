@@ -13,10 +13,10 @@ from typing import Any
 import geopandas as gpd
 import pytest
 
+from collectors.fibre.importer import FibreImporter, ImportOutcome
 from collectors.fibre.records import Milestone
 from netmon.config import NetmonConfig
 from netmon.fibre.history import FibreHistory
-from collectors.fibre.importer import FibreImporter, ImportOutcome
 from netmon.fibre.measurement import fibre_samples
 from netmon.store.sqlite import SqliteStore
 from tests.support.fibre_files import REPO, SAMPLES, config_in

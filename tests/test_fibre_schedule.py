@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from collectors.snmp.profile import default_catalog
-from netmon.fibre.history import FibreHistory
 from collectors.fibre.importer import FibreImporter
 from collectors.fibre.schedule import JOB_ID, add_fibre_import_job, run_scheduled_import
+from collectors.snmp.profile import default_catalog
+from netmon.fibre.history import FibreHistory
 from netmon.runtime import Monitor
 from netmon.store.sqlite import SqliteStore
 from tests.support.fibre_files import SAMPLES, config_in

@@ -11,7 +11,8 @@ import pytest
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
-from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
+from collectors.snmp.settings import PollSettings, SnmpCredentials
+from netmon.config.models import AccessPoint
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, credentials, start_snmpd
 

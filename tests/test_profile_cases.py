@@ -18,8 +18,9 @@ from pysnmp.hlapi.v3arch.asyncio import ObjectType
 from collectors.snmp.poller import ApPoller, PollTarget, build_targets
 from collectors.snmp.profile import ProfileCatalog
 from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, Walk, parse_oid
+from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.loader import load_config
-from netmon.config.models import AccessPoint, PollSettings, SnmpCredentials
+from netmon.config.models import AccessPoint
 from netmon.sample import Sample
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import SnmpsimProcess, free_udp_ports

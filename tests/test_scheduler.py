@@ -7,7 +7,8 @@ import itertools
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
-from netmon.config.models import AccessPoint, PollSettings
+from collectors.snmp.settings import PollSettings
+from netmon.config.models import AccessPoint
 from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 from netmon.scheduler import PollScheduler

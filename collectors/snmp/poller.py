@@ -18,8 +18,9 @@ from collectors.snmp.readings import (
     typed_rows,
 )
 from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, SnmpError, parse_oid
+from collectors.snmp.settings import PollSettings, SnmpCredentials
 from collectors.snmp.values import convert
-from netmon.config.models import AccessPoint, NetmonConfig, PollSettings, SnmpCredentials
+from netmon.config.models import AccessPoint, NetmonConfig
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 

@@ -31,6 +31,7 @@ from pysnmp.proto import rfc1902, rfc1905
 
 from collectors.snmp import ber
 from collectors.snmp.community import CommunityChannel, RequestTimeout
+from collectors.snmp.settings import SnmpCredentials
 from collectors.snmp.values import (
     END_OF_MIB_VIEW,
     NO_SUCH_INSTANCE,
@@ -42,7 +43,6 @@ from collectors.snmp.values import (
     ObjectName,
     WireValue,
 )
-from netmon.config.models import SnmpCredentials
 
 AUTH_PROTOCOLS = {
     "none": usm.USM_AUTH_NONE,

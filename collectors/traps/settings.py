@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from netmon.config.usm import check_usm_keys
+from collectors.snmp.usm import check_usm_keys
 
 DEFAULT_LISTEN = "127.0.0.1:1162"  # unprivileged: no root needed
 

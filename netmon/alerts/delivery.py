@@ -106,6 +106,12 @@ class DeliveryQueue:
         with self.reader.snapshot() as conn:
             return history(conn)
 
+    async def enqueue(self, notice: Notice, channels: Sequence[str]) -> None:
+        """Queue one notice outside any decision (a test message, a replayed notice)."""
+        await self.owner.call(lambda conn: queue_notices(conn, [(notice, channels)],
+                                                         self.clock()))
+        self.wake(channels)
+
     def wake(self, channels: Iterable[str]) -> None:
         """New rows were committed for these channels."""
         for channel in channels:

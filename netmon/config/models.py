@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from collectors.snmp.settings import PartialCredentials, PollSettings, SnmpCredentials
 from collectors.traps.settings import TrapSettings
 from dashboards.settings import GrafanaSettings
 from geo.settings import MapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
-from netmon.config.usm import check_usm_keys
 from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
 from netmon.report.settings import ReportSettings
@@ -24,69 +24,11 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
-AuthProtocol = Literal["none", "md5", "sha", "sha224", "sha256", "sha384", "sha512"]
-PrivProtocol = Literal["none", "des", "aes", "aes128", "aes192", "aes256"]
 Placement = Literal["indoor", "outdoor"]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SnmpCredentials(Strict):
-    """SNMP v1/v2c community or v3 USM user; secrets print as `**********`."""
-
-    version: Literal["1", "2c", "3"] = "2c"
-    community: SecretStr | None = None
-    user: str | None = None
-    auth_protocol: AuthProtocol = "none"
-    auth_key: SecretStr | None = None
-    priv_protocol: PrivProtocol = "none"
-    priv_key: SecretStr | None = None
-    context: str = ""
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_as_text(cls, v: object) -> object:
-        # YAML reads `version: 1` and `version: 3` as integers.
-        return str(v) if isinstance(v, int) else v
-
-    @model_validator(mode="after")
-    def _complete(self) -> SnmpCredentials:
-        if self.version in ("1", "2c"):
-            if self.community is None:
-                raise ValueError(f"SNMP v{self.version} needs a community")
-            return self
-        if not self.user:
-            raise ValueError("SNMPv3 needs a user")
-        check_usm_keys(self.auth_protocol, self.auth_key, self.priv_protocol, self.priv_key)
-        return self
-
-    @property
-    def security_level(self) -> str:
-        if self.version != "3":
-            return "community"
-        if self.auth_protocol == "none":
-            return "noAuthNoPriv"
-        return "authNoPriv" if self.priv_protocol == "none" else "authPriv"
-
-
-class PartialCredentials(Strict):
-    """Credentials as a default, zone or group sets them: any subset, completed per AP."""
-
-    version: Literal["1", "2c", "3"] | None = None
-    community: SecretStr | None = None
-    user: str | None = None
-    auth_protocol: AuthProtocol | None = None
-    auth_key: SecretStr | None = None
-    priv_protocol: PrivProtocol | None = None
-    priv_key: SecretStr | None = None
-    context: str | None = None
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_as_text(cls, v: object) -> object:
-        return str(v) if isinstance(v, int) else v
 
 
 class ApDefaults(Strict):
@@ -184,18 +126,6 @@ class Zone(Strict):
         if self.polygon is not None and self.geojson is not None:
             raise ValueError("give either polygon or geojson, not both")
         return self
-
-
-class PollSettings(Strict):
-    interval_s: Annotated[int, Field(ge=5, le=86400)] = 60
-    timeout_s: Annotated[float, Field(gt=0, le=60)] = 2.0
-    retries: Annotated[int, Field(ge=0, le=10)] = 1
-    concurrency: Annotated[int, Field(ge=1, le=1000)] = 50
-    jitter_s: Annotated[float, Field(ge=0, le=300)] = 2.0
-    max_repetitions: Annotated[int, Field(ge=1, le=200)] = 25
-    max_table_rows: Annotated[int, Field(ge=1, le=100000)] = 4096
-    # Known table rows are read with one GET; every Nth poll walks the tables again for changes.
-    rewalk_every: Annotated[int, Field(ge=1, le=10000)] = 10
 
 
 class StoreSettings(Strict):

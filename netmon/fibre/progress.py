@@ -10,9 +10,9 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from netmon.fibre.milestone import Milestone
-from netmon.fibre.insee import insee_code
 from netmon.config.models import NetmonConfig
+from netmon.fibre.insee import insee_code
+from netmon.fibre.milestone import Milestone
 from netmon.fibre.plan import planned_completion, planned_pct, zone_plan
 from netmon.fibre.projection import Projection, project_completion
 from netmon.fibre.settings import FibreSettings

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from collectors.snmp.profile import ProfileCatalog
-from netmon.config.models import AccessPoint, NetmonConfig, SnmpCredentials
+from collectors.snmp.settings import SnmpCredentials
+from netmon.config.models import AccessPoint, NetmonConfig
 from netmon.sim.recordings import ap_recording, controller_recording
 from netmon.sim.snmpsim_process import SnmpsimProcess
 

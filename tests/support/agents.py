@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from netmon.config.models import SnmpCredentials
+from collectors.snmp.settings import SnmpCredentials
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import free_udp_ports
 

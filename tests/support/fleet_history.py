@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from netmon.alerts.db import open_alert_db
 
 from collectors.fibre.records import Milestone
-from netmon.alerts.db import open_alert_db
 from netmon.alerts.incidents import IncidentBook
 from netmon.config.models import NetmonConfig
 from netmon.fibre.history import FibreHistory
