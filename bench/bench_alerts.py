@@ -28,6 +28,7 @@ from typing import Any
 
 from collectors.snmp.profile import default_catalog
 from netmon.config.models import NetmonConfig
+from netmon.observation import Cycle
 from netmon.runtime import Monitor
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import free_udp_ports
@@ -155,13 +156,15 @@ async def trap_latencies(agents: list[Agent], work: Path, args: argparse.Namespa
     config = bench_config(agents, work / "traps", args, sink.url("/hook"), trap_port)
     monitor = Monitor(config, default_catalog())
     await monitor.alerts.start()  # no scheduled polls: only the trap's confirmation polls
+    assert monitor.traps is not None
+    await monitor.traps.start()
     await monitor.poller.prepare()
     desk = monitor.alerts
     latencies: list[float] = []
     try:
         for i in range(args.traps):
             agent = agents[i % len(agents)]
-            desk.tracker.observe([reading(agent.ap, True)], time.time_ns())
+            await desk.consume(Cycle(time.time_ns(), 0.0, [reading(agent.ap, True)]))
             agent.freeze()
             sent = time.monotonic()
             process = await asyncio.create_subprocess_exec(
@@ -172,12 +175,16 @@ async def trap_latencies(agents: list[Agent], work: Path, args: argparse.Namespa
             agent.thaw()
             if paged is not None:
                 latencies.append(paged - sent)
-            desk.tracker.observe([reading(agent.ap, True)], time.time_ns())
+            await desk.consume(Cycle(time.time_ns(), 0.0, [reading(agent.ap, True)]))
             await asyncio.sleep(0.2)
     finally:
+        await monitor.traps.stop()
         await monitor.alerts.stop()
+        await monitor.confirmer.close()
         await monitor.poller.client.close()
         monitor.store.close()
+        monitor.reader.close()
+        await monitor.owner.aclose()
         sink.close()
     return latencies
 

@@ -18,6 +18,13 @@ from tests.support.agents import COMMUNITY, Snmpd, credentials
 CREDENTIALS = credentials(version="2c", community=COMMUNITY)
 
 
+def _groups(targets: list[PollTarget]) -> dict[int, list[PollTarget]]:
+    groups: dict[int, list[PollTarget]] = {}
+    for target in targets:
+        groups.setdefault(target.interval_s, []).append(target)
+    return groups
+
+
 def _target(ap_id: str, port: int, interval_s: int) -> PollTarget:
     """Intervals below a config's minimum (5 s) are allowed here, to make the point quickly."""
     ap = AccessPoint(id=ap_id, name=ap_id, zone="centre", lat=45.69, lon=5.91,
@@ -43,7 +50,7 @@ async def test_slow_cycle_is_skipped_not_stacked() -> None:
     target = _target("ap-dead", dead, 1)
     poller = ApPoller(settings, default_catalog(), [target])
     cycles = Cycles()
-    scheduler = PollScheduler(poller, Pipeline([], [cycles]))
+    scheduler = PollScheduler(_groups([target]), poller.poll, Pipeline([], [cycles]))
     scheduler.start()
     await asyncio.sleep(7.5)
     await scheduler.shutdown(grace_s=5)
@@ -60,7 +67,8 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
     targets = [_target("ap-fast", snmpd.port, 2), _target("ap-slow", snmpd.port, 60)]
     poller = ApPoller(settings, default_catalog(), targets)
     cycles = Cycles()
-    scheduler = PollScheduler(poller, Pipeline([], [cycles]), jitter_s=0.2)
+    scheduler = PollScheduler(_groups(targets), poller.poll, Pipeline([], [cycles]),
+                              jitter_s=0.2)
     assert {k: [t.id for t in v] for k, v in scheduler.groups().items()} == {
         2: ["ap-fast"], 60: ["ap-slow"]}
     scheduler.start()
@@ -72,4 +80,7 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
     assert polled.count("ap-slow") == 1  # its first run is right away, the next in a minute
     assert polled.count("ap-fast") >= 2
     assert all(r.observations[0].up for r in cycles.reports)
+    # Each cycle stands for its group's interval: the time netmon watched those APs.
+    assert {r.observations[0].ap_id: r.covers_s for r in cycles.reports} == {
+        "ap-fast": 2.0, "ap-slow": 60.0}
     assert not scheduler.scheduler.running

@@ -2,7 +2,8 @@
 
 from netmon.config.errors import ConfigError
 from netmon.config.loader import load_config
-from netmon.config.models import AccessPoint, Controller, NetmonConfig, SnmpCredentials, Zone
+from collectors.snmp.settings import SnmpCredentials
+from netmon.config.models import AccessPoint, Controller, NetmonConfig, Zone
 
 __all__ = [
     "AccessPoint",
