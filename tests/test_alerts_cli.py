@@ -14,7 +14,10 @@ from netmon.cli.main import app
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import town, town_doc
 from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
-from tests.test_alerts_replay import day_config, replay, tracker_for
+from tests.alerts_support.ledger import MakeTracker, tracker_for
+from tests.test_alerts_replay import day_config, replay
+
+__all__ = ["tracker_for"]  # a fixture
 
 runner = CliRunner()
 
@@ -24,9 +27,11 @@ def write_config(path: Path, doc: dict[str, Any]) -> Path:
     return path
 
 
-def test_uptime_worst_first_with_maintenance_excluded(tmp_path: Path) -> None:
+def test_uptime_worst_first_with_maintenance_excluded(tmp_path: Path,
+                                                      tracker_for: MakeTracker) -> None:
     db = tmp_path / "netmon.db"
     replay(tracker_for(day_config(tmp_path), []), "00:00", "23:59")
+    watched_s = 86400 - 60  # the replay's last poll, at 23:58, stands until 23:59
     maintenance = [{"ap": "centre-04", "every": "tuesday 06:00-07:00",
                     "timezone": "Europe/Paris"}]
     entry = write_config(tmp_path / "town.yaml", town_doc(db, maintenance=maintenance))
@@ -39,13 +44,15 @@ def test_uptime_worst_first_with_maintenance_excluded(tmp_path: Path) -> None:
     aps = [r for r in rows if r["level"] == "ap"]
     assert [z["id"] for z in zones] == ["grand-port", "centre"]  # worst first
     assert aps[0]["id"] == "centre-05" and float(aps[0]["uptime_pct"]) == \
-        pytest.approx(100 * (1 - 45 / 1440), abs=1e-3)
+        pytest.approx(100 * (1 - 45 * 60 / watched_s), abs=1e-3)
     assert aps[0]["longest_s"] == "2700"
     by_id = {r["id"]: r for r in aps}
     # centre-04 was down 30 min, all inside its maintenance window: 100 %, 1 h excluded.
     assert float(by_id["centre-04"]["uptime_pct"]) == 100.0
     assert by_id["centre-04"]["maintenance_s"] == "3600"
-    assert by_id["centre-04"]["monitored_s"] == str(86400 - 3600)
+    assert by_id["centre-04"]["monitored_s"] == str(watched_s - 3600)
+    assert float(by_id["centre-04"]["observed_pct"]) == pytest.approx(100 * watched_s / 86400,
+                                                                      abs=0.01)
     assert {float(by_id[p]["down_s"]) for p in ("port-01", "port-06")} == {1200.0}
     assert float(by_id["centre-01"]["uptime_pct"]) == 100.0  # lost polls are no outage
     assert result.output.index("centre-05") < result.output.index("centre-01")
@@ -114,3 +121,39 @@ def test_config_errors_name_file_and_key(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "maintenance[0].zone: unknown zone 'lac'" in " ".join(result.output.split())
     assert town(tmp_path / "n.db").alerts.down_after_polls == 2
+
+
+def test_uptime_never_counts_unwatched_time_as_service(tmp_path: Path,
+                                                       tracker_for: MakeTracker) -> None:
+    """An AP down every time it was polled, watched 2 h of a day: 0 %, not 92 %."""
+    config = day_config(tmp_path)
+
+    def dead(ap: str, t: int) -> bool:
+        return ap != "centre-07"
+
+    replay(tracker_for(config, []), "08:00", "10:00", dead)
+    entry = write_config(tmp_path / "town.yaml", town_doc(config.store.path))
+    out = tmp_path / "uptime.csv"
+    result = runner.invoke(app, ["uptime", "-c", str(entry), "--period",
+                                 "2026-11-03..2026-11-03", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    by_id = {r["id"]: r for r in csv.DictReader(out.open())}
+    # Down from its first failed poll at 08:00 until netmon stopped watching at 10:00.
+    assert float(by_id["centre-07"]["uptime_pct"]) == 0.0
+    assert float(by_id["centre-07"]["observed_pct"]) == pytest.approx(100 * 2 / 24, abs=0.01)
+    assert float(by_id["centre-02"]["uptime_pct"]) == 100.0
+
+
+def test_uptime_of_a_period_netmon_never_watched_is_no_data(tmp_path: Path,
+                                                            tracker_for: MakeTracker) -> None:
+    config = day_config(tmp_path)
+    replay(tracker_for(config, []), "08:00", "09:00")
+    entry = write_config(tmp_path / "town.yaml", town_doc(config.store.path))
+    out = tmp_path / "uptime.csv"
+    result = runner.invoke(app, ["uptime", "-c", str(entry), "--period",
+                                 "2026-10-01..2026-10-31", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert rows and all(r["uptime_pct"] == "" and float(r["observed_pct"]) == 0.0
+                        for r in rows)
+    assert "no data" in result.output

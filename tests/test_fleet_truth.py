@@ -26,7 +26,7 @@ from tests.alerts_support.process import NETMON, NetmonRun
 from tests.alerts_support.servers import Hook, WebhookSink
 from tests.support.tsdb import free_tcp_port
 
-INTERVAL_S = 2
+INTERVAL_S = 5
 LOCK_HELD_S = 15.0
 TOWN = """\
 site: Test town
@@ -174,6 +174,7 @@ def test_kill_9_during_transitions_never_loses_or_duplicates_a_page(
                 run.kill()
         run = NetmonRun(place.entry)
         try:
+            run.wait_for("polling 3 APs")
             wait_until(lambda: bool(pages(sink, "ap_down")), 30, "the down page")
             place.write("normal")
             place.serve(only="ap-b")
@@ -181,6 +182,7 @@ def test_kill_9_during_transitions_never_loses_or_duplicates_a_page(
             time.sleep(rng.uniform(0.0, 2 * INTERVAL_S))
             run.kill()
             run = NetmonRun(place.entry)
+            run.wait_for("polling 3 APs")
             wait_until(lambda: bool(pages(sink, "ap_up")), 30, "the recovery page")
             cycles = place.metric("netmon_poll_cycles_total")
             wait_until(lambda: place.metric("netmon_poll_cycles_total") >= cycles + 3, 30,
