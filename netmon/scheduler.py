@@ -59,7 +59,8 @@ class PollScheduler:
             self._job_interval[job_id] = interval_s
             # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
             self.scheduler.add_job(self._cycle, "interval", seconds=interval_s,
-                                   args=[interval_s, targets], id=job_id, max_instances=1, coalesce=True,
+                                   args=[interval_s, targets], id=job_id, max_instances=1,
+                                   coalesce=True,
                                    jitter=self.jitter_s or None, next_run_time=start,
                                    misfire_grace_time=interval_s)
         if self.maintenance is not None:

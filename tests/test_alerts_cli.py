@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from netmon.cli.main import app
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import town, town_doc
-from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
 from tests.alerts_support.ledger import MakeTracker, tracker_for
+from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
 from tests.test_alerts_replay import day_config, replay
 
 __all__ = ["tracker_for"]  # a fixture

@@ -1,8 +1,8 @@
 """Configuration: YAML files validated into typed, immutable models."""
 
+from collectors.snmp.settings import SnmpCredentials
 from netmon.config.errors import ConfigError
 from netmon.config.loader import load_config
-from collectors.snmp.settings import SnmpCredentials
 from netmon.config.models import AccessPoint, Controller, NetmonConfig, Zone
 
 __all__ = [
