@@ -100,6 +100,13 @@ class _Draft:
                            reminders=incident.reminders + int(reminder))
 
 
+def _log_opened(incident: Incident) -> None:
+    """Logged once it is committed: a line in the log is a fact in the record."""
+    since = datetime.fromtimestamp(incident.start_ns / 1e9, UTC).isoformat(timespec="seconds")
+    log.warning("%s %s since %s: %s%s", incident.kind, incident.subject, since, incident.cause,
+                " (maintenance)" if incident.planned else "")
+
+
 class OutageTracker:
     """Observations in, Decisions out; adopts a decision once it is committed."""
 
@@ -157,9 +164,14 @@ class OutageTracker:
         self.zones.update(decision.zones)
         for incident in decision.incidents.values():
             if incident.end_ns is None:
+                if incident.id not in self.open_incidents:
+                    _log_opened(incident)
                 self.open_incidents[incident.id] = incident
-            else:
-                self.open_incidents.pop(incident.id, None)
+            elif self.open_incidents.pop(incident.id, None) is not None:
+                log.info("%s %s ended after %.0f s", incident.kind, incident.subject,
+                         incident.duration_s or 0)
+        for event in decision.events:
+            log.info("%s %s: %s", event.kind, event.ap, event.detail)
         for notice in decision.notices:
             log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status)
 
@@ -215,7 +227,6 @@ class OutageTracker:
                   now_ns: int) -> None:
         draft.d.events.append(AlertEvent(now_ns, "rebooted", c.ap, c.zone,
                                          {"uptime_s": observation.uptime_s}))
-        log.info("AP %s rebooted (uptime %s s)", c.ap, observation.uptime_s)
         if self.settings.notify_reboots and not self._muted(c, now_ns):
             draft.d.notices.append(Notice("rebooted", "info", "firing", "ap", c.ap, c.zone,
                                           now_ns, since_ns=now_ns))
@@ -226,9 +237,6 @@ class OutageTracker:
         planned = self._muted(c, now_ns)
         opened = draft.open("ap_down", c.ap, c.zone, start, c.last_error, "warning", planned)
         draft.set_ap(c.ap, state=DOWN, since_ns=start, incident=opened)
-        since = datetime.fromtimestamp(start / 1e9, UTC).isoformat(timespec="seconds")
-        log.warning("AP %s is DOWN since %s: %s%s", c.ap, since, c.last_error,
-                    " (maintenance)" if planned else "")
 
     def _went_up(self, draft: _Draft, c: ApCounters, now_ns: int) -> None:
         durable = draft.ap(c.ap)
@@ -237,7 +245,6 @@ class OutageTracker:
         if durable.state != DOWN or durable.incident is None:
             return
         incident = draft.change(durable.incident, end_ns=end)
-        log.info("AP %s is UP again after %.0f s", c.ap, incident.duration_s or 0)
         if incident.paged:
             draft.d.notices.append(Notice(
                 "ap_up", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
@@ -254,7 +261,6 @@ class OutageTracker:
             opened = draft.open("flapping", c.ap, c.zone, c.changes[0], cause, "warning",
                                 planned)
             draft.set_ap(c.ap, flapping=True, flap_incident=opened)
-            log.warning("AP %s is FLAPPING: %s", c.ap, cause)
             if not planned:
                 draft.noticed(opened, now_ns)
                 draft.d.notices.append(Notice("flapping", "warning", "firing", "ap", c.ap,
@@ -269,7 +275,6 @@ class OutageTracker:
             if durable.flap_incident is None:
                 return
             incident = draft.change(durable.flap_incident, end_ns=now_ns)
-            log.info("AP %s no longer flapping; it is %s", c.ap, draft.ap(c.ap).state)
             if incident.paged:
                 draft.d.notices.append(Notice(
                     "flapping_end", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
@@ -295,12 +300,10 @@ class OutageTracker:
             opened = draft.open("zone_down", zone_id, zone_id, start,
                                 self._zone_cause(down, total), "critical", planned)
             draft.set_zone(zone_id, down=True, since_ns=start, incident=opened)
-            log.warning("zone %s is DOWN: %d of %d APs down", zone_id, len(down), total)
         elif not is_down and zone.down:
             draft.set_zone(zone_id, down=False, since_ns=now_ns, incident=None)
             if zone.incident is not None:
                 incident = draft.change(zone.incident, end_ns=now_ns)
-                log.info("zone %s is back: %d of %d APs down", zone_id, len(down), total)
                 if incident.paged:
                     draft.d.notices.append(Notice(
                         "zone_up", "critical", "resolved", "zone", zone_id, zone_id, now_ns,
