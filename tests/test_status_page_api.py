@@ -14,11 +14,10 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import ignored_auth
 
-from netmon.store.sqlite import SqliteStore
 from netmon.web.app import create_app
 from netmon.web.status.router import status_router
 from netmon.web.status.settings import StatusPageSettings
-from tests.support.status_fleet import DOWN_AP, fill_store, status_config
+from tests.support.status_fleet import DOWN_AP, WATCHED_S, filled, status_config
 
 API_TOKEN = "status-api-token-123"
 BASE_URL = "http://testserver"
@@ -28,9 +27,8 @@ EXAMPLES = 25  # per operation: enough for the few parameters these endpoints ta
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     config = status_config(tmp_path_factory.mktemp("status"))
-    with SqliteStore(config.store) as store:
-        fill_store(config, store)
-        yield create_app(CollectorRegistry(), [status_router(config, store)])
+    with filled(config) as (database, samples):
+        yield create_app(CollectorRegistry(), [status_router(config, database, samples)])
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +44,10 @@ def test_aps_lists_every_demo_ap_with_the_down_one_down(client: TestClient) -> N
     assert by_id[DOWN_AP]["clients"] is None and by_id[DOWN_AP]["open_incident"] is not None
     assert sum(a["status"] == "up" for a in aps) == 49
     assert by_id["centre-02"]["clients"] == 1 and by_id["centre-02"]["uptime_s"] == 86_401.0
-    assert by_id["centre-01"]["availability_24h_pct"] == pytest.approx(100 * (1 - 300 / 86_400))
+    # Only the 3 h netmon watched count: 5 minutes down in 3 h, not in 24 h.
+    assert by_id["centre-01"]["availability_24h_pct"] == pytest.approx(
+        100 * (1 - 300 / WATCHED_S), abs=0.01)
+    assert by_id["centre-01"]["observed_24h_pct"] == pytest.approx(100 * 3 / 24, abs=0.1)
     assert set(aps[0]) >= {"status", "zone", "clients", "uptime_s", "last_seen"}
     assert all(set(a) & {"mac", "ip", "client_ips"} == set() for a in aps)  # counts only
 
@@ -87,9 +88,9 @@ def test_page_in_both_languages_is_read_only(client: TestClient) -> None:
 def test_bearer_token_guards_the_api_not_the_page(tmp_path: Path) -> None:
     settings = StatusPageSettings(api_token=SecretStr(API_TOKEN))
     config = status_config(tmp_path, status_page=settings)
-    with SqliteStore(config.store) as store:
-        fill_store(config, store)
-        guarded = TestClient(create_app(CollectorRegistry(), [status_router(config, store)]))
+    with filled(config) as (database, samples):
+        guarded = TestClient(create_app(CollectorRegistry(),
+                                        [status_router(config, database, samples)]))
         refused = guarded.get("/api/aps")
         assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
         assert guarded.get("/api/aps", headers={"Authorization": "Bearer nope"}
@@ -114,9 +115,8 @@ def test_openapi_document_describes_the_three_endpoints(client: TestClient) -> N
 def test_api_conforms_to_its_openapi_document(tmp_path: Path, token: str | None) -> None:
     page = StatusPageSettings(api_token=None if token is None else SecretStr(token))
     config = status_config(tmp_path, status_page=page)
-    with SqliteStore(config.store) as store:
-        fill_store(config, store)
-        app = create_app(CollectorRegistry(), [status_router(config, store)])
+    with filled(config) as (database, samples):
+        app = create_app(CollectorRegistry(), [status_router(config, database, samples)])
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         client = TestClient(app, base_url=BASE_URL)

@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from netmon.alerts.db import open_alert_db
+from sqlalchemy import Connection
 
-from collectors.fibre.records import Milestone
-from netmon.alerts.incidents import IncidentBook
+from netmon.alerts import incidents
+from netmon.alerts.incidents import Incident
 from netmon.config.models import NetmonConfig
-from netmon.fibre.history import FibreHistory
+from netmon.db.owner import DatabaseOwner
+from netmon.db.url import database_url
+from netmon.fibre import history
+from netmon.fibre.milestone import Milestone
+from netmon.fleet.record import extend_observed, save_states
+from netmon.fleet.states import ApDurable
 from netmon.sample import Sample
-from netmon.store.sqlite import SqliteStore
+from netmon.store.session import write_session
 
 NS = 1_000_000_000
 # Two square districts near Aix-les-Bains city hall, 1 km apart (WGS84).
@@ -68,12 +73,17 @@ def clients_at(hour: float, rng: random.Random) -> int:
 
 def write_polls(config: NetmonConfig, start_ns: int, end_ns: int, step_s: int,
                 down: dict[str, tuple[int, int]] | None = None, seed: int = 6) -> int:
-    """`ap` samples (up, clients) every step_s for every AP; `down`: AP -> [start, end) ns."""
+    """`ap` samples (up, clients) every step_s for every AP; `down`: AP -> [start, end) ns.
+
+    Also what the tracker would have committed: netmon watched [start, end), and each AP's
+    state is the one of its last poll.
+    """
     rng = random.Random(seed)
     down = down or {}
-    store = SqliteStore(config.store)
     written = 0
-    try:
+    last: dict[str, bool] = {}
+    with write_session(config.store) as session:
+        store = session.store
         tags = [{"ap": ap.id, "ap_name": ap.name, "zone": ap.zone, "site": ap.site or "",
                  "vendor": "test", "model": "test"} for ap in config.aps]
         for t in range(start_ns, end_ns, step_s * NS):
@@ -85,27 +95,36 @@ def write_polls(config: NetmonConfig, start_ns: int, end_ns: int, step_s: int,
                 fields: dict[str, float | int | bool | str] = {"up": 0} if is_down else \
                     {"up": 1, "clients": clients_at(hour, rng)}
                 batch.append(Sample("ap", ap_tags, fields, t))
+                last[ap.id] = not is_down
             store.write(batch)
             written += len(batch)
         store.flush()
         store.maintain(end_ns)
-    finally:
-        store.close()
+
+        def watched(conn: Connection) -> None:
+            extend_observed(conn, "history", (start_ns, end_ns))
+            save_states(conn, {a: ApDurable("up" if up else "down", start_ns)
+                               for a, up in last.items()}, {}, end_ns)
+
+        session.owner.run(watched)
     return written
 
 
 def write_incidents(config: NetmonConfig, down: dict[str, tuple[int, int]]) -> None:
     """One ap_down incident per AP of `down`, as the tracker records them."""
-    conn = open_alert_db(config.store.path)
-    try:
-        book = IncidentBook(conn)
-        names = {ap.id: ap for ap in config.aps}
+    names = {ap.id: ap for ap in config.aps}
+
+    def record(conn: Connection) -> None:
         for ap_id, (start, end) in down.items():
-            incident = book.open("ap_down", ap_id, names[ap_id].zone, start,
-                                 f"{ap_id}: timeout", "warning")
-            book.close(incident, end)
+            incident = Incident(incidents.next_id(conn), "ap_down", ap_id, names[ap_id].zone,
+                                start, end, f"{ap_id}: timeout", "warning", False, paged=True)
+            incidents.save(conn, incident, new=True)
+
+    owner = DatabaseOwner(database_url(config.store))
+    try:
+        owner.run(record)
     finally:
-        conn.close()
+        owner.close()
 
 
 def write_fibre(config: NetmonConfig) -> None:
@@ -121,5 +140,8 @@ def write_fibre(config: NetmonConfig) -> None:
                 share = progress if zone != "sud" else progress * 0.8
                 milestones.append(Milestone(when, zone, "all", "milestones", total,
                                             int(total * min(share, 1.0))))
-    with FibreHistory(config.store) as history:
-        history.record(milestones, "test", 0, None, "test")
+    owner = DatabaseOwner(database_url(config.store))
+    try:
+        owner.run(lambda conn: history.record(conn, milestones, "test", 0, None, "test"))
+    finally:
+        owner.close()
