@@ -124,9 +124,8 @@ def test_readers_cannot_write_and_leave_the_file_unchanged(tmp_path: Path) -> No
     reader = DatabaseReader(url_of(path))
     with reader.snapshot() as conn:
         assert conn.execute(text("SELECT x FROM t")).scalars().all() == [1]
-    with pytest.raises(OperationalError, match="readonly|read-only"):
-        with reader.snapshot() as conn:
-            conn.execute(text("INSERT INTO t VALUES (2)"))
+    with pytest.raises(OperationalError, match="readonly|read-only"), reader.snapshot() as conn:
+        conn.execute(text("INSERT INTO t VALUES (2)"))
     reader.close()
     assert path.read_bytes() == before
     missing = DatabaseReader(url_of(tmp_path / "none.db"))
