@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from netmon.config.models import NetmonConfig
-from netmon.store.sqlite import SqliteStore
+from netmon.store.base import Store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +53,7 @@ class ZoneUsage:
         return self.hourly.sum(axis=1)
 
 
-def zone_usage(config: NetmonConfig, store: SqliteStore, start_ns: int, end_ns: int
+def zone_usage(config: NetmonConfig, store: Store, start_ns: int, end_ns: int
                ) -> ZoneUsage:
     """Hourly concurrent clients per zone in [start_ns, end_ns), in the config's time zone."""
     import pandas as pd
@@ -83,7 +83,7 @@ def zone_usage(config: NetmonConfig, store: SqliteStore, start_ns: int, end_ns: 
     return ZoneUsage(hourly[order + [c for c in hourly.columns if c not in order]])
 
 
-def _raw_hours(store: SqliteStore, zone_of: dict[str, str], start_ns: int, end_ns: int
+def _raw_hours(store: Store, zone_of: dict[str, str], start_ns: int, end_ns: int
                ) -> pd.DataFrame:
     """Hourly mean of each AP's raw points, for the hours without a rollup."""
     import pandas as pd

@@ -1,4 +1,4 @@
-"""Where Samples are kept: the Sink/Store contracts and the embedded SQLite store."""
+"""Where Samples are kept: the Sink/Store contracts, and the store on the one database."""
 
 from netmon.store.base import (
     LatestSeries,
@@ -13,7 +13,6 @@ from netmon.store.base import (
     Sink,
     Store,
 )
-from netmon.store.sqlite import SqliteStore
 
 __all__ = [
     "LatestSeries",
@@ -26,6 +25,5 @@ __all__ = [
     "RollupSeries",
     "SeriesData",
     "Sink",
-    "SqliteStore",
     "Store",
 ]

@@ -67,8 +67,8 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-class Store(Sink, Protocol):
-    """A sink that can be read back by maps, reports and the web page."""
+class Store(Protocol):
+    """What maps, reports and the web page read back (netmon.store.reader.SampleReader)."""
 
     def series(
         self,

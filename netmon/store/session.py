@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,8 +21,7 @@ class WriteSession:
     def publish(self, samples: Sequence[Sample]) -> None:
         """Store these samples now and wait until they are committed (raises if they are not)."""
         self.store.write(samples)
-        self.store.flush()
-        asyncio.run(self.store.drained())
+        self.store.flush_and_wait()
 
 
 @contextmanager

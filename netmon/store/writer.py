@@ -1,33 +1,190 @@
-"""TEMPORARY shim until the compact store lands: the old store behind the new API."""
+"""SampleStore: the store's write side, a Sink whose writes are the database owner's work.
+
+`write` buffers (any thread, cheap); `flush` hands the buffer to the owner as one unit of
+work and returns at once; `drained()` awaits it. A value the store cannot hold is rejected
+alone (logged once per series and field until it is good again, and counted); the rest of
+the flush is written. A flush that fails (the file locked by another process past the busy
+timeout) keeps its samples for the next flush, within a bound. `maintain` packs staged
+points into chunks, rolls them up and enforces retention (netmon/store/packing.py).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import Final
+
+from sqlalchemy import Connection, insert, select
 
 from netmon.config.models import StoreSettings
 from netmon.db.owner import DatabaseOwner
-from netmon.off_loop import OffLoopSink
 from netmon.sample import Sample
-from netmon.store.sqlite import SqliteStore
+from netmon.store import packing
+from netmon.store.tables import field_names, series
+from netmon.store.values import Rejected, StoredValue, canonical_tags, checked_name, shown
+from netmon.store.values import stored_value as _stored
+
+log = logging.getLogger(__name__)
+MAX_BUFFERED_BATCHES: Final = 100  # kept in memory while the file cannot be written
+SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
+Row = tuple[int, int, int, StoredValue]
+NewIds = tuple[dict[SeriesKey, int], dict[str, int]]
 
 
 class SampleStore:
+    """netmon's own record, written through the database owner."""
+
     def __init__(self, owner: DatabaseOwner, settings: StoreSettings) -> None:
-        self.inner = SqliteStore(settings)
-        self.off = OffLoopSink(self.inner, "store-writer")
+        self.owner = owner
+        self.settings = settings
         self.rejected_values = 0
+        self._lock = threading.Lock()
+        self._buffer: list[Sample] = []
+        self._series_ids: dict[SeriesKey, int] = {}
+        self._field_ids: dict[str, int] = {}
+        self._bad: set[tuple[SeriesKey | None, str]] = set()  # logged until they recover
+        self._last: Future[NewIds] | None = None
+        self._closed = False
+
+    # -- the Sink ---------------------------------------------------------------------------
 
     def write(self, batch: Sequence[Sample]) -> None:
-        self.off.write(batch)
+        with self._lock:
+            self._check_open()
+            self._buffer.extend(batch)
+            full = len(self._buffer) >= self.settings.batch_size
+        if full:
+            self.flush()
 
     def flush(self) -> None:
-        self.off.flush()
+        """Hand what is buffered to the owner; returns at once (see `drained`)."""
+        with self._lock:
+            self._check_open()
+            batch, self._buffer = self._buffer, []
+        if batch:
+            future = self.owner.submit(lambda conn: self._write(conn, batch))
+            future.add_done_callback(lambda done: self._settled(done, batch))
+            self._last = future
+
+    def flush_and_wait(self) -> None:
+        """Flush and wait until it is committed; raises if it was not (blocks: not on the loop)."""
+        self.flush()
+        if self._last is not None:
+            self._last.result()
 
     async def drained(self) -> None:
-        await self.off.drained()
+        """Wait, without blocking the loop, until what was flushed so far is committed."""
+        if self._last is not None:  # a failure was logged when it happened: not raised here
+            await asyncio.wait([asyncio.wrap_future(self._last)])
 
     def close(self) -> None:
-        self.off.close()
+        """Flush and wait until it is written (blocks: never call it on the loop)."""
+        if self._closed:
+            return
+        self.flush()
+        self._closed = True
+        if self._last is not None:
+            self._last.exception()  # waits; a failure was logged already
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"store {self.settings.path} is closed")
+
+    def _settled(self, future: Future[NewIds], batch: list[Sample]) -> None:
+        error = future.exception()
+        if error is None:
+            # Ids created by the flush are cached only now that they are committed.
+            new_series, new_fields = future.result()
+            self._series_ids.update(new_series)
+            self._field_ids.update(new_fields)
+            return
+        log.error("store %s: %d samples not written yet (retried at the next flush): %s",
+                  self.settings.path, len(batch), error)
+        with self._lock:  # kept for the next flush, the newest first when memory runs short
+            self._buffer[:0] = batch
+            limit = self.settings.batch_size * MAX_BUFFERED_BATCHES
+            if len(self._buffer) > limit:
+                dropped = len(self._buffer) - limit
+                del self._buffer[:dropped]
+                log.error("store %s: cannot write; dropped the %d oldest samples",
+                          self.settings.path, dropped)
+
+    # -- the unit of work ---------------------------------------------------------------------
+
+    def _write(self, conn: Connection, batch: list[Sample]) -> NewIds:
+        new_series: dict[SeriesKey, int] = {}
+        new_fields: dict[str, int] = {}
+        points: list[Row] = []
+        newest: dict[tuple[int, int], tuple[int, StoredValue]] = {}
+        for sample in batch:
+            try:
+                key: SeriesKey = (sample.measurement, tuple(sorted(sample.tags.items())))
+                sid = self._series_ids.get(key) or self._series_id(conn, key, new_series)
+                ts = sample.time_ns
+                if type(ts) is not int:
+                    raise Rejected(f"time_ns {ts!r} is not an integer")
+                fields = list(sample.fields.items())
+            except (Rejected, AttributeError, TypeError) as exc:
+                self._reject(None, repr(getattr(sample, "measurement", sample))[:60], exc)
+                continue
+            for name, raw in fields:
+                try:
+                    value = _stored(raw)
+                    fid = self._field_ids.get(name) or self._field_id(conn, name, new_fields)
+                except Rejected as exc:
+                    self._reject(key, name, exc, raw)
+                    continue
+                if self._bad and (key, name) in self._bad:
+                    self._bad.discard((key, name))
+                    log.info("store: %s %s field %s is good again", key[0], dict(key[1]), name)
+                if not isinstance(value, str):
+                    points.append((sid, fid, ts, value))
+                pair = (sid, fid)
+                seen = newest.get(pair)
+                if seen is None or ts >= seen[0]:
+                    newest[pair] = (ts, value)
+        packing.stage(conn, points, newest)
+        return new_series, new_fields
+
+    def _reject(self, key: SeriesKey | None, name: str, exc: Exception,
+                raw: object = None) -> None:
+        self.rejected_values += 1
+        if (key, name) in self._bad:
+            return
+        self._bad.add((key, name))
+        where = f"{key[0]} {dict(key[1])}" if key is not None else "a sample"
+        log.warning("store: %s field %s: %s (value %s dropped; the rest is kept; logged once "
+                    "until it is good again)", where, name, exc, shown(raw))
+
+    def _series_id(self, conn: Connection, key: SeriesKey, new: dict[SeriesKey, int]) -> int:
+        if key in new:
+            return new[key]
+        measurement = checked_name(key[0], "measurement")
+        tags = canonical_tags(dict(key[1]))
+        found = conn.execute(select(series.c.id).where(
+            series.c.measurement == measurement, series.c.tags == tags)).scalar()
+        if found is None:
+            found = conn.execute(insert(series).values(measurement=measurement, tags=tags)
+                                 .returning(series.c.id)).scalar_one()
+        new[key] = int(found)
+        return new[key]
+
+    def _field_id(self, conn: Connection, name: object, new: dict[str, int]) -> int:
+        text = checked_name(name, "field name")
+        if text not in new:
+            found = conn.execute(select(field_names.c.id)
+                                 .where(field_names.c.name == text)).scalar()
+            if found is None:
+                found = conn.execute(insert(field_names).values(name=text)
+                                     .returning(field_names.c.id)).scalar_one()
+            new[text] = int(found)
+        return new[text]
+
+    # -- maintenance ----------------------------------------------------------------------------
 
     def maintain(self, now_ns: int) -> None:
-        self.inner.maintain(now_ns)
+        """Pack, roll up, expire, give space back; in small units so flushes get in between."""
+        packing.maintain(self.owner, self.settings, now_ns)
