@@ -155,9 +155,12 @@ class SampleStore:
         if (key, name) in self._bad:
             return
         self._bad.add((key, name))
-        where = f"{key[0]} {dict(key[1])}" if key is not None else "a sample"
-        log.warning("store: %s field %s: %s (value %s dropped; the rest is kept; logged once "
-                    "until it is good again)", where, name, exc, shown(raw))
+        if key is None:
+            log.warning("store: sample %s: %s (dropped; the rest is kept; logged once)",
+                        name, exc)
+            return
+        log.warning("store: %s %s field %s: %s (value %s dropped; the rest is kept; logged "
+                    "once until it is good again)", key[0], dict(key[1]), name, exc, shown(raw))
 
     def _series_id(self, conn: Connection, key: SeriesKey, new: dict[SeriesKey, int]) -> int:
         if key in new:
