@@ -1,4 +1,4 @@
-"""The store on the one database, on a real file: writes, packed reads, rollups, retention, bad input."""
+"""The store on the one database, on a real file: writes, packed reads, rollups, bad input."""
 
 from __future__ import annotations
 
