@@ -6,6 +6,8 @@ import csv
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,12 @@ import pytest
 from collectors.fibre.importer import FibreImporter, ImportOutcome
 from collectors.fibre.records import Milestone
 from netmon.config import NetmonConfig
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
 from netmon.fibre.history import FibreHistory
 from netmon.fibre.measurement import fibre_samples
-from netmon.store.sqlite import SqliteStore
+from netmon.store.reader import SampleReader
+from netmon.store.session import write_session
 from tests.support.fibre_files import REPO, SAMPLES, config_in
 
 DEMO_MILESTONES = REPO / "config" / "demo" / "fibre-milestones.csv"
@@ -34,13 +39,23 @@ def ns(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * 10**9
 
 
-def store_dump(path: Path) -> list[tuple[object, ...]]:
-    """Every stored point and fibre fact, without the import times."""
-    with sqlite3.connect(path) as conn:
-        points = conn.execute("SELECT s.measurement, s.tags, f.name, p.ts, p.value FROM points p "
-                              "JOIN series s ON s.id = p.series_id "
-                              "JOIN field_names f ON f.id = p.field_id ORDER BY 1, 2, 3, 4"
-                              ).fetchall()
+@contextmanager
+def samples_of(config: NetmonConfig) -> Iterator[SampleReader]:
+    reader = DatabaseReader(database_url(config.store))
+    try:
+        yield SampleReader(reader, config.store)
+    finally:
+        reader.close()
+
+
+def store_dump(config: NetmonConfig) -> list[object]:
+    """Every stored fibre point and fibre fact, without the import times."""
+    with samples_of(config) as samples:
+        points: list[object] = [
+            (field, found.tags, found.points) for field in samples.field_names("fibre")
+            for found in samples.series("fibre", field, start_ns=0, end_ns=2**62,
+                                        resolution="raw")]
+    with sqlite3.connect(config.store.path) as conn:
         facts = conn.execute("SELECT day, zone, operator, source, premises_total, "
                              "premises_connectable, premises_connected, target "
                              "FROM fibre_milestones ORDER BY 1, 2, 3, 4").fetchall()
@@ -48,8 +63,8 @@ def store_dump(path: Path) -> list[tuple[object, ...]]:
 
 
 def import_once(config: NetmonConfig, path: Path, **options: Any) -> ImportOutcome:
-    with SqliteStore(config.store) as store:
-        return FibreImporter(config, [store]).import_file(path, **options)
+    with write_session(config.store) as session:
+        return FibreImporter(config, session.owner, session.publish).import_file(path, **options)
 
 
 def test_fibre_samples_are_points_at_midnight_utc() -> None:
@@ -65,7 +80,7 @@ def test_fibre_samples_are_points_at_midnight_utc() -> None:
 def test_import_writes_the_fibre_measurement_to_the_store(config: NetmonConfig) -> None:
     outcome = import_once(config, DEMO_MILESTONES)
     assert outcome.imported == 129 and outcome.rejected == 0
-    with SqliteStore(config.store) as store:
+    with samples_of(config) as store:
         [centre] = store.series("fibre", "premises_connectable", tags={"zone": "centre"},
                                 start_ns=0, end_ns=ns(date(2030, 1, 1)), resolution="raw")
         assert centre.tags == {"zone": "centre", "operator": "Orange", "source": "milestones"}
@@ -76,13 +91,13 @@ def test_import_writes_the_fibre_measurement_to_the_store(config: NetmonConfig) 
 
 def test_reimporting_the_same_file_changes_nothing(config: NetmonConfig) -> None:
     import_once(config, DEMO_MILESTONES)
-    before = store_dump(config.store.path)
+    before = store_dump(config)
     again = import_once(config, DEMO_MILESTONES)
     assert again.imported == 129
-    assert store_dump(config.store.path) == before
+    assert store_dump(config) == before
     skipped = import_once(config, DEMO_MILESTONES, skip_unchanged=True)
     assert skipped.unchanged
-    assert store_dump(config.store.path) == before
+    assert store_dump(config) == before
     with FibreHistory(config.store) as history:
         log = history.imports()
     assert len(log) == 2  # the unchanged file was not imported again
@@ -99,7 +114,7 @@ def test_a_corrected_file_replaces_the_values_of_the_same_date_and_zone(
     corrected.write_text(f"{HEADER}\n2025-03-31,Centre-ville,Orange,3420,3395,,\n",
                          encoding="utf-8")
     import_once(config, corrected)
-    with SqliteStore(config.store) as store:
+    with samples_of(config) as store:
         latest = {s.tags["zone"]: s.fields for s in store.latest("fibre")}
     assert latest["centre"]["premises_connectable"] == 3395  # corrected
     assert latest["centre"]["premises_connected"] == 1900  # not given again: kept
@@ -151,8 +166,9 @@ def test_building_points_are_saved_for_the_maps_newest_snapshot_kept(
 def test_history_outlives_the_store_retention(config: NetmonConfig) -> None:
     """`fibre` is kept raw (store.keep_raw): milestones older than raw_days survive retention."""
     import_once(config, DEMO_MILESTONES)
-    with SqliteStore(config.store) as store:
-        store.enforce_retention(time.time_ns())
+    with write_session(config.store) as session:
+        session.store.maintain(time.time_ns())  # packing and retention
+    with samples_of(config) as store:
         old = store.series("fibre", "premises_connectable", start_ns=0,
                            end_ns=ns(date(2020, 1, 1)), resolution="raw")
     assert old and all(s.points for s in old)
@@ -160,17 +176,19 @@ def test_history_outlives_the_store_retention(config: NetmonConfig) -> None:
         assert len(history.milestones()) == 129
 
 
-def test_a_failing_sink_spares_the_others_and_the_file_is_retried(
-        config: NetmonConfig, tmp_path: Path) -> None:
-    closed = SqliteStore(config.store.model_copy(update={"path": tmp_path / "closed.db"}))
-    closed.close()
-    with SqliteStore(config.store) as store:
-        importer = FibreImporter(config, [closed, store])
+def test_samples_not_taken_are_reported_and_the_file_is_retried(config: NetmonConfig) -> None:
+    def refuse(samples: object) -> None:
+        raise OSError("the pipeline is stopping")
+
+    with write_session(config.store) as session:
+        importer = FibreImporter(config, session.owner, refuse)
         outcome = importer.import_file(DEMO_MILESTONES, skip_unchanged=True)
-        assert outcome.sink_errors and "closed" in outcome.sink_errors[0]
-        assert store.latest("fibre")  # the working sink got the samples
-        retried = importer.import_file(DEMO_MILESTONES, skip_unchanged=True)
+        assert outcome.sink_errors and "stopping" in outcome.sink_errors[0]
+        retried = FibreImporter(config, session.owner, session.publish).import_file(
+            DEMO_MILESTONES, skip_unchanged=True)
     assert not retried.unchanged  # not logged as imported: tried again
+    with samples_of(config) as store:
+        assert store.latest("fibre")
 
 
 def test_wrong_or_missing_file_is_an_outcome_error_not_an_exception(
