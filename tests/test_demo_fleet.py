@@ -18,8 +18,8 @@ import pytest
 from collectors.snmp.profile import default_catalog
 from netmon.config import load_config
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
-from netmon.store.sqlite import SqliteStore
 from tests.support.demo import demo_config_copy
+from tests.support.store import samples_of
 
 SECRET = "c0mmunity-d3mo-7731"
 NETMON = [sys.executable, "-m", "netmon"]
@@ -107,8 +107,7 @@ def _cycles_stored(path: Path) -> int:
         return 0
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         try:
-            return int(db.execute("SELECT count(*) FROM (SELECT ts FROM points UNION "
-                                  "SELECT ts FROM points_recent)").fetchone()[0])
+            return int(db.execute("SELECT count(DISTINCT ts) FROM points_recent").fetchone()[0])
         except sqlite3.Error:
             return 0
 
@@ -127,7 +126,7 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "store flushed" in err
-    with SqliteStore(config.store) as store:
+    with samples_of(config.store) as store:
         latest = {s.tags["ap"]: s for s in store.latest("ap")}
         assert set(latest) == {ap.id for ap in config.aps}
         assert latest["centre-07"].fields["up"] == 0
@@ -143,7 +142,7 @@ def test_demo_runs_for_a_duration_and_says_where_the_store_is(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "netmon.db") in result.stdout.replace("\n", "")
     config = load_config(config_path)
-    with SqliteStore(config.store) as store:
+    with samples_of(config.store) as store:
         aps = {s.tags["ap"]: s.fields for s in store.latest("ap")}
     assert set(aps) == {ap.id for ap in config.aps}
     assert all(fields["up"] == 1 for fields in aps.values())

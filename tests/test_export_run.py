@@ -27,7 +27,7 @@ from netmon.config.loader import load_config
 from netmon.config.models import StoreSettings
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from netmon.sim.snmpsim_process import free_udp_ports
-from netmon.store.sqlite import SqliteStore
+from tests.support.store import samples_of
 from tests.support.tsdb import Prometheus, VictoriaMetrics, free_tcp_port, http_get
 
 pytestmark = pytest.mark.slow
@@ -103,10 +103,9 @@ class NetmonRun:
 
 def store_points(path: Path) -> Counter[Key]:
     """Every raw point netmon stored, keyed as VictoriaMetrics names it."""
-    store = SqliteStore(StoreSettings(path=path))
     points: Counter[Key] = Counter()
     end_ns = time.time_ns() + 10**12
-    try:
+    with samples_of(StoreSettings(path=path)) as store:
         for measurement in store.measurements():
             fields = {f for s in store.latest(measurement) for f in s.fields}
             for field in fields:
@@ -116,8 +115,6 @@ def store_points(path: Path) -> Counter[Key]:
                     for point in series.points:
                         points[(f"{measurement}_{field}", labels, point.time_ns // 1_000_000,
                                 float(f"{point.value:.12g}"))] += 1
-    finally:
-        store.close()
     return points
 
 

@@ -6,8 +6,6 @@ import csv
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +16,11 @@ import pytest
 from collectors.fibre.importer import FibreImporter, ImportOutcome
 from collectors.fibre.records import Milestone
 from netmon.config import NetmonConfig
-from netmon.db.reader import DatabaseReader
-from netmon.db.url import database_url
 from netmon.fibre.history import FibreHistory
 from netmon.fibre.measurement import fibre_samples
-from netmon.store.reader import SampleReader
 from netmon.store.session import write_session
 from tests.support.fibre_files import REPO, SAMPLES, config_in
+from tests.support.store import samples_of
 
 DEMO_MILESTONES = REPO / "config" / "demo" / "fibre-milestones.csv"
 HEADER = "date,zone,operator,premises_total,premises_connectable,premises_connected,planned_target"
@@ -39,18 +35,9 @@ def ns(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * 10**9
 
 
-@contextmanager
-def samples_of(config: NetmonConfig) -> Iterator[SampleReader]:
-    reader = DatabaseReader(database_url(config.store))
-    try:
-        yield SampleReader(reader, config.store)
-    finally:
-        reader.close()
-
-
 def store_dump(config: NetmonConfig) -> list[object]:
     """Every stored fibre point and fibre fact, without the import times."""
-    with samples_of(config) as samples:
+    with samples_of(config.store) as samples:
         points: list[object] = [
             (field, found.tags, found.points) for field in samples.field_names("fibre")
             for found in samples.series("fibre", field, start_ns=0, end_ns=2**62,
@@ -80,7 +67,7 @@ def test_fibre_samples_are_points_at_midnight_utc() -> None:
 def test_import_writes_the_fibre_measurement_to_the_store(config: NetmonConfig) -> None:
     outcome = import_once(config, DEMO_MILESTONES)
     assert outcome.imported == 129 and outcome.rejected == 0
-    with samples_of(config) as store:
+    with samples_of(config.store) as store:
         [centre] = store.series("fibre", "premises_connectable", tags={"zone": "centre"},
                                 start_ns=0, end_ns=ns(date(2030, 1, 1)), resolution="raw")
         assert centre.tags == {"zone": "centre", "operator": "Orange", "source": "milestones"}
@@ -114,7 +101,7 @@ def test_a_corrected_file_replaces_the_values_of_the_same_date_and_zone(
     corrected.write_text(f"{HEADER}\n2025-03-31,Centre-ville,Orange,3420,3395,,\n",
                          encoding="utf-8")
     import_once(config, corrected)
-    with samples_of(config) as store:
+    with samples_of(config.store) as store:
         latest = {s.tags["zone"]: s.fields for s in store.latest("fibre")}
     assert latest["centre"]["premises_connectable"] == 3395  # corrected
     assert latest["centre"]["premises_connected"] == 1900  # not given again: kept
@@ -168,7 +155,7 @@ def test_history_outlives_the_store_retention(config: NetmonConfig) -> None:
     import_once(config, DEMO_MILESTONES)
     with write_session(config.store) as session:
         session.store.maintain(time.time_ns())  # packing and retention
-    with samples_of(config) as store:
+    with samples_of(config.store) as store:
         old = store.series("fibre", "premises_connectable", start_ns=0,
                            end_ns=ns(date(2020, 1, 1)), resolution="raw")
     assert old and all(s.points for s in old)
@@ -187,7 +174,7 @@ def test_samples_not_taken_are_reported_and_the_file_is_retried(config: NetmonCo
         retried = FibreImporter(config, session.owner, session.publish).import_file(
             DEMO_MILESTONES, skip_unchanged=True)
     assert not retried.unchanged  # not logged as imported: tried again
-    with samples_of(config) as store:
+    with samples_of(config.store) as store:
         assert store.latest("fibre")
 
 

@@ -82,6 +82,17 @@ class Store(Protocol):
         now_ns: int | None = None,
     ) -> list[SeriesData]: ...
 
+    def series_rollup(
+        self,
+        measurement: str,
+        field: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        start_ns: int,
+        end_ns: int,
+        resolution: RollupResolution = "5m",
+    ) -> list[RollupSeries]: ...
+
     def latest(
         self, measurement: str, tags: Mapping[str, str] | None = None
     ) -> list[LatestSeries]: ...
