@@ -1,6 +1,7 @@
-"""Benchmark the embedded SQLite store: write throughput, file size, memory, read latency.
+"""Benchmark the store: write throughput, read latency, and bytes per AP per year.
 
-Run: .venv/bin/python bench/bench_store.py [--aps 1000] [--cycles 60] [--ifaces 2] [--path F]
+Run: .venv/bin/python -m bench.bench_store [--aps 1000] [--cycles 60] [--ifaces 2] [--path F]
+     .venv/bin/python -m bench.bench_store --footprint [--aps 50] [--days 2]
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import sqlite3
+from contextlib import closing
+
 from netmon.config.models import StoreSettings
+from netmon.db.owner import DatabaseOwner
+from netmon.db.reader import DatabaseReader
+from netmon.db.url import database_url
 from netmon.sample import Sample
-from netmon.store import SqliteStore
+from netmon.store.reader import SampleReader
+from netmon.store.writer import SampleStore
 
 T = TypeVar("T")
 
@@ -26,9 +34,30 @@ NS_PER_S = 1_000_000_000
 DAY_NS = 86_400 * NS_PER_S
 INTERVAL_S = 60
 MAINTAIN_EVERY_S = 300
+CHUNK_ROW_OVERHEAD_B = 24  # key columns and cell header of one chunk row (WITHOUT ROWID)
 DOWN_RATIO = 0.02
 ZONES = ("centre", "grand-port", "thermes", "gare", "lac")
 VENDORS = (("cisco", "AIR-AP1852"), ("aruba", "AP-515"), ("ruckus", "R650"))
+
+
+class Store:
+    """The writer and a reader on one file, as `netmon run` has them."""
+
+    def __init__(self, path: Path) -> None:
+        self.settings = StoreSettings(path=path)
+        url = database_url(self.settings)
+        self.owner = DatabaseOwner(url)
+        self.writer = SampleStore(self.owner, self.settings)
+        self.database = DatabaseReader(url)
+        self.reader = SampleReader(self.database, self.settings)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.writer.close()
+        self.database.close()
+        self.owner.close()
 
 
 @dataclass
@@ -46,9 +75,9 @@ def timed(fn: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - start, result
 
 
-def write_and_flush(store: SqliteStore, batch: list[Sample]) -> None:
-    store.write(batch)
-    store.flush()
+def write_and_flush(store: Store, batch: list[Sample]) -> None:
+    store.writer.write(batch)
+    store.writer.flush_and_wait()
 
 
 def write_timed(result: WriteResult, fn: Callable[[], object]) -> None:
@@ -97,7 +126,7 @@ def cycle_samples(
     return batch
 
 
-def write_fleet(store: SqliteStore, aps: int, cycles: int, ifaces: int, end_ns: int) -> WriteResult:
+def write_fleet(store: Store, aps: int, cycles: int, ifaces: int, end_ns: int) -> WriteResult:
     """Write `cycles` poll cycles ending at end_ns, one flush per cycle as the poller does."""
     rng = random.Random(73008)
     fleet = [ap_tags(n) for n in range(aps)]
@@ -110,16 +139,17 @@ def write_fleet(store: SqliteStore, aps: int, cycles: int, ifaces: int, end_ns: 
         write_timed(result, partial(write_and_flush, store, batch))
         result.samples += len(batch)
         result.values += sum(len(s.fields) for s in batch)
-    # The last staged points are moved into `points` too, so the figure includes that work.
-    write_timed(result, store.compact)
+        if (time_ns // NS_PER_S) % MAINTAIN_EVERY_S == 0:  # packing, as netmon run does
+            write_timed(result, partial(store.writer.maintain, time_ns))
     return result
 
 
-def time_reads(store: SqliteStore, end_ns: int) -> list[tuple[str, str]]:
+def time_reads(store: Store, end_ns: int) -> list[tuple[str, str]]:
     day_ago = end_ns - DAY_NS
-    latest_s, latest = timed(lambda: store.latest("ap"))
+    reader, writer = store.reader, store.writer
+    latest_s, latest = timed(lambda: reader.latest("ap"))
     one_s, one = timed(
-        lambda: store.series(
+        lambda: reader.series(
             "ap",
             "clients",
             tags={"ap": "ap-0001"},
@@ -129,12 +159,12 @@ def time_reads(store: SqliteStore, end_ns: int) -> list[tuple[str, str]]:
         )
     )
     all_s, every = timed(
-        lambda: store.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="raw")
+        lambda: reader.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="raw")
     )
-    first_s, _ = timed(lambda: store.maintain(end_ns + INTERVAL_S * NS_PER_S))
-    next_s, _ = timed(lambda: store.maintain(end_ns + MAINTAIN_EVERY_S * NS_PER_S))
+    first_s, _ = timed(lambda: writer.maintain(end_ns + INTERVAL_S * NS_PER_S))
+    next_s, _ = timed(lambda: writer.maintain(end_ns + MAINTAIN_EVERY_S * NS_PER_S))
     rolled_s, rolled = timed(
-        lambda: store.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="5m")
+        lambda: reader.series("ap", "clients", start_ns=day_ago, end_ns=end_ns, resolution="5m")
     )
     points = sum(len(s.points) for s in every)
     buckets = sum(len(s.points) for s in rolled)
@@ -142,7 +172,7 @@ def time_reads(store: SqliteStore, end_ns: int) -> list[tuple[str, str]]:
         ("latest('ap')", f"{latest_s * 1e3:.1f} ms ({len(latest)} series)"),
         ("series 24h, one AP, raw", f"{one_s * 1e3:.1f} ms ({len(one[0].points)} points)"),
         ("series 24h, all APs, raw", f"{all_s * 1e3:.0f} ms ({len(every)} series, {points:,} pts)"),
-        ("maintain, first run", f"{first_s * 1e3:.0f} ms (rolls up everything written)"),
+        ("maintain, first run", f"{first_s * 1e3:.0f} ms (packs what is staged)"),
         ("maintain, 5 min later", f"{next_s * 1e3:.0f} ms"),
         ("series 24h, all APs, 5m", f"{rolled_s * 1e3:.0f} ms ({buckets:,} buckets)"),
     ]
@@ -154,7 +184,7 @@ def file_size(path: Path) -> int:
 
 def run(aps: int, cycles: int, ifaces: int, path: Path) -> list[tuple[str, str]]:
     end_ns = time.time_ns() // (INTERVAL_S * NS_PER_S) * INTERVAL_S * NS_PER_S
-    with SqliteStore(StoreSettings(path=path)) as store:
+    with Store(path) as store:
         written = write_fleet(store, aps, cycles, ifaces, end_ns)
         db_size, wal_size = (file_size(path), file_size(path.with_name(path.name + "-wal")))
         reads = time_reads(store, end_ns)
@@ -178,13 +208,40 @@ def run(aps: int, cycles: int, ifaces: int, path: Path) -> list[tuple[str, str]]
 def ingest(aps: int, cycles: int, ifaces: int) -> dict[str, float]:
     """Write figures only (for bench/run): Samples/s and field values/s into a fresh store."""
     end_ns = time.time_ns() // (INTERVAL_S * NS_PER_S) * INTERVAL_S * NS_PER_S
-    with tempfile.TemporaryDirectory() as tmp, \
-            SqliteStore(StoreSettings(path=Path(tmp) / "bench.db")) as store:
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         written = write_fleet(store, aps, cycles, ifaces, end_ns)
     return {"aps": aps, "cycles": cycles, "samples": written.samples, "values": written.values,
             "samples_per_s": written.samples / written.write_s,
             "samples_per_cpu_s": written.samples / written.write_cpu_s,
             "values_per_s": written.values / written.write_s}
+
+
+def footprint(aps: int, days: float, ifaces: int) -> dict[str, float]:
+    """Bytes per AP per day at each level, and per year at the default retention."""
+    cycles = int(days * DAY_NS / (INTERVAL_S * NS_PER_S))
+    end_ns = time.time_ns() // DAY_NS * DAY_NS  # midnight: the days are whole
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        with Store(path) as store:
+            written = write_fleet(store, aps, cycles, ifaces, end_ns)
+            store.writer.maintain(end_ns + MAINTAIN_EVERY_S * NS_PER_S)
+            settings = store.settings
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("VACUUM")
+            by_level = dict(conn.execute(
+                "SELECT level, sum(length(data)) + count(*) * ? FROM chunks GROUP BY level",
+                (CHUNK_ROW_OVERHEAD_B,)).fetchall())
+            page = conn.execute("PRAGMA page_size").fetchone()[0]
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    per_day = {level: by_level.get(level, 0) / aps / days for level in (0, 1, 2)}
+    year = (per_day[0] * min(settings.raw_days, 365)
+            + per_day[1] * min(settings.rollup_5m_days, 365)
+            + per_day[2] * min(settings.rollup_1h_days, 365))
+    return {"aps": aps, "days": days, "values_per_poll": written.values / cycles / aps,
+            "raw_b_per_ap_day": per_day[0], "r5m_b_per_ap_day": per_day[1],
+            "r1h_b_per_ap_day": per_day[2], "file_b_per_ap_day": page * pages / aps / days,
+            "mb_per_ap_year": year / 1e6, "raw_days": settings.raw_days,
+            "rollup_5m_days": settings.rollup_5m_days, "rollup_1h_days": settings.rollup_1h_days}
 
 
 def main() -> None:
@@ -193,7 +250,14 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=60)
     parser.add_argument("--ifaces", type=int, default=2)
     parser.add_argument("--path", type=Path, help="store file (default: a temporary directory)")
+    parser.add_argument("--footprint", action="store_true",
+                        help="bytes per AP per day and per year instead")
+    parser.add_argument("--days", type=float, default=2.0)
     args = parser.parse_args()
+    if args.footprint:
+        for key, value in footprint(args.aps, args.days, args.ifaces).items():
+            print(f"{key:<20} {value:,.2f}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.path or Path(tmp) / "bench.db"
         rows = run(args.aps, args.cycles, args.ifaces, path)

@@ -9,6 +9,7 @@ awaits `call()`; threads that may block (the fibre job, the CLI) use `run()`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -98,6 +99,15 @@ class DatabaseOwner:
         await asyncio.to_thread(self.close)
 
     def _close_connection(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._conn is None:
+            return
+        if self._conn.dialect.name == "sqlite":
+            # Out of WAL mode when the writer leaves: readers (maps, report, uptime) then open
+            # the bare file read-only and leave no -wal/-shm files behind. Another process
+            # still using the file keeps it in WAL mode, which is just as safe.
+            driver = self._conn.connection.driver_connection  # outside any transaction
+            with contextlib.suppress(Exception):
+                if driver is not None:
+                    driver.execute("PRAGMA journal_mode=DELETE")
+        self._conn.close()
+        self._conn = None
