@@ -9,16 +9,15 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
-
-import sqlite3
-from contextlib import closing
 
 from netmon.config.models import StoreSettings
 from netmon.db.owner import DatabaseOwner
