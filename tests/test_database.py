@@ -131,3 +131,17 @@ def test_readers_cannot_write_and_leave_the_file_unchanged(tmp_path: Path) -> No
     missing = DatabaseReader(url_of(tmp_path / "none.db"))
     assert not missing.exists
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_migrations_build_exactly_the_declared_schema(tmp_path: Path) -> None:
+    """A table changed in code without a new Alembic revision fails here (schema drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    owner = DatabaseOwner(url_of(tmp_path / "n.db"))
+    try:
+        diff = owner.run(lambda conn: compare_metadata(MigrationContext.configure(conn),
+                                                       full_metadata()))
+    finally:
+        owner.close()
+    assert diff == []
