@@ -254,8 +254,8 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=2.0)
     args = parser.parse_args()
     if args.footprint:
-        for key, value in footprint(args.aps, args.days, args.ifaces).items():
-            print(f"{key:<20} {value:,.2f}")
+        for name, figure in footprint(args.aps, args.days, args.ifaces).items():
+            print(f"{name:<20} {figure:,.2f}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.path or Path(tmp) / "bench.db"

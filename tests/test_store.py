@@ -20,7 +20,7 @@ from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.sample import FieldValue, Sample
 from netmon.store import LatestSeries, Point, RollupPoint, Store
-from netmon.store.packing import BUCKET_1H_NS, BUCKET_5M_NS, NS_PER_DAY, NS_PER_S
+from netmon.store.layout import BUCKET_1H_NS, BUCKET_5M_NS, NS_PER_DAY, NS_PER_S
 from netmon.store.reader import SampleReader
 from netmon.store.writer import SampleStore
 

@@ -23,21 +23,22 @@ from netmon.config.models import StoreSettings
 from netmon.db.owner import DatabaseOwner
 from netmon.db.upsert import upsert
 from netmon.store import codec
+from netmon.store.layout import (
+    BUCKET_5M_NS,
+    BUCKET_NS,
+    CHUNK_NS,
+    FIVE_MINUTES,
+    HOURLY,
+    NS_PER_DAY,
+    PACKED_UNTIL,
+    RAW,
+)
 from netmon.store.tables import chunks, latest, points_recent, series, store_meta
 from netmon.store.values import StoredValue
 
 log = logging.getLogger(__name__)
-NS_PER_S: Final = 1_000_000_000
-NS_PER_DAY: Final = 86_400 * NS_PER_S
-BUCKET_5M_NS: Final = 300 * NS_PER_S
-BUCKET_1H_NS: Final = 3_600 * NS_PER_S
-RAW, FIVE_MINUTES, HOURLY = 0, 1, 2
-# Each level: how long one chunk spans, and the bucket of its points (0: raw points).
-CHUNK_NS: Final = {RAW: BUCKET_1H_NS, FIVE_MINUTES: NS_PER_DAY, HOURLY: 30 * NS_PER_DAY}
-BUCKET_NS: Final = {FIVE_MINUTES: BUCKET_5M_NS, HOURLY: BUCKET_1H_NS}
 PAIRS_PER_UNIT: Final = 2_000  # one unit of work: about a tenth of a second
 VACUUM_PAGES: Final = 10_000  # given back per maintenance run
-PACKED_UNTIL: Final = "packed_until"
 
 
 def stage(conn: Connection, points: list[tuple[int, int, int, StoredValue]],
@@ -64,12 +65,6 @@ def _dialect(conn: Connection):  # type: ignore[no-untyped-def]
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql if conn.dialect.name == "postgresql" else sqlite
-
-
-def packed_until(conn: Connection) -> int:
-    value = conn.execute(select(store_meta.c.value)
-                         .where(store_meta.c.key == PACKED_UNTIL)).scalar()
-    return 0 if value is None else int(value)
 
 
 def maintain(owner: DatabaseOwner, settings: StoreSettings, now_ns: int) -> None:

@@ -28,7 +28,7 @@ from netmon.store.base import (
     RollupSeries,
     SeriesData,
 )
-from netmon.store.packing import (
+from netmon.store.layout import (
     BUCKET_NS,
     CHUNK_NS,
     FIVE_MINUTES,

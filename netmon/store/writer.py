@@ -65,9 +65,12 @@ class SampleStore:
             self._check_open()
             batch, self._buffer = self._buffer, []
         if batch:
+            # Settled only once its outcome is applied (ids cached, or samples back in the
+            # buffer), so whoever waits for it sees the store as the flush left it.
+            settled: Future[NewIds] = Future()
             future = self.owner.submit(lambda conn: self._write(conn, batch))
-            future.add_done_callback(lambda done: self._settled(done, batch))
-            self._last = future
+            future.add_done_callback(lambda done: self._settled(done, batch, settled))
+            self._last = settled
 
     def flush_and_wait(self) -> None:
         """Flush and wait until it is committed; raises if it was not (blocks: not on the loop)."""
@@ -93,13 +96,15 @@ class SampleStore:
         if self._closed:
             raise RuntimeError(f"store {self.settings.path} is closed")
 
-    def _settled(self, future: Future[NewIds], batch: list[Sample]) -> None:
+    def _settled(self, future: Future[NewIds], batch: list[Sample],
+                 settled: Future[NewIds]) -> None:
         error = future.exception()
         if error is None:
             # Ids created by the flush are cached only now that they are committed.
             new_series, new_fields = future.result()
             self._series_ids.update(new_series)
             self._field_ids.update(new_fields)
+            settled.set_result(future.result())
             return
         log.error("store %s: %d samples not written yet (retried at the next flush): %s",
                   self.settings.path, len(batch), error)
@@ -111,6 +116,7 @@ class SampleStore:
                 del self._buffer[:dropped]
                 log.error("store %s: cannot write; dropped the %d oldest samples",
                           self.settings.path, dropped)
+        settled.set_exception(error)
 
     # -- the unit of work ---------------------------------------------------------------------
 
