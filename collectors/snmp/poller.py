@@ -19,7 +19,7 @@ from collectors.snmp.readings import (
 )
 from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, SnmpError, parse_oid
 from collectors.snmp.settings import PollSettings, SnmpCredentials
-from collectors.snmp.values import convert
+from collectors.snmp.values import convert, convert_noting
 from netmon.config.models import AccessPoint, NetmonConfig
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
@@ -214,11 +214,11 @@ class ApPoller:
             if table:
                 walked[table].setdefault(name, {})[index] = raw
             else:
-                value = convert(raw, profile.scalars[name].type)
+                value = convert_noting(raw, profile.scalars[name].type, name, answer.problems)
                 if value is not None:
                     answer.scalars[name] = value
         for table, by_name in walked.items():
-            answer.tables[table] = typed_rows(profile, table, by_name)
+            answer.tables[table] = typed_rows(profile, table, by_name, answer.problems)
         target.polls_since_walk += 1
 
     def _get_plan(self, target: PollTarget, profile: Profile) -> GetPlan:
@@ -258,7 +258,7 @@ class ApPoller:
             values = await self.client.get(target.endpoint, oids)
             for (name, scalar), oid in zip(profile.scalars.items(), oids, strict=True):
                 if oid in values:
-                    value = convert(values[oid], scalar.type)
+                    value = convert_noting(values[oid], scalar.type, name, answer.problems)
                     if value is not None:
                         answer.scalars[name] = value
         for table in profile.tables:
@@ -321,4 +321,4 @@ class ApPoller:
             target.indexes.pop(table, None)
         else:
             target.indexes[table] = sorted({i for cells in walked.values() for i in cells})
-        answer.tables[table] = typed_rows(profile, table, by_name)
+        answer.tables[table] = typed_rows(profile, table, by_name, answer.problems)

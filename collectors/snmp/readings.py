@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from collectors.snmp.derive import CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
-from collectors.snmp.values import Value, convert, counter_width
+from collectors.snmp.values import Value, convert, convert_noting, counter_width
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
@@ -18,6 +18,7 @@ from netmon.sample import FieldValue, Sample
 # Interfaces counted in the AP's own rx/tx unless the profile or the AP names its uplink.
 DEFAULT_UPLINK = r"^(?!lo)"
 IF_OPER_UP = 1
+MAX_PROBLEMS_SHOWN = 5  # a hostile agent can make thousands: the error stays one line
 
 
 class Counter(NamedTuple):
@@ -40,15 +41,16 @@ class Answer:
     traffic_ticks: int | None = None
 
 
-def typed_rows(profile: Profile, table: str, walked: Mapping[str, Mapping[tuple[int, ...], Any]]
-               ) -> Rows:
+def typed_rows(profile: Profile, table: str, walked: Mapping[str, Mapping[tuple[int, ...], Any]],
+               problems: list[str] | None = None) -> Rows:
     """Column-major walk result to rows; fallback columns fill in for missing primaries."""
     spec = profile.tables[table]
     rows: Rows = {}
     for name, cells in walked.items():
         column = spec.columns[name]
         for index, raw in cells.items():
-            value = convert(raw, column.type)
+            value = convert(raw, column.type) if problems is None else \
+                convert_noting(raw, column.type, f"table {table} {name}", problems)
             if value is None:
                 continue
             cell: Any = Counter(int(value), counter_width(raw)) if column.type == "counter" \
@@ -220,7 +222,10 @@ def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list
         fields["rx_bps"] = round(rx, 3)
     if tx is not None:
         fields["tx_bps"] = round(tx, 3)
-    error = "; ".join(problems) or None
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+    error = "; ".join(shown) or None
     ap_sample = Sample("ap", tags, fields, time_ns, error=error)
     return ApObservation(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
                      rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,

@@ -55,6 +55,15 @@ WireValue = int | bytes | ObjectName | Absent
 Value = int | str
 
 
+def convert_noting(value: object, kind: str, where: str, problems: list[str]) -> Value | None:
+    """`convert`, noting an integer out of every SNMP range as a problem of the answer."""
+    if out_of_range(value):
+        problems.append(f"{where}: integer of {value.bit_length()} bits is out of SNMP range, "  # type: ignore[attr-defined]
+                        "dropped")
+        return None
+    return convert(value, kind)
+
+
 def is_absent(value: object) -> bool:
     return isinstance(value, Absent)
 
@@ -64,10 +73,21 @@ def counter_width(value: object) -> int:
     return 64 if isinstance(value, Counter64) else 32
 
 
+# SNMP numbers: INTEGER is 32-bit signed, Counter64 the widest unsigned. Anything beyond is
+# garbage (buggy firmware, or an attacker): it must never become a field.
+SNMP_INT_MIN: Final = -(2**31)
+SNMP_INT_MAX: Final = 2**64 - 1
+
+
+def out_of_range(value: object) -> bool:
+    """An integer no SNMP type can carry."""
+    return isinstance(value, int) and not SNMP_INT_MIN <= value <= SNMP_INT_MAX
+
+
 def convert(value: object, kind: str) -> Value | None:
     """Convert one wire value by the profile's type; None when the agent sent garbage."""
-    if isinstance(value, Absent):
-        return None
+    if isinstance(value, Absent) or out_of_range(value):
+        return None  # never str() of thousands of digits either: that raises
     if kind in ("int", "ticks", "counter"):
         return int(value) if isinstance(value, int) else None
     if kind == "str":
