@@ -84,7 +84,9 @@ def test_round_trip_with_awkward_tags_before_and_after_packing(rig: Rig) -> None
             "ap", "clients", start_ns=T0, end_ns=T0 + 2 * MIN_NS, resolution="raw")]
 
     assert found() == expected
-    rig.writer.maintain(T0 + 10 * MIN_NS)
+    rig.writer.maintain(T0 + 10 * MIN_NS)  # the hour is not over: nothing is packed yet
+    assert len(rig.rows("points_recent")) == 2 and rig.rows("chunks") == []
+    rig.writer.maintain(T0 + BUCKET_1H_NS)
     assert rig.rows("points_recent") == [] and len(rig.rows("chunks")) == 3  # raw, 5 m, 1 h
     assert found() == expected
 
@@ -108,10 +110,10 @@ def test_range_is_half_open_and_tags_filter_as_a_subset(rig: Rig) -> None:
 
 def test_a_rewritten_point_replaces_the_packed_one(rig: Rig) -> None:
     rig.put([sample(AP1, T0, clients=3), sample(AP1, T0 + MIN_NS, clients=4)])
-    rig.writer.maintain(T0 + 10 * MIN_NS)
+    rig.writer.maintain(T0 + BUCKET_1H_NS)
     rig.put([sample(AP1, T0, clients=8)])
     assert rig.raw("clients") == [Point(T0, 8.0), Point(T0 + MIN_NS, 4.0)]
-    rig.writer.maintain(T0 + 20 * MIN_NS)
+    rig.writer.maintain(T0 + BUCKET_1H_NS + 20 * MIN_NS)
     assert rig.raw("clients") == [Point(T0, 8.0), Point(T0 + MIN_NS, 4.0)]
 
 
@@ -128,7 +130,7 @@ def test_integers_stay_exact_floats_keep_seven_digits_text_stays_text(rig: Rig) 
     big = 2**53 + 1  # a float could not hold it exactly
     rig.put([sample(AP1, T0, up=True, oper_up=False, rx_bytes=big, rate=123456.789,
                     serial="0042", firmware="8.10.130")])
-    rig.writer.maintain(T0 + 10 * MIN_NS)
+    rig.writer.maintain(T0 + BUCKET_1H_NS)
     fields = rig.reader.latest("ap")[0].fields
     assert fields["rx_bytes"] == big and type(fields["rx_bytes"]) is int
     assert fields["serial"] == "0042" and fields["up"] == 1 and fields["oper_up"] == 0
@@ -228,29 +230,38 @@ def write_minutes(rig: Rig, minutes: range) -> None:
 
 def test_rollups_hold_complete_buckets_with_their_statistics(rig: Rig) -> None:
     write_minutes(rig, range(12))  # buckets [0..4], [5..9], [10, 11]
-    rig.writer.maintain(T0 + 11 * MIN_NS)  # the third bucket is not complete yet
+    rig.writer.maintain(T0 + 30 * MIN_NS)  # packed once the hour is over, not before
+    assert rig.reader.series_rollup("ap", "clients", start_ns=T0,
+                                    end_ns=T0 + BUCKET_1H_NS)[0].points == []
+    rig.writer.maintain(T0 + BUCKET_1H_NS)
     found = rig.reader.series_rollup("ap", "clients", start_ns=T0, end_ns=T0 + BUCKET_1H_NS)
     assert found[0].points == [RollupPoint(T0, 5, 2.0, 0.0, 4.0),
-                               RollupPoint(T0 + BUCKET_5M_NS, 5, 7.0, 5.0, 9.0)]
-    rig.writer.maintain(T0 + 15 * MIN_NS)
-    found = rig.reader.series_rollup("ap", "clients", start_ns=T0, end_ns=T0 + BUCKET_1H_NS)
-    assert found[0].points[-1] == RollupPoint(T0 + 2 * BUCKET_5M_NS, 2, 10.5, 10.0, 11.0)
+                               RollupPoint(T0 + BUCKET_5M_NS, 5, 7.0, 5.0, 9.0),
+                               RollupPoint(T0 + 2 * BUCKET_5M_NS, 2, 10.5, 10.0, 11.0)]
     means = rig.reader.series("ap", "clients", start_ns=T0, end_ns=T0 + BUCKET_1H_NS,
                               resolution="5m")
     assert [p.value for p in means[0].points] == [2.0, 7.0, 10.5]
-    rig.writer.maintain(T0 + 15 * MIN_NS)  # run twice: nothing changes
+    rig.writer.maintain(T0 + BUCKET_1H_NS + 5 * MIN_NS)  # run again: nothing changes
     assert len(rig.reader.series_rollup("ap", "clients", start_ns=T0,
                                         end_ns=T0 + BUCKET_1H_NS)[0].points) == 3
 
 
 def test_hourly_rollup_waits_for_the_whole_hour_and_spans_packs(rig: Rig) -> None:
-    for start in range(0, 130, 10):  # packed in several runs, as every 5 minutes
+    for start in range(0, 130, 10):  # maintained every 10 minutes, as netmon run does
         write_minutes(rig, range(start, min(start + 10, 130)))
         rig.writer.maintain(T0 + (start + 10) * MIN_NS)
     hourly = rig.reader.series_rollup("ap", "clients", start_ns=T0,
                                       end_ns=T0 + 3 * BUCKET_1H_NS, resolution="1h")
-    assert hourly[0].points == [RollupPoint(T0, 60, 29.5, 0.0, 59.0),
-                                RollupPoint(T0 + BUCKET_1H_NS, 60, 89.5, 60.0, 119.0)]
+    assert [p.time_ns for p in hourly[0].points] == [T0, T0 + BUCKET_1H_NS]  # not the third
+    write_minutes(rig, range(55, 60))  # late points of a packed hour: merged at the next run
+    rig.writer.maintain(T0 + 3 * BUCKET_1H_NS)
+    hourly = rig.reader.series_rollup("ap", "clients", start_ns=T0,
+                                      end_ns=T0 + 3 * BUCKET_1H_NS, resolution="1h")
+    # A point written twice is counted twice by a rollup already packed (raw keeps one).
+    assert hourly[0].points == [RollupPoint(T0, 65, (1770 + 285) / 65, 0.0, 59.0),
+                                RollupPoint(T0 + BUCKET_1H_NS, 60, 89.5, 60.0, 119.0),
+                                RollupPoint(T0 + 2 * BUCKET_1H_NS, 10, 124.5, 120.0, 129.0)]
+    assert len(rig.raw("clients")) == 130
 
 
 def test_retention_drops_old_chunks_but_keeps_raw_history(tmp_path: Path) -> None:
@@ -259,7 +270,7 @@ def test_retention_drops_old_chunks_but_keeps_raw_history(tmp_path: Path) -> Non
         old = T0 - 5 * NS_PER_DAY
         rig.put([sample(AP1, old, clients=1), sample(AP1, T0, clients=2),
                  sample({"zone": "centre"}, old, "fibre", premises_connectable=10)])
-        rig.writer.maintain(T0 + 10 * MIN_NS)
+        rig.writer.maintain(T0 + BUCKET_1H_NS)
         assert rig.raw("clients") == [Point(T0, 2.0)]
         five = rig.reader.series_rollup("ap", "clients", start_ns=0, end_ns=T0 + NS_PER_DAY)
         assert [p.time_ns for p in five[0].points] == [T0]
