@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,9 +139,23 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
 
 def test_demo_runs_for_a_duration_and_says_where_the_store_is(tmp_path: Path) -> None:
     config_path = demo_config_copy(tmp_path, interval_s=5, zones=("grand-port",))
-    result = _run("demo", "-c", str(config_path), "--duration", "8", timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert str(tmp_path / "netmon.db") in result.stdout.replace("\n", "")
+    process = subprocess.Popen([*NETMON, "demo", "-c", str(config_path), "--duration", "8"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
+    assert process.stdout is not None
+    printed = []
+    for line in process.stdout:  # a newcomer is told where the status page is, while it runs
+        printed.append(line)
+        if line.startswith("Status page: "):
+            url = line.split()[2]
+            with urllib.request.urlopen(url, timeout=10) as page:
+                assert page.status == 200 and "Grand Port" in page.read().decode()
+            break
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    stdout = "".join(printed) + out
+    assert any(line.startswith("Status page: http://127.0.0.1:") for line in printed), stdout
+    assert str(tmp_path / "netmon.db") in stdout.replace("\n", "")
     config = load_config(config_path)
     with samples_of(config.store) as store:
         aps = {s.tags["ap"]: s.fields for s in store.latest("ap")}
