@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from netmon.alerts.delivery import DeliveryQueue
 from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notice import Notice
 from netmon.alerts.routing import NoticeRouter, build_notifiers
+from netmon.alerts.tables import deliveries
 from netmon.config.models import NetmonConfig
 from netmon.db.owner import DatabaseOwner
 from netmon.db.reader import DatabaseReader
@@ -45,6 +47,14 @@ def queue_for(config: NetmonConfig, clock: Callable[[], int] = time.time_ns) -> 
 
 async def dispatch(queue: DeliveryQueue, notice: Notice) -> None:
     await queue.enqueue(notice, NoticeRouter(queue.notifiers)(notice))
+
+
+async def attempted(queue: DeliveryQueue, attempts: int = 1, timeout_s: float = 10) -> None:
+    """Wait until the head of the queue was tried `attempts` times (and recorded)."""
+    deadline = time.monotonic() + timeout_s
+    while not any(d.attempts >= attempts for d in queue.history()):
+        assert time.monotonic() < deadline, f"no delivery attempted {attempts} times"
+        await asyncio.sleep(0.02)
 
 
 async def done(queue: DeliveryQueue) -> None:
@@ -102,7 +112,7 @@ async def test_email_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
         queue = queue_for(config)
         await queue.start()
         await dispatch(queue, DOWN)
-        await asyncio.sleep(1.0)
+        await attempted(queue)
         await done(queue)
     (delivery,) = queue.history()
     assert delivery.status == "pending" and delivery.attempts >= 1
@@ -169,7 +179,7 @@ async def test_pending_deliveries_survive_a_restart(tmp_path: Path, sink: Webhoo
     queue = queue_for(before)
     await queue.start()
     await dispatch(queue, DOWN)
-    await asyncio.sleep(0.5)
+    await attempted(queue)
     await done(queue)
     assert [d.status for d in queue.history()] == ["pending"]
     # The chat server is back (here: at a new address) and netmon restarts.
@@ -191,10 +201,26 @@ async def test_delivery_is_given_up_and_recorded(tmp_path: Path) -> None:
     queue = queue_for(config, lambda: clock[0])
     await queue.start()
     await dispatch(queue, DOWN)
-    await asyncio.sleep(0.3)
+    await attempted(queue)
     clock[0] += 3600 * NS
     assert await queue.wait_idle(5)
     await done(queue)
     (delivery,) = queue.history()
     assert delivery.status == "failed" and delivery.last_error is not None
     assert "ConnectError" in delivery.last_error and dead not in delivery.last_error
+
+
+async def test_a_channel_down_for_days_keeps_retrying_without_overflow(tmp_path: Path) -> None:
+    """2 ** attempts overflowed a float after 1,024 tries and silently stopped the queue."""
+    dead = f"http://127.0.0.1:{free_udp_ports(1)[0]}/hook"
+    config = town(tmp_path / "n.db", alerts={"webhooks": [{"url": dead}], "delivery": {
+        "retry_base_s": 0.01, "retry_max_s": 0.05, "give_up_after_h": 720}})
+    queue = queue_for(config)
+    await queue.enqueue(DOWN, ["webhook-1"])
+    await queue.owner.call(lambda conn: conn.execute(
+        update(deliveries).values(attempts=5_000)))  # a relay down for weeks
+    await queue.start()
+    await attempted(queue, 5_003)
+    await done(queue)
+    (delivery,) = queue.history()
+    assert delivery.status == "pending" and delivery.next_attempt_ns > delivery.created_ns
