@@ -1,7 +1,9 @@
 """Per-AP and per-zone Prometheus gauges, from the newest reading of every AP.
 
 A custom collector rather than labelled Gauge objects: every scrape shows exactly the APs
-this poller owns, with the labels of their newest reading, and nothing stale.
+this poller owns, with the labels of their newest reading, and nothing stale. It is fed on
+the event loop and read on a worker thread (netmon.export.cycle_exposition): its state is
+replaced whole by each cycle, never changed in place.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ AP_LABELS = ("ap", "ap_name", "zone", "site")
 INFO_LABELS = (*AP_LABELS, "vendor", "model")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _ApState:
     reading: ApObservation
     labels: dict[str, str]
@@ -37,14 +39,17 @@ class FleetMetrics(Collector):
         self._aps: dict[str, _ApState] = {}
 
     def consume(self, report: Cycle) -> None:
+        # Copy on write: a render on another thread keeps reading the dict it took.
+        aps = dict(self._aps)
         for reading in report.observations:
             ap_sample = next((s for s in reading.samples if s.measurement == "ap"), None)
             tags = ap_sample.tags if ap_sample is not None else {}
             labels = {k: tags.get(k, "") for k in INFO_LABELS}
             labels["ap"], labels["zone"] = reading.ap_id, reading.zone
-            previous = self._aps.get(reading.ap_id)
+            previous = aps.get(reading.ap_id)
             reboots = (previous.reboots if previous else 0) + int(reading.rebooted)
-            self._aps[reading.ap_id] = _ApState(reading, labels, report.started_ns, reboots)
+            aps[reading.ap_id] = _ApState(reading, labels, report.started_ns, reboots)
+        self._aps = aps
 
     def describe(self) -> Iterator[Metric]:
         return iter(())  # the metric set depends on the readings: nothing to check up front
