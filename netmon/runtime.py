@@ -66,8 +66,10 @@ class Monitor:
         # so every later consumer sees the state this cycle committed.
         self.alerts = AlertDesk(config, self.owner, self.reader, self.confirmer,
                                 self.pipeline.publish, poller=poller_name(config))
-        core = CoreMetrics(config, self.exporters.registry, self.alerts,
-                           self.pipeline.consumer_failures, lambda: self.store.rejected_values)
+        core = CoreMetrics(config, self.exporters.registry, self.exporters.fleet_registry,
+                           self.alerts, self.pipeline.consumer_failures,
+                           lambda: self.store.rejected_values)
+        # The exporters' consumers end with the per-cycle render of what core and they hold.
         self.pipeline.consumers += [self.alerts, core, *self.exporters.consumers, *consumers]
         self.traps = TrapCollector(config, self.alerts.on_trap) \
             if config.traps is not None else None

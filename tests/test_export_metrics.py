@@ -80,6 +80,7 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
                 reading("centre-07", "centre", False, error="centre-07 127.0.0.1:1: timeout "
                         "after 2 tries"),
                 reading("port-01", "grand-port", True, clients=3)))
+        await exporters.exposition.rendered()
         status, content_type, text = await scrape(exporters)
     finally:
         await exporters.stop()

@@ -1,4 +1,4 @@
-"""The fleet state and netmon's core health as Prometheus metrics, snapshotted once per cycle.
+"""The fleet state and netmon's core health as Prometheus metrics, the state once per cycle.
 
 The fleet state shown here is the tracker's committed state, the same one the status page,
 the API, the maps and the report show (netmon.fleet.view applies the same overlays).
@@ -45,10 +45,37 @@ class _Snapshot:
     zones: list[tuple[str, bool]] = field(default_factory=list)
 
 
-class CoreMetrics(Collector):
-    """A cycle consumer (placed after the AlertDesk) and a collector read at each scrape."""
+class _Health(Collector):
+    """Consumer failures and rejected values, read at each scrape."""
 
-    def __init__(self, config: NetmonConfig, registry: CollectorRegistry, desk: _Desk,
+    def __init__(self, consumer_failures: Counter[str],
+                 rejected_values: Callable[[], int]) -> None:
+        self.consumer_failures = consumer_failures
+        self.rejected_values = rejected_values
+
+    def collect(self) -> Iterator[Metric]:
+        failures = CounterMetricFamily(
+            "netmon_pipeline_consumer_failures", "Cycles a consumer failed to take "
+            "(each is retried with the next cycle).", labels=["consumer"])
+        # A copy: the loop may add a consumer's first failure while a worker thread reads.
+        for name, count in sorted(dict(self.consumer_failures).items()):
+            failures.add_metric([name], count)
+        rejected = CounterMetricFamily(
+            "netmon_store_rejected_values", "Values the store could not hold (integer out of "
+            "range, NaN, oversized text), each dropped alone.")
+        rejected.add_metric([], self.rejected_values())
+        yield from (failures, rejected)
+
+
+class CoreMetrics(Collector):
+    """A cycle consumer (placed after the AlertDesk) and the collector of the fleet state.
+
+    The per-AP and per-zone state goes to `fleet_registry` (rendered once per cycle); the
+    tracker's duration, consumer failures and rejected values to `registry` (each scrape).
+    """
+
+    def __init__(self, config: NetmonConfig, registry: CollectorRegistry,
+                 fleet_registry: CollectorRegistry, desk: _Desk,
                  consumer_failures: Counter[str],
                  rejected_values: Callable[[], int]) -> None:
         self.config = config
@@ -56,15 +83,14 @@ class CoreMetrics(Collector):
         self.calendar = MaintenanceCalendar(config.maintenance, config.timezone)
         self.zone_of = {ap.id: ap.zone for ap in config.aps}
         self.disabled = [(ap.id, ap.zone) for ap in config.aps if not ap.enabled]
-        self.consumer_failures = consumer_failures
-        self.rejected_values = rejected_values
         self.decide = Histogram(
             "netmon_tracker_duration_seconds",
             "Time the fleet tracker took to decide one cycle (on the event loop).",
             buckets=DECIDE_BUCKETS_S, registry=registry)
-        # Replaced whole, never mutated: a scrape on another thread reads a consistent copy.
+        registry.register(_Health(consumer_failures, rejected_values))
+        # Replaced whole, never mutated: a render on another thread reads a consistent copy.
         self._snapshot = _Snapshot()
-        registry.register(self)
+        fleet_registry.register(self)
 
     def consume(self, cycle: Cycle) -> None:
         self.decide.observe(self.desk.last_decide_s)
@@ -105,13 +131,4 @@ class CoreMetrics(Collector):
                                       labels=["zone"])
         for zone, down in snapshot.zones:
             zone_down.add_metric([zone], int(down))
-        failures = CounterMetricFamily(
-            "netmon_pipeline_consumer_failures", "Cycles a consumer failed to take "
-            "(each is retried with the next cycle).", labels=["consumer"])
-        for name, count in sorted(self.consumer_failures.items()):
-            failures.add_metric([name], count)
-        rejected = CounterMetricFamily(
-            "netmon_store_rejected_values", "Values the store could not hold (integer out of "
-            "range, NaN, oversized text), each dropped alone.")
-        rejected.add_metric([], self.rejected_values())
-        yield from (state, flapping, zone_states, zone_down, failures, rejected)
+        yield from (state, flapping, zone_states, zone_down)

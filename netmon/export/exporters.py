@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from prometheus_client import CollectorRegistry
 
 from netmon.config.models import NetmonConfig
+from netmon.export.cycle_exposition import CycleExposition
 from netmon.export.fibre_metrics import FibreMetrics
 from netmon.export.fleet_metrics import FleetMetrics
 from netmon.export.influx_metrics import InfluxSinkMetrics
@@ -48,10 +49,14 @@ class Exporters:
     def __init__(self, config: NetmonConfig,
                  skipped_cycles: Callable[[], Mapping[int, int]] | None = None,
                  routers: Sequence[APIRouter] = ()) -> None:
-        # An explicit registry: no process-wide default collectors, nothing shared by tests.
+        # Explicit registries: no process-wide default collectors, nothing shared by tests.
+        # netmon's own families, small, rendered at each scrape (on a worker thread).
         self.registry = CollectorRegistry()
+        # Per AP and per zone, growing with the fleet: rendered once per cycle, off the loop.
+        self.fleet_registry = CollectorRegistry()
         self.fleet = FleetMetrics()
-        self.registry.register(self.fleet)
+        self.fleet_registry.register(self.fleet)
+        self.exposition = CycleExposition(self.fleet_registry)
         self.poll = PollMetrics(self.registry, skipped_cycles)
         self.influx: InfluxSink | None = None
         if config.influxdb is not None:
@@ -62,7 +67,7 @@ class Exporters:
             self.registry.register(InfluxSinkMetrics(self.influx))
         if config.fibre is not None:
             self.registry.register(FibreMetrics(ProgressSnapshot(config)))
-        self.http = HttpServer(config.http, create_app(self.registry, routers)) \
+        self.http = HttpServer(config.http, create_app(self.registry, routers, self.exposition)) \
             if config.http.enabled else None
         # A listener the config asks for must start; the default one steps aside if busy.
         self.http_required = "http" in config.model_fields_set
@@ -73,7 +78,8 @@ class Exporters:
 
     @property
     def consumers(self) -> list[CycleConsumer]:
-        return [self.fleet, self.poll]
+        """Last in the pipeline: the render reads what the consumers before it were fed."""
+        return [self.fleet, self.poll, self.exposition]
 
     async def start(self) -> None:
         if self.http is not None:
@@ -94,3 +100,4 @@ class Exporters:
         """Stop serving; the InfluxDB sink is closed with the pipeline's other sinks."""
         if self.http is not None:
             await self.http.stop()
+        await self.exposition.aclose()
