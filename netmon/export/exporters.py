@@ -15,6 +15,7 @@ from netmon.export.fibre_metrics import FibreMetrics
 from netmon.export.fleet_metrics import FleetMetrics
 from netmon.export.influx_metrics import InfluxSinkMetrics
 from netmon.export.influx_sink import InfluxSink
+from netmon.export.loop_lag import LoopLagProbe
 from netmon.export.poll_metrics import PollMetrics
 from netmon.export.spool import SpoolBusy
 from netmon.fibre.snapshot import ProgressSnapshot
@@ -58,6 +59,7 @@ class Exporters:
         self.fleet_registry.register(self.fleet)
         self.exposition = CycleExposition(self.fleet_registry)
         self.poll = PollMetrics(self.registry, skipped_cycles)
+        self.loop_lag = LoopLagProbe(self.registry)
         self.influx: InfluxSink | None = None
         if config.influxdb is not None:
             try:
@@ -82,6 +84,7 @@ class Exporters:
         return [self.fleet, self.poll, self.exposition]
 
     async def start(self) -> None:
+        self.loop_lag.start()
         if self.http is not None:
             try:
                 await self.http.start()
@@ -101,3 +104,4 @@ class Exporters:
         if self.http is not None:
             await self.http.stop()
         await self.exposition.aclose()
+        await self.loop_lag.stop()
