@@ -24,13 +24,24 @@ from netmon.export.cycle_exposition import CycleExposition, Encoder, Rendered
 
 
 class _Restricted(Collector):
-    """`?name[]=...`: only the named families of both registries (rendered in full, rare)."""
+    """`?name[]=...`: only the samples so named, of every family (rendered in full, rare).
+
+    prometheus_client's restricted_registry finds a family through `describe`, which the
+    fleet's collectors leave empty (their series depend on the fleet): filtered here instead.
+    """
 
     def __init__(self, names: list[str], *registries: CollectorRegistry) -> None:
-        self.parts = [r.restricted_registry(names) for r in registries]
+        self.names = set(names)
+        self.registries = registries
 
     def collect(self) -> Iterator[Metric]:
-        return (family for part in self.parts for family in part.collect())
+        for registry in self.registries:
+            for family in registry.collect():
+                samples = [s for s in family.samples if s.name in self.names]
+                if samples:
+                    kept = Metric(family.name, family.documentation, family.type, family.unit)
+                    kept.samples = samples
+                    yield kept
 
 
 def _own_then(fleet: Rendered, encoder: Encoder, own: CollectorRegistry,
