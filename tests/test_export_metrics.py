@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import http.client
 import logging
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from netmon.export.exporters import ExportError, Exporters
 from netmon.export.poll_metrics import error_kind
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
+from tests.support.scrape import PROMETHEUS_ACCEPT, scrape, value
 from tests.support.tsdb import PROMTOOL, free_tcp_port
 
 TAGS = {"ap": "centre-01", "ap_name": 'Hôtel de Ville "1", nord', "zone": "centre",
@@ -46,28 +46,6 @@ def config(tmp_path: Path, **extra: object) -> NetmonConfig:
         "http": {"listen": f"127.0.0.1:{free_tcp_port()}"}, **extra})
 
 
-def value(text: str, series: str) -> float:
-    line = next(line for line in text.splitlines() if line.startswith(series + " "))
-    return float(line.rsplit(" ", 1)[1])
-
-
-async def scrape(exporters: Exporters, accept: str = "*/*") -> tuple[int, str, str]:
-    """GET /metrics over a real connection, as a scraper would (no redirect followed)."""
-    assert exporters.http is not None
-    port = exporters.http.port
-
-    def get() -> tuple[int, str, str]:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", "/metrics", headers={"Accept": accept})
-            answer = connection.getresponse()
-            return answer.status, answer.getheader("Content-Type", ""), answer.read().decode()
-        finally:
-            connection.close()
-
-    return await asyncio.to_thread(get)
-
-
 async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
     skipped = {60: 2}
     dead_url = f"http://127.0.0.1:{free_tcp_port()}"
@@ -85,7 +63,7 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
     finally:
         await exporters.stop()
         assert exporters.influx is not None
-        exporters.influx.close()
+        await asyncio.to_thread(exporters.influx.close)  # joins its threads: not on the loop
     assert status == 200 and content_type.startswith("text/plain")
     checked = subprocess.run([PROMTOOL, "check", "metrics"], input=text, text=True,
                              capture_output=True, check=False)
@@ -122,16 +100,46 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
     assert "python_gc" not in text and "process_cpu" not in text  # explicit registry only
 
 
-async def test_openmetrics_on_request(tmp_path: Path) -> None:
+async def test_openmetrics_and_gzip_as_prometheus_asks_one_stream_one_eof(
+        tmp_path: Path) -> None:
     exporters = Exporters(config(tmp_path))
     await exporters.start()
     try:
-        _, content_type, text = await scrape(
-            exporters, "application/openmetrics-text; version=1.0.0")
+        _, _, before = await scrape(exporters, PROMETHEUS_ACCEPT, zipped=True)
+        for consumer in exporters.consumers:
+            consumer.consume(report(reading("centre-01", "centre", True, clients=7)))
+        await exporters.exposition.rendered()
+        _, content_type, text = await scrape(exporters, PROMETHEUS_ACCEPT, zipped=True)
+        _, plain_type, plain = await scrape(exporters)
     finally:
         await exporters.stop()
-    assert content_type.startswith("application/openmetrics-text")
-    assert text.endswith("# EOF\n")
+    assert content_type.startswith("application/openmetrics-text; version=1.0.0")
+    assert plain_type.startswith("text/plain; version=0.0.4")
+    assert 'netmon_ap_up{ap="centre-01"' not in before
+    for body in (before, text):
+        assert body.endswith("# EOF\n") and body.count("# EOF") == 1
+    # The fleet's families (rendered with the cycle) and netmon's own (at the scrape), once.
+    assert value(text, 'netmon_ap_clients{ap="centre-01",ap_name="Hôtel de Ville \\"1\\", '
+                       'nord",site="Hôtel de Ville",zone="centre"}') == 7
+    assert value(text, "netmon_poll_cycles_total") == 1
+    assert text.count("# TYPE netmon_ap_up gauge") == 1
+    assert "# EOF" not in plain and value(plain, "netmon_poll_cycles_total") == 1
+
+
+async def test_name_filter_serves_only_the_named_families(tmp_path: Path) -> None:
+    exporters = Exporters(config(tmp_path))
+    await exporters.start()
+    try:
+        for consumer in exporters.consumers:
+            consumer.consume(report(reading("centre-01", "centre", True, clients=7)))
+        await exporters.exposition.rendered()
+        _, _, text = await scrape(
+            exporters, path="/metrics?name[]=netmon_ap_up&name[]=netmon_poll_cycles_total")
+    finally:
+        await exporters.stop()
+    names = {line.split("{")[0].split(" ")[0] for line in text.splitlines()
+             if not line.startswith("#")}
+    assert names == {"netmon_ap_up", "netmon_poll_cycles_total"}
 
 
 async def test_a_busy_port_asked_for_is_an_error_the_default_steps_aside(
