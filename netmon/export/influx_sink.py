@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -29,9 +28,6 @@ log = logging.getLogger(__name__)
 READY_BATCHES = 2
 # At close, how long the threads may take beyond one write timeout to send or spool the rest.
 CLOSE_GRACE_S = 5.0
-# While the encoder runs, a sender whose answer has arrived waits for it to yield the GIL:
-# CPython's 5 ms by default, time in which the server idles. 0.5 ms: about +15 % points/s.
-SWITCH_INTERVAL_S = 0.0005
 
 
 class _Done:
@@ -64,7 +60,6 @@ class InfluxSink:
         self._wake = threading.Condition()
         self._ready: queue.Queue[EncodedBatch | _Done] = queue.Queue(READY_BATCHES)
         self._threads: list[threading.Thread] = []
-        self._switch_interval_s: float | None = None  # the interpreter's, to restore
 
     @property
     def buffered_points(self) -> int:
@@ -73,8 +68,6 @@ class InfluxSink:
                                        if isinstance(b, EncodedBatch))
 
     def start(self) -> None:
-        self._switch_interval_s = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval_s, SWITCH_INTERVAL_S))
         senders = [(f"influx-sender-{n}", self._send_loop)
                    for n in range(self.settings.writes_in_flight)]
         for name, target in [("influx-encoder", self._encode_loop), *senders]:
@@ -108,8 +101,6 @@ class InfluxSink:
         deadline = time.monotonic() + self.settings.timeout_s + CLOSE_GRACE_S
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        if self._switch_interval_s is not None:
-            sys.setswitchinterval(self._switch_interval_s)
         if any(t.is_alive() for t in self._threads):
             log.error("InfluxDB sink: %d points neither written nor spooled at shutdown "
                       "(the server did not answer within %.0f s)", self.buffered_points,
