@@ -117,7 +117,7 @@ class Monitor:
         await self.exporters.stop()
         await self.confirmer.close()
         await self.poller.client.close()
-        self.reader.close()
+        await asyncio.to_thread(self.reader.close)  # closes its connections: file I/O
         await self.owner.aclose()
 
 
