@@ -89,6 +89,8 @@ class CycleExposition:
         self._failing = False
 
     def consume(self, cycle: Cycle) -> None:
+        if not cycle.observations:  # e.g. a fibre import: no AP changed
+            return
         self._consumed += 1
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(

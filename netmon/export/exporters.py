@@ -84,7 +84,6 @@ class Exporters:
         return [self.fleet, self.poll, self.exposition]
 
     async def start(self) -> None:
-        self.loop_lag.start()
         if self.http is not None:
             try:
                 await self.http.start()
@@ -98,6 +97,7 @@ class Exporters:
             self.influx.start()
             log.info("writing to InfluxDB %s (bucket %r), spool %s", self.influx.settings.url,
                      self.influx.settings.bucket, self.influx.spool.path.parent)
+        self.loop_lag.start()
 
     async def stop(self) -> None:
         """Stop serving; the InfluxDB sink is closed with the pipeline's other sinks."""
