@@ -152,18 +152,22 @@ class DeliveryQueue:
     async def wait_idle(self, timeout_s: float) -> bool:
         """Until nothing is pending (True) or `timeout_s` passed (False); for CLI and tests."""
         deadline = time.monotonic() + timeout_s
-        while self.pending():
+        while await asyncio.to_thread(self._head, None):  # the disk is read off the loop
             if time.monotonic() > deadline:
                 return False
             await asyncio.sleep(0.05)
         return True
 
+    def _head(self, channel: str | None) -> list[Delivery]:
+        """The oldest pending delivery (of `channel`), as a list of at most one."""
+        with self.reader.snapshot() as conn:
+            return pending(conn, channel, limit=1)
+
     async def _drain(self, channel: str) -> None:
         wake = self._wake[channel]
         while True:
             wake.clear()  # cleared before the read: a commit after it sets it again
-            with self.reader.snapshot() as conn:
-                head = pending(conn, channel, limit=1)
+            head = await asyncio.to_thread(self._head, channel)
             if not head:
                 await wake.wait()
                 continue
