@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -145,3 +147,17 @@ def test_the_migrations_build_exactly_the_declared_schema(tmp_path: Path) -> Non
     finally:
         owner.close()
     assert diff == []
+
+
+def test_commands_name_a_database_they_cannot_use_without_a_traceback(tmp_path: Path) -> None:
+    old = tmp_path / "n.db"
+    with closing(sqlite3.connect(old)) as conn:
+        conn.execute("CREATE TABLE alert_incidents (id INTEGER PRIMARY KEY)")
+    entry = tmp_path / "town.yaml"
+    entry.write_text(f"store: {{path: {old}}}\nhttp: {{enabled: false}}\n")
+    netmon = Path(sys.executable).parent / "netmon"
+    for args in (["run"], ["uptime", "--period", "2026-01-01..2026-01-02"]):
+        result = subprocess.run([str(netmon), *args, "-c", str(entry)], capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 2, result.stderr
+        assert "made by netmon 0.1" in result.stderr and "Traceback" not in result.stderr

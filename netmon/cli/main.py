@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, report, uptime
-from netmon.cli.common import setup_logging
+from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
+from netmon.db.migrate import SchemaError
 
 app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -39,4 +41,8 @@ app.add_typer(dashboards.app, name="dashboards")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SchemaError as exc:  # a database this netmon cannot use: say which, no traceback
+        err_console.print(f"[bold red]database[/]: {escape(str(exc))}", highlight=False)
+        raise SystemExit(EXIT_CONFIG) from None

@@ -41,9 +41,7 @@ def upgrade(engine: Engine, where: str) -> None:
     config = _config()
     with engine.begin() as conn:
         revision = current(conn)
-        if revision is None and PRE_ALEMBIC_TABLES & set(inspect(conn).get_table_names()):
-            raise SchemaError(f"{where}: made by netmon 0.1 (before versioned schemas); "
-                              "move it aside and start a new one")
+        _refuse_pre_alembic(conn, revision, where)
         known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
         if revision is not None and revision not in known:
             raise SchemaError(f"{where}: schema {revision} is newer than this netmon knows "
@@ -52,9 +50,16 @@ def upgrade(engine: Engine, where: str) -> None:
         command.upgrade(config, "head")
 
 
+def _refuse_pre_alembic(conn: Connection, revision: str | None, where: str) -> None:
+    if revision is None and PRE_ALEMBIC_TABLES & set(inspect(conn).get_table_names()):
+        raise SchemaError(f"{where}: made by netmon 0.1 (before versioned schemas); "
+                          "move it aside and start a new one")
+
+
 def check_readable(conn: Connection, where: str) -> None:
     """A reader's check: the schema is exactly the one this netmon writes."""
     revision = current(conn)
+    _refuse_pre_alembic(conn, revision, where)
     if revision != head():
         raise SchemaError(f"{where}: schema {revision or 'none'}, this netmon reads {head()}; "
                           "run `netmon run` once to upgrade it")
