@@ -34,9 +34,10 @@ import httpx
 from bench.agents import SnmpdFleet
 from bench.histograms import Scrape, counter, parse, window
 from bench.netmon_process import NetmonProcess
-from bench.process_config import free_tcp_port, process_config, write_config
+from bench.process_config import process_config, write_config
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.servers import WebhookSink
+from tests.support.tsdb import free_tcp_port
 
 SCRAPE_EVERY_S = 15.0  # Prometheus' usual scrape interval
 START_TIMEOUT_S = 600.0  # config load + agent registration at 10,000 APs take a while

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,6 @@ ZONES_PER_ROW = 5
 # The shipped profile an operator uses for a net-snmp agent: `netmon run` loads the shipped
 # profiles only, so bench/profiles/bench-ap.yaml is out of its reach.
 PROFILE = "generic"
-
-
-def free_tcp_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _zone(n: int) -> dict[str, Any]:
