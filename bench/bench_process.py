@@ -21,6 +21,7 @@ import json
 import math
 import resource
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -50,6 +51,7 @@ CYCLES = "netmon_poll_cycles"  # a counter: the parser names the family without 
 SKIPPED = "netmon_poll_skipped_cycles"
 CONSUMER_FAILURES = "netmon_pipeline_consumer_failures"
 REJECTED = "netmon_store_rejected_values"
+FAMILIES = (LOOP_LAG, TRACKER, POLL_DURATION, CYCLES, SKIPPED, CONSUMER_FAILURES, REJECTED)
 API_PATHS = ("/api/aps", "/api/zones")
 LOG_LINES_KEPT = 8
 # Targets (issue 12, part 8).
@@ -67,8 +69,9 @@ class Probe:
     at: float
     metrics_s: float
     api_s: dict[str, float]
-    scrape: Scrape
+    scrape: Scrape  # the families the bench reads, not the whole body
     failures: list[str] = field(default_factory=list)
+    metrics_bytes: int = 0
 
 
 @dataclass
@@ -86,6 +89,7 @@ class ProcessFigures:
     lag_p99_s: float | None
     metrics_p50_s: float
     metrics_max_s: float
+    metrics_bytes: int  # the last scrape's body
     api_p50_s: dict[str, float]
     api_max_s: dict[str, float]
     tracker_mean_s: float | None
@@ -97,6 +101,7 @@ class ProcessFigures:
     store_bytes_stopped: int  # after the clean stop (WAL checkpointed)
     peak_rss_mb: float
     threads: int
+    bench_cpu_s_per_cycle: float  # this process (Prometheus, API user, webhook receiver)
     scrapes: int
     http_failures: list[str]
     pages: dict[str, int]  # webhook posts received, by kind
@@ -117,6 +122,11 @@ def store_bytes(path: Path) -> tuple[int, int]:
     main, wal = path, Path(f"{path}-wal")
     return (main.stat().st_size if main.exists() else 0,
             wal.stat().st_size if wal.exists() else 0)
+
+
+def own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def ensure_file_limit(needed: int) -> None:
@@ -149,7 +159,8 @@ def probe(client: httpx.Client) -> Probe:
     at = time.monotonic()
     metrics_s, text = timed("/metrics")
     api_s = {path: timed(path)[0] for path in API_PATHS}
-    return Probe(at, metrics_s, api_s, parse(text) if text else {}, failures)
+    return Probe(at, metrics_s, api_s, parse(text, FAMILIES) if text else {}, failures,
+                 len(text.encode()))
 
 
 def wait_until_serving(client: httpx.Client, netmon: NetmonProcess) -> None:
@@ -228,6 +239,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
                 due += SCRAPE_EVERY_S
                 time.sleep(max(0.0, due - time.monotonic()))
             cpu0, loop0, bytes0 = netmon.cpu_s(), netmon.loop_cpu_s(), store_bytes(store)
+            own0 = own_cpu_s()
             note(f"warm-up done; timing {cycles} cycles of {interval_s} s")
             rounds = max(1, math.ceil(cycles * interval_s / SCRAPE_EVERY_S))
             probes: list[Probe] = []
@@ -239,6 +251,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
                     raise RuntimeError(f"netmon run died; see {netmon.log}")
                 probes.append(probe(client))
             cpu1, loop1, bytes1 = netmon.cpu_s(), netmon.loop_cpu_s(), store_bytes(store)
+            own1 = own_cpu_s()
             window_s = probes[-1].at - first.at
             rss, threads = netmon.peak_rss_mb(), netmon.threads()
         stop_s = netmon.stop()
@@ -264,6 +277,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         lag_p50_s=lag.quantile(0.5) if lag else None,
         lag_p99_s=lag.quantile(0.99) if lag else None,
         metrics_p50_s=metrics_p50, metrics_max_s=metrics_max,
+        metrics_bytes=probes[-1].metrics_bytes,
         api_p50_s={path: q[0] for path, q in api.items()},
         api_max_s={path: q[1] for path, q in api.items()},
         tracker_mean_s=tracker.mean if tracker else None,
@@ -272,7 +286,8 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         store_bytes_per_ap_day=(sum(bytes1) - sum(bytes0)) * per_day,
         store_main_bytes_per_ap_day=(bytes1[0] - bytes0[0]) * per_day,
         store_bytes_end=sum(bytes1), store_bytes_stopped=sum(store_bytes(store)),
-        peak_rss_mb=rss, threads=threads, scrapes=len(probes),
+        peak_rss_mb=rss, threads=threads, bench_cpu_s_per_cycle=(own1 - own0) * per_cycle,
+        scrapes=len(probes),
         http_failures=[f for p in probes for f in p.failures],
         pages=dict(Counter(str(h.body.get("kind")) for h in sink.received)),
         skipped_cycles=_delta(first.scrape, last, SKIPPED),
@@ -307,14 +322,16 @@ def lines(f: ProcessFigures) -> list[str]:
         f"({f.cpu_s_per_cycle / f.interval_s:.0%} of {f.interval_s} s); poll cycle "
         f"{f.poll_wall_s:.2f} s wall",
         f"event-loop lag: p50 {ms(f.lag_p50_s)}, p99 {ms(f.lag_p99_s)}",
-        f"/metrics ({f.scrapes} scrapes): p50 {ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)}",
+        f"/metrics ({f.scrapes} scrapes, {f.metrics_bytes / 1e6:.1f} MB each): p50 "
+        f"{ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)}",
         f"status API: {api}",
         f"tracker per cycle: mean {ms(f.tracker_mean_s)}, slowest <= {ms(f.tracker_max_bound_s)}",
         f"store: {f.store_bytes_per_ap_day:,.0f} bytes per AP per day (growth of file + WAL in "
         f"the window; main file alone {f.store_main_bytes_per_ap_day:,.0f}); "
         f"{f.store_bytes_end / 1e6:,.1f} MB at its end, {f.store_bytes_stopped / 1e6:,.1f} MB "
         "after the stop",
-        f"peak RSS {f.peak_rss_mb:.0f} MB, {f.threads} threads; clean stop {f.stop_s:.1f} s",
+        f"peak RSS {f.peak_rss_mb:.0f} MB, {f.threads} threads; clean stop {f.stop_s:.1f} s; "
+        f"the bench itself used {f.bench_cpu_s_per_cycle:.2f} CPU-s per cycle",
         f"pages received: {f.pages or 'none'}; skipped cycles {f.skipped_cycles:.0f}, consumer "
         f"failures {f.consumer_failures:.0f}, rejected values {f.rejected_values:.0f}",
         f"HTTP failures: {len(f.http_failures)}" + (f" ({f.http_failures[0]})"
@@ -335,7 +352,13 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # the finally blocks stop every child
+
+
 def main() -> None:
+    # `kill PID` stops the run cleanly (a background job started by a script ignores SIGINT).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parser().parse_args()
     if not 0 <= args.down < args.aps:
         raise SystemExit("--down must be at least 0 and fewer than --aps")

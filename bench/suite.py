@@ -333,7 +333,8 @@ def whole_process(p: Plan) -> tuple[list[Section], list[Check]]:
         ["CPU per cycle, event-loop thread", f"{f.loop_cpu_s_per_cycle:.2f} s"],
         ["poll cycle wall (mean)", f"{f.poll_wall_s:.2f} s"],
         ["event-loop lag p50 / p99", f"{ms(f.lag_p50_s)} / {ms(f.lag_p99_s)}"],
-        ["/metrics scrape", f"p50 {ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)}"],
+        ["/metrics scrape", f"p50 {ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)} "
+                            f"({f.metrics_bytes / 1e6:.1f} MB)"],
         *([f"status API {path}", text] for path, text in api.items()),
         ["tracker per cycle", f"mean {ms(f.tracker_mean_s)}, slowest <= "
                               f"{ms(f.tracker_max_bound_s)}"],
@@ -347,6 +348,8 @@ def whole_process(p: Plan) -> tuple[list[Section], list[Check]]:
         ["skipped cycles / consumer failures / HTTP failures",
          f"{f.skipped_cycles:.0f} / {f.consumer_failures:.0f} / {len(f.http_failures)}"],
         ["clean stop", f"{f.stop_s:.1f} s"],
+        ["the bench's own CPU per cycle (scrapes, API, webhook receiver)",
+         f"{f.bench_cpu_s_per_cycle:.2f} s"],
     ]
     section.notes += [
         "`netmon run -c CONFIG` as a child process: SQLite store, status page, a webhook "

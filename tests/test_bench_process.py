@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
-from bench.histograms import parse, window
+from bench.histograms import counter, parse, window
 from bench.process_config import process_config, write_config
 from collectors.snmp.profile import default_catalog
 from netmon.config import load_config
@@ -47,3 +47,19 @@ def test_a_window_holds_only_what_was_observed_between_two_scrapes() -> None:
     assert 0.05 < seen.quantile(0.99) <= 0.1
     assert seen.largest_bound() == 0.1
     assert window(first, last, "netmon_tracker_duration_seconds") is None
+
+
+def test_reading_only_some_families_gives_the_same_figures() -> None:
+    registry = CollectorRegistry()
+    cycles = Counter("netmon_poll_cycles", "cycles", registry=registry)
+    tracker = Histogram("netmon_tracker_duration_seconds", "tracker", registry=registry)
+    Histogram("netmon_ap_poll_duration_seconds", "per AP", ["ap"], registry=registry) \
+        .labels("ap-1").observe(1.0)
+    cycles.inc(3)
+    tracker.observe(0.02)
+    text = generate_latest(registry).decode()
+    wanted = ["netmon_poll_cycles", "netmon_tracker_duration_seconds"]
+    some, every = parse(text, wanted), parse(text)
+    assert set(some) == set(wanted)
+    assert all(some[name] == every[name] for name in wanted)
+    assert counter(some, "netmon_poll_cycles") == 3
