@@ -32,8 +32,10 @@ from pathlib import Path
 
 import httpx
 
+from bench import bench_alerts
 from bench.agents import SnmpdFleet
 from bench.histograms import Scrape, counter, parse, window
+from bench.loop_probe import LoopProbe
 from bench.netmon_process import NetmonProcess
 from bench.process_config import process_config, write_config
 from netmon.sim.snmpsim_process import free_udp_ports
@@ -51,7 +53,9 @@ CYCLES = "netmon_poll_cycles"  # a counter: the parser names the family without 
 SKIPPED = "netmon_poll_skipped_cycles"
 CONSUMER_FAILURES = "netmon_pipeline_consumer_failures"
 REJECTED = "netmon_store_rejected_values"
-FAMILIES = (LOOP_LAG, TRACKER, POLL_DURATION, CYCLES, SKIPPED, CONSUMER_FAILURES, REJECTED)
+POLL_ERRORS = "netmon_poll_errors"
+FAMILIES = (LOOP_LAG, TRACKER, POLL_DURATION, CYCLES, SKIPPED, CONSUMER_FAILURES, REJECTED,
+            POLL_ERRORS)
 API_PATHS = ("/api/aps", "/api/zones")
 LOG_LINES_KEPT = 8
 # Targets (issue 12, part 8).
@@ -72,6 +76,8 @@ class Probe:
     scrape: Scrape  # the families the bench reads, not the whole body
     failures: list[str] = field(default_factory=list)
     metrics_bytes: int = 0
+    metrics_wire_bytes: int = 0  # as sent (gzip when asked, as Prometheus asks)
+    rss_mb: float = math.nan  # netmon's VmRSS right after
 
 
 @dataclass
@@ -90,6 +96,11 @@ class ProcessFigures:
     metrics_p50_s: float
     metrics_max_s: float
     metrics_bytes: int  # the last scrape's body
+    metrics_wire_bytes: int  # the same, as sent (gzip)
+    loop_probe_p50_s: float  # round trips of a 404 answered on the loop (loop_probe.py)
+    loop_probe_p99_s: float
+    loop_probe_max_s: float
+    loop_probes: int
     api_p50_s: dict[str, float]
     api_max_s: dict[str, float]
     tracker_mean_s: float | None
@@ -100,12 +111,14 @@ class ProcessFigures:
     store_bytes_end: int  # main file + WAL at the end of the window
     store_bytes_stopped: int  # after the clean stop (WAL checkpointed)
     peak_rss_mb: float
+    rss_mb_window: list[float]  # VmRSS after each scrape of the window
     threads: int
     bench_cpu_s_per_cycle: float  # this process (Prometheus, API user, webhook receiver)
     scrapes: int
     http_failures: list[str]
     pages: dict[str, int]  # webhook posts received, by kind
     skipped_cycles: float
+    poll_errors: float  # APs whose poll failed or was partial, summed over the window's cycles
     consumer_failures: float
     rejected_values: float
     stop_s: float
@@ -139,28 +152,29 @@ def ensure_file_limit(needed: int) -> None:
                          "raise it (ulimit -Hn) or bench fewer APs")
 
 
-def probe(client: httpx.Client) -> Probe:
+def probe(client: httpx.Client, netmon: NetmonProcess, keep: Path) -> Probe:
     """Scrape /metrics, then ask the status API, each timed from request to last byte."""
     failures: list[str] = []
 
-    def timed(path: str) -> tuple[float, str]:
+    def timed(path: str) -> tuple[float, str, int]:
         began = time.perf_counter()
         try:
             response = client.get(path)
             body = response.text
         except httpx.HTTPError as exc:
             failures.append(f"{path}: {exc!r}")
-            return time.perf_counter() - began, ""
+            return time.perf_counter() - began, "", 0
         took = time.perf_counter() - began
         if response.status_code != 200:
             failures.append(f"{path}: HTTP {response.status_code}")
-        return took, body
+        return took, body, response.num_bytes_downloaded
 
     at = time.monotonic()
-    metrics_s, text = timed("/metrics")
+    metrics_s, text, wire = timed("/metrics")
+    keep.write_text(text)  # the last body, for a look at what makes it large
     api_s = {path: timed(path)[0] for path in API_PATHS}
     return Probe(at, metrics_s, api_s, parse(text, FAMILIES) if text else {}, failures,
-                 len(text.encode()))
+                 len(text.encode()), wire, netmon.rss_mb())
 
 
 def wait_until_serving(client: httpx.Client, netmon: NetmonProcess) -> None:
@@ -194,6 +208,10 @@ def log_problems(log: Path) -> tuple[list[str], int]:
             found.most_common(LOG_LINES_KEPT)], sum(found.values())
 
 
+def percentile(values: list[float], p: float) -> float:
+    return bench_alerts.percentile(values, p) if values else math.nan
+
+
 def quantiles(values: list[float]) -> tuple[float, float]:
     return (statistics.median(values), max(values)) if values else (math.nan, math.nan)
 
@@ -221,6 +239,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         fleet.ports, free_udp_ports(down), zones, interval_s, store, f"127.0.0.1:{port}",
         sink.url("/hook")))
     netmon = NetmonProcess(config, work / "netmon.log")
+    last_body = work / "metrics-last.txt"
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=HTTP_TIMEOUT_S) as client:
             netmon.start()
@@ -231,7 +250,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
             # Warm-up: scrape on Prometheus' schedule until the first cycle is counted.
             due = time.monotonic()
             while True:
-                first = probe(client)
+                first = probe(client, netmon, last_body)
                 if (counter(first.scrape, CYCLES) or 0) >= 1:
                     break
                 if time.monotonic() - began > START_TIMEOUT_S + 2 * interval_s:
@@ -240,6 +259,7 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
                 time.sleep(max(0.0, due - time.monotonic()))
             cpu0, loop0, bytes0 = netmon.cpu_s(), netmon.loop_cpu_s(), store_bytes(store)
             own0 = own_cpu_s()
+            loop_probe = LoopProbe(f"http://127.0.0.1:{port}").start()
             note(f"warm-up done; timing {cycles} cycles of {interval_s} s")
             rounds = max(1, math.ceil(cycles * interval_s / SCRAPE_EVERY_S))
             probes: list[Probe] = []
@@ -249,9 +269,10 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
                 time.sleep(max(0.0, due - time.monotonic()))
                 if not netmon.alive():
                     raise RuntimeError(f"netmon run died; see {netmon.log}")
-                probes.append(probe(client))
+                probes.append(probe(client, netmon, last_body))
             cpu1, loop1, bytes1 = netmon.cpu_s(), netmon.loop_cpu_s(), store_bytes(store)
             own1 = own_cpu_s()
+            round_trips = loop_probe.stop()
             window_s = probes[-1].at - first.at
             rss, threads = netmon.peak_rss_mb(), netmon.threads()
         stop_s = netmon.stop()
@@ -277,7 +298,9 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         lag_p50_s=lag.quantile(0.5) if lag else None,
         lag_p99_s=lag.quantile(0.99) if lag else None,
         metrics_p50_s=metrics_p50, metrics_max_s=metrics_max,
-        metrics_bytes=probes[-1].metrics_bytes,
+        metrics_bytes=probes[-1].metrics_bytes, metrics_wire_bytes=probes[-1].metrics_wire_bytes,
+        loop_probe_p50_s=percentile(round_trips, 50), loop_probe_p99_s=percentile(round_trips, 99),
+        loop_probe_max_s=max(round_trips, default=math.nan), loop_probes=len(round_trips),
         api_p50_s={path: q[0] for path, q in api.items()},
         api_max_s={path: q[1] for path, q in api.items()},
         tracker_mean_s=tracker.mean if tracker else None,
@@ -286,23 +309,29 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         store_bytes_per_ap_day=(sum(bytes1) - sum(bytes0)) * per_day,
         store_main_bytes_per_ap_day=(bytes1[0] - bytes0[0]) * per_day,
         store_bytes_end=sum(bytes1), store_bytes_stopped=sum(store_bytes(store)),
-        peak_rss_mb=rss, threads=threads, bench_cpu_s_per_cycle=(own1 - own0) * per_cycle,
+        peak_rss_mb=rss, rss_mb_window=[p.rss_mb for p in probes], threads=threads,
+        bench_cpu_s_per_cycle=(own1 - own0) * per_cycle,
         scrapes=len(probes),
         http_failures=[f for p in probes for f in p.failures],
         pages=dict(Counter(str(h.body.get("kind")) for h in sink.received)),
         skipped_cycles=_delta(first.scrape, last, SKIPPED),
+        poll_errors=_delta(first.scrape, last, POLL_ERRORS),
         consumer_failures=_delta(first.scrape, last, CONSUMER_FAILURES),
         rejected_values=_delta(first.scrape, last, REJECTED),
         stop_s=stop_s, log_problems=problems, log_problem_count=problem_count)
 
 
 def run(aps: int, cycles: int, interval_s: int = CYCLE_S, down: int = 5, zones: int = 20,
-        log: bool = False) -> ProcessFigures:
+        log: bool = False, keep: bool = False) -> ProcessFigures:
+    """`keep`: leave the work folder (config, netmon.log, the store, the last /metrics body)."""
     work = Path(tempfile.mkdtemp(prefix="netmon-bench-process-"))
     try:
         return measure(aps, cycles, interval_s, down, zones, work, log)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep:
+            print(f"kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def ms(value: float | None) -> str:
@@ -321,8 +350,11 @@ def lines(f: ProcessFigures) -> list[str]:
         f" s), {'within' if f.within_one_core else 'NOT within'} one core "
         f"({f.cpu_s_per_cycle / f.interval_s:.0%} of {f.interval_s} s); poll cycle "
         f"{f.poll_wall_s:.2f} s wall",
-        f"event-loop lag: p50 {ms(f.lag_p50_s)}, p99 {ms(f.lag_p99_s)}",
-        f"/metrics ({f.scrapes} scrapes, {f.metrics_bytes / 1e6:.1f} MB each): p50 "
+        f"event-loop lag: p50 {ms(f.lag_p50_s)}, p99 {ms(f.lag_p99_s)}; a 404 answered on the "
+        f"loop ({f.loop_probes} probes): p50 {ms(f.loop_probe_p50_s)}, p99 "
+        f"{ms(f.loop_probe_p99_s)}, max {ms(f.loop_probe_max_s)}",
+        f"/metrics ({f.scrapes} scrapes, {f.metrics_bytes / 1e6:.1f} MB each, "
+        f"{f.metrics_wire_bytes / 1e6:.1f} MB sent): p50 "
         f"{ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)}",
         f"status API: {api}",
         f"tracker per cycle: mean {ms(f.tracker_mean_s)}, slowest <= {ms(f.tracker_max_bound_s)}",
@@ -330,9 +362,11 @@ def lines(f: ProcessFigures) -> list[str]:
         f"the window; main file alone {f.store_main_bytes_per_ap_day:,.0f}); "
         f"{f.store_bytes_end / 1e6:,.1f} MB at its end, {f.store_bytes_stopped / 1e6:,.1f} MB "
         "after the stop",
-        f"peak RSS {f.peak_rss_mb:.0f} MB, {f.threads} threads; clean stop {f.stop_s:.1f} s; "
+        f"peak RSS {f.peak_rss_mb:.0f} MB (RSS in the window {min(f.rss_mb_window):.0f}-"
+        f"{max(f.rss_mb_window):.0f} MB), {f.threads} threads; clean stop {f.stop_s:.1f} s; "
         f"the bench itself used {f.bench_cpu_s_per_cycle:.2f} CPU-s per cycle",
-        f"pages received: {f.pages or 'none'}; skipped cycles {f.skipped_cycles:.0f}, consumer "
+        f"pages received: {f.pages or 'none'}; poll errors {f.poll_errors:.0f}, skipped cycles "
+        f"{f.skipped_cycles:.0f}, consumer "
         f"failures {f.consumer_failures:.0f}, rejected values {f.rejected_values:.0f}",
         f"HTTP failures: {len(f.http_failures)}" + (f" ({f.http_failures[0]})"
                                                      if f.http_failures else ""),
@@ -349,6 +383,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--down", type=int, default=5, help="APs with no agent: they page")
     parser.add_argument("--zones", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work folder: config, netmon.log, store, last /metrics")
     return parser
 
 
@@ -362,7 +398,8 @@ def main() -> None:
     args = parser().parse_args()
     if not 0 <= args.down < args.aps:
         raise SystemExit("--down must be at least 0 and fewer than --aps")
-    figures = run(args.aps, args.cycles, args.interval, args.down, args.zones, log=True)
+    figures = run(args.aps, args.cycles, args.interval, args.down, args.zones, log=True,
+                  keep=args.keep)
     print(json.dumps(asdict(figures)) if args.json else "\n".join(lines(figures)))
 
 
