@@ -8,7 +8,8 @@ with its SQLite store, the status page and a webhook channel (a local HTTP recei
 process plays Prometheus (GET /metrics every 15 s) and a status-page user (/api/aps and
 /api/zones every 15 s). `--down` APs point at ports no agent answers: they open incidents
 and page. One warm-up cycle (the first poll walks every agent) is not counted: the timed
-window starts at the first scrape after it and lasts `--cycles` intervals.
+window starts one scrape after the scrape that counts it (so the confirmation look at the APs
+that failed it is over too) and lasts `--cycles` intervals.
 
 Targets (issue 12): event-loop lag p99 <= 50 ms, /metrics <= 100 ms, tracker <= 50 ms per
 cycle at 10,000 APs, the whole process within one core per 60 s cycle.
@@ -43,6 +44,9 @@ from tests.alerts_support.servers import WebhookSink
 from tests.support.tsdb import free_tcp_port
 
 SCRAPE_EVERY_S = 15.0  # Prometheus' usual scrape interval
+# After the warm-up cycle is counted, one more scrape round: the confirmation look at the APs
+# that failed it (alerts.recheck, timeout x tries) also counts as a cycle and must end first.
+SETTLE_ROUNDS = 1
 START_TIMEOUT_S = 600.0  # config load + agent registration at 10,000 APs take a while
 HTTP_TIMEOUT_S = 60.0
 SECONDS_PER_DAY = 86_400
@@ -111,6 +115,8 @@ class ProcessFigures:
     store_bytes_end: int  # main file + WAL at the end of the window
     store_bytes_stopped: int  # after the clean stop (WAL checkpointed)
     peak_rss_mb: float
+    peak_rss_mb_serving: float  # VmHWM when /metrics first answered (config loaded, agents known)
+    peak_rss_mb_warm: float  # VmHWM when the timed window starts
     rss_mb_window: list[float]  # VmRSS after each scrape of the window
     threads: int
     bench_cpu_s_per_cycle: float  # this process (Prometheus, API user, webhook receiver)
@@ -245,18 +251,22 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
             netmon.start()
             began = time.monotonic()
             wait_until_serving(client, netmon)
+            rss_serving = netmon.peak_rss_mb()
             note(f"netmon serving after {time.monotonic() - began:.1f} s (pid {netmon.pid}); "
                  "waiting for the warm-up cycle")
             # Warm-up: scrape on Prometheus' schedule until the first cycle is counted.
-            due = time.monotonic()
+            due, settle = time.monotonic(), SETTLE_ROUNDS
             while True:
                 first = probe(client, netmon, last_body)
                 if (counter(first.scrape, CYCLES) or 0) >= 1:
-                    break
+                    if settle == 0:
+                        break
+                    settle -= 1
                 if time.monotonic() - began > START_TIMEOUT_S + 2 * interval_s:
                     raise RuntimeError("no poll cycle completed; see " + str(netmon.log))
                 due += SCRAPE_EVERY_S
                 time.sleep(max(0.0, due - time.monotonic()))
+            rss_warm = netmon.peak_rss_mb()
             cpu0, loop0, bytes0 = netmon.cpu_s(), netmon.loop_cpu_s(), store_bytes(store)
             own0 = own_cpu_s()
             loop_probe = LoopProbe(f"http://127.0.0.1:{port}").start()
@@ -309,7 +319,8 @@ def measure(aps: int, cycles: int, interval_s: int, down: int, zones: int, work:
         store_bytes_per_ap_day=(sum(bytes1) - sum(bytes0)) * per_day,
         store_main_bytes_per_ap_day=(bytes1[0] - bytes0[0]) * per_day,
         store_bytes_end=sum(bytes1), store_bytes_stopped=sum(store_bytes(store)),
-        peak_rss_mb=rss, rss_mb_window=[p.rss_mb for p in probes], threads=threads,
+        peak_rss_mb=rss, peak_rss_mb_serving=rss_serving, peak_rss_mb_warm=rss_warm,
+        rss_mb_window=[p.rss_mb for p in probes], threads=threads,
         bench_cpu_s_per_cycle=(own1 - own0) * per_cycle,
         scrapes=len(probes),
         http_failures=[f for p in probes for f in p.failures],
@@ -362,8 +373,10 @@ def lines(f: ProcessFigures) -> list[str]:
         f"the window; main file alone {f.store_main_bytes_per_ap_day:,.0f}); "
         f"{f.store_bytes_end / 1e6:,.1f} MB at its end, {f.store_bytes_stopped / 1e6:,.1f} MB "
         "after the stop",
-        f"peak RSS {f.peak_rss_mb:.0f} MB (RSS in the window {min(f.rss_mb_window):.0f}-"
-        f"{max(f.rss_mb_window):.0f} MB), {f.threads} threads; clean stop {f.stop_s:.1f} s; "
+        f"peak RSS {f.peak_rss_mb:.0f} MB ({f.peak_rss_mb_serving:.0f} when serving, "
+        f"{f.peak_rss_mb_warm:.0f} after the warm-up; RSS in the window "
+        f"{min(f.rss_mb_window):.0f}-{max(f.rss_mb_window):.0f} MB), {f.threads} threads; "
+        f"clean stop {f.stop_s:.1f} s; "
         f"the bench itself used {f.bench_cpu_s_per_cycle:.2f} CPU-s per cycle",
         f"pages received: {f.pages or 'none'}; poll errors {f.poll_errors:.0f}, skipped cycles "
         f"{f.skipped_cycles:.0f}, consumer "

@@ -346,8 +346,9 @@ def whole_process(p: Plan) -> tuple[list[Section], list[Check]]:
                                         f"{f.store_main_bytes_per_ap_day:,.0f} (file alone)"],
         ["store size at the end / after the stop",
          f"{f.store_bytes_end / 1e6:,.1f} MB / {f.store_bytes_stopped / 1e6:,.1f} MB"],
-        ["peak RSS (VmHWM); RSS in the window", f"{f.peak_rss_mb:.0f} MB; "
-         f"{min(f.rss_mb_window):.0f}-{max(f.rss_mb_window):.0f} MB"],
+        ["peak RSS (VmHWM): when serving / after the warm-up / at the end",
+         f"{f.peak_rss_mb_serving:.0f} / {f.peak_rss_mb_warm:.0f} / {f.peak_rss_mb:.0f} MB"],
+        ["RSS in the window", f"{min(f.rss_mb_window):.0f}-{max(f.rss_mb_window):.0f} MB"],
         ["pages received (webhook)", ", ".join(f"{k} {v}" for k, v in sorted(f.pages.items()))
          or "none"],
         ["poll errors / skipped cycles / consumer failures / HTTP failures",
