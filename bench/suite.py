@@ -1,8 +1,9 @@
 """bench/run: every comparison in one run; a table of figures, ratios and targets, and a file.
 
     bench/run            full run: polling at 100, 1,000, 5,000 APs (+ netmon alone at 10,000)
-    bench/run --quick    polling at 100 and 1,000 APs, smaller ingest and alert runs (< 2 min)
-    bench/run --only poll,ingest,geo,alerts
+    bench/run --quick    polling at 100 and 1,000 APs, smaller ingest, alert and whole-process
+                         runs (about 3 min)
+    bench/run --only poll,ingest,geo,alerts,process
 
 Writes bench/results/<date>.md (<date>-quick.md for --quick; -2, -3... for later runs of the
 same day) unless --out says otherwise.
@@ -24,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import bench_alerts, bench_influx, bench_store
+from bench import bench_alerts, bench_influx, bench_process
+from bench.bench_process import ms
 from bench.compare_poll import (
     EXPORTER_GET,
     EXPORTER_WALK,
@@ -42,8 +44,8 @@ from bench.report import Check, Section, num, ratio, render, table
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results")
-SECTIONS = ("poll", "ingest", "geo", "alerts")
-# Targets (issues #2, #3, #4, #6, #8).
+SECTIONS = ("poll", "ingest", "geo", "alerts", "process")
+# Targets (issues #2, #3, #4, #6, #8, #12).
 EXPORTER_RATIO = 1.0
 C_TOOLS_RATIO = 0.5
 BIG_FLEET_APS = 10_000
@@ -70,16 +72,18 @@ class Plan:
     influx: tuple[int, int, int]  # APs, cycles per round, rounds
     alerts: list[str]  # bench_alerts arguments
     geo_sizes: list[int]
+    process: tuple[int, int, int]  # APs, timed cycles, poll interval (s) of `netmon run`
 
 
 def plan(quick: bool) -> Plan:
     if quick:
         return Plan(True, [100, 1000], [], [], [], 3, 200, 1, (1000, 10, 2), (2000, 6, 5),
                     ["--aps", "4", "--rounds", "1", "--interval", "5", "--traps", "8"],
-                    [1000, 10_000])
+                    [1000, 10_000], (1000, 3, 15))
     return Plan(False, [100, 1000, 5000], [BIG_FLEET_APS], [100, 1000], [100, 1000], 3, None,
                 2,
-                (1000, 60, 2), (5000, 12, 5), [], [1000, 10_000])
+                (1000, 60, 2), (5000, 12, 5), [], [1000, 10_000],
+                (bench_process.TARGET_APS, 4, bench_process.CYCLE_S))
 
 
 def say(text: str) -> None:
@@ -182,6 +186,9 @@ def polling(p: Plan) -> tuple[list[Section], list[Check]]:
 # ---- ingest ---------------------------------------------------------------------------
 
 def ingest(p: Plan) -> tuple[list[Section], list[Check]]:
+    # Imported here: a store API change breaks this section only, not the whole suite.
+    from bench import bench_store
+
     aps, cycles, ifaces = p.store
     say(f"ingest: embedded store, {aps:,} APs x {cycles} cycles")
     store = bench_store.ingest(aps, cycles, ifaces)
@@ -306,8 +313,93 @@ def alerts(p: Plan) -> tuple[list[Section], list[Check]]:
     return [section], checks
 
 
+# ---- the whole process -----------------------------------------------------------------
+
+def whole_process(p: Plan) -> tuple[list[Section], list[Check]]:
+    aps, cycles, interval = p.process
+    say(f"process: netmon run on {aps:,} APs, {cycles} timed cycles of {interval} s")
+    f = bench_process.run(aps, cycles, interval, log=True)
+    section = Section("5. The whole `netmon run` process (store, /metrics, status API, alerts)",
+                      ["figure", "value"])
+    api = {path: f"p50 {ms(f.api_p50_s[path])}, max {ms(f.api_max_s[path])}"
+           for path in bench_process.API_PATHS}
+    section.rows += [
+        ["APs (without an agent) / zones / interval",
+         f"{f.aps:,} ({f.down}) / {f.zones} / {f.interval_s} s"],
+        ["timed window", f"{f.window_s:.0f} s = {f.cycles_timed:.2f} cycles "
+                         f"({f.cycles_seen:.0f} counted), {f.scrapes} scrapes"],
+        ["CPU per cycle (whole process)", f"{f.cpu_s_per_cycle:.2f} s "
+                                          f"({f.cpu_s_per_cycle / f.interval_s:.0%} of a core)"],
+        ["CPU per cycle, event-loop thread", f"{f.loop_cpu_s_per_cycle:.2f} s"],
+        ["poll cycle wall (mean)", f"{f.poll_wall_s:.2f} s"],
+        ["event-loop lag p50 / p99", f"{ms(f.lag_p50_s)} / {ms(f.lag_p99_s)}"],
+        ["a 404 answered on the loop: p50 / p99 / max",
+         f"{ms(f.loop_probe_p50_s)} / {ms(f.loop_probe_p99_s)} / {ms(f.loop_probe_max_s)} "
+         f"({f.loop_probes} probes)"],
+        ["/metrics scrape", f"p50 {ms(f.metrics_p50_s)}, max {ms(f.metrics_max_s)} "
+                            f"({f.metrics_bytes / 1e6:.1f} MB, {f.metrics_wire_bytes / 1e6:.1f} "
+                            "MB sent)"],
+        *([f"status API {path}", text] for path, text in api.items()),
+        ["tracker per cycle", f"mean {ms(f.tracker_mean_s)}, slowest <= "
+                              f"{ms(f.tracker_max_bound_s)}"],
+        ["store growth per AP per day", f"{f.store_bytes_per_ap_day:,.0f} bytes (file + WAL), "
+                                        f"{f.store_main_bytes_per_ap_day:,.0f} (file alone)"],
+        ["store size at the end / after the stop",
+         f"{f.store_bytes_end / 1e6:,.1f} MB / {f.store_bytes_stopped / 1e6:,.1f} MB"],
+        ["peak RSS (VmHWM): when serving / after the warm-up / at the end",
+         f"{f.peak_rss_mb_serving:.0f} / {f.peak_rss_mb_warm:.0f} / {f.peak_rss_mb:.0f} MB"],
+        ["RSS in the window", f"{min(f.rss_mb_window):.0f}-{max(f.rss_mb_window):.0f} MB"],
+        ["pages received (webhook)", ", ".join(f"{k} {v}" for k, v in sorted(f.pages.items()))
+         or "none"],
+        ["poll errors / skipped cycles / consumer failures / HTTP failures",
+         f"{f.poll_errors:.0f} / {f.skipped_cycles:.0f} / {f.consumer_failures:.0f} / "
+         f"{len(f.http_failures)}"],
+        ["clean stop", f"{f.stop_s:.1f} s"],
+        ["the bench's own CPU per cycle (scrapes, API, webhook receiver)",
+         f"{f.bench_cpu_s_per_cycle:.2f} s"],
+    ]
+    section.notes += [
+        "`netmon run -c CONFIG` as a child process: SQLite store, status page, a webhook "
+        f"channel to a local receiver; {f.down} APs point at ports no agent answers (they "
+        "page). The bench scrapes /metrics every 15 s, then GETs /api/aps and /api/zones. "
+        "One warm-up cycle is not counted; CPU is utime + stime from /proc/PID/stat (every "
+        "thread), the event-loop thread's from /proc/PID/task/PID/stat.",
+        "Loop lag and tracker time are quantiles of netmon's own histograms "
+        f"(`{bench_process.LOOP_LAG}`, `{bench_process.TRACKER}`) between the first and last "
+        "scrape of the window; `not exported` when netmon has no such metric. The 404 probe "
+        "(a GET of a path no route serves, 5 a second at a fixed rate) is the bench's own "
+        "view of the loop: the router answers it on the loop with no work of its own.",
+        "Store growth: the staged points of a few minutes (packing runs every 5 minutes, on "
+        "closed 5-minute buckets) and the WAL before its checkpoint; an upper bound of what "
+        "a day costs, not the packed size.",
+        f"netmon logged {f.log_problem_count} warnings/errors"
+        + "".join(f"; {p}" for p in f.log_problems[:3]) + ".",
+    ]
+    scale = "" if aps >= bench_process.TARGET_APS else \
+        f" ({aps:,} APs at {interval} s; the target is for {bench_process.TARGET_APS:,} APs)"
+    checks = [
+        Check(f"event-loop lag p99{scale}", ms(f.lag_p99_s) + (
+              f" (404 on the loop: p99 {ms(f.loop_probe_p99_s)})" if f.lag_p99_s is None
+              else ""),
+              f"<= {ms(bench_process.LAG_P99_LIMIT_S)}",
+              None if f.lag_p99_s is None else f.lag_p99_s <= bench_process.LAG_P99_LIMIT_S),
+        Check(f"/metrics scrape{scale}", f"max {ms(f.metrics_max_s)}, p50 "
+                                         f"{ms(f.metrics_p50_s)}",
+              f"every scrape <= {ms(bench_process.METRICS_LIMIT_S)}",
+              f.metrics_max_s <= bench_process.METRICS_LIMIT_S),
+        Check(f"tracker per cycle{scale}", f"mean {ms(f.tracker_mean_s)}",
+              f"<= {ms(bench_process.TRACKER_LIMIT_S)}",
+              None if f.tracker_mean_s is None
+              else f.tracker_mean_s <= bench_process.TRACKER_LIMIT_S),
+        Check(f"whole process within one core{scale}",
+              f"{f.cpu_s_per_cycle:.2f} CPU-s per {f.interval_s} s cycle",
+              f"<= {f.interval_s} CPU-s per cycle", f.within_one_core),
+    ]
+    return [section], checks
+
+
 RUNNERS: dict[str, Callable[[Plan], tuple[list[Section], list[Check]]]] = {
-    "poll": polling, "ingest": ingest, "geo": geo, "alerts": alerts}
+    "poll": polling, "ingest": ingest, "geo": geo, "alerts": alerts, "process": whole_process}
 
 
 def next_free(path: Path) -> Path:
