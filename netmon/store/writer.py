@@ -23,6 +23,7 @@ from netmon.config.models import StoreSettings
 from netmon.db.owner import DatabaseOwner
 from netmon.sample import Sample
 from netmon.store import packing
+from netmon.store.staging import Row, stage
 from netmon.store.tables import field_names, series
 from netmon.store.values import Rejected, StoredValue, canonical_tags, checked_name, shown
 from netmon.store.values import stored_value as _stored
@@ -30,7 +31,6 @@ from netmon.store.values import stored_value as _stored
 log = logging.getLogger(__name__)
 MAX_BUFFERED_BATCHES: Final = 100  # kept in memory while the file cannot be written
 SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
-Row = tuple[int, int, int, StoredValue]
 NewIds = tuple[dict[SeriesKey, int], dict[str, int]]
 
 
@@ -152,7 +152,7 @@ class SampleStore:
                 seen = newest.get(pair)
                 if seen is None or ts >= seen[0]:
                     newest[pair] = (ts, value)
-        packing.stage(conn, points, newest)
+        stage(conn, points, newest)
         return new_series, new_fields
 
     def _reject(self, key: SeriesKey | None, name: str, exc: Exception,
