@@ -22,6 +22,7 @@ from netmon.sample import FieldValue, Sample
 from netmon.store import LatestSeries, Point, RollupPoint, Store
 from netmon.store.layout import BUCKET_1H_NS, BUCKET_5M_NS, NS_PER_DAY, NS_PER_S
 from netmon.store.reader import SampleReader
+from netmon.store.scans import MAX_LISTED_IDS
 from netmon.store.writer import SampleStore
 
 T0 = 1_700_000_000 * NS_PER_S - (1_700_000_000 * NS_PER_S) % BUCKET_1H_NS  # an hour boundary
@@ -302,3 +303,35 @@ def test_space_freed_by_retention_is_given_back(tmp_path: Path) -> None:
         rig.close()
     assert raw_chunks[2:] == [raw_chunks[2]] * 3  # retention holds the count steady
     assert max(free_pages) <= 2, free_pages  # and the pages it frees go back to the disk
+
+
+def test_a_read_of_many_series_finds_each_its_own_points(rig: Rig) -> None:
+    """Past scans.MAX_LISTED_IDS series a read selects them by measurement, not by id."""
+    aps = [{**AP1, "ap": f"ap-{i:03d}"} for i in range(MAX_LISTED_IDS + 20)]
+    rig.put([sample(a, T0 + m * MIN_NS, clients=i + m) for i, a in enumerate(aps)
+             for m in range(5)])
+    rig.put([sample({"zone": "centre"}, T0, "fibre", clients=-1)])  # another measurement
+    rig.writer.maintain(T0 + BUCKET_1H_NS)  # packed: the 5 points and their 5-minute bucket
+    rig.put([sample(a, T0 + 60 * MIN_NS, clients=i) for i, a in enumerate(aps)])  # staged
+    raw = rig.reader.series("ap", "clients", start_ns=T0, end_ns=T0 + 2 * BUCKET_1H_NS,
+                            resolution="raw")
+    assert [s.tags["ap"] for s in raw] == sorted(a["ap"] for a in aps)
+    assert all(s.points == [*(Point(T0 + m * MIN_NS, float(i + m)) for m in range(5)),
+                            Point(T0 + 60 * MIN_NS, float(i))] for i, s in enumerate(raw))
+    rolled = rig.reader.series_rollup("ap", "clients", start_ns=T0, end_ns=T0 + BUCKET_1H_NS)
+    assert [s.points for s in rolled] == [[RollupPoint(T0, 5, i + 2.0, i, i + 4.0)]
+                                          for i in range(len(aps))]
+
+
+def test_a_reader_of_a_database_not_made_yet_reads_nothing(tmp_path: Path) -> None:
+    settings = StoreSettings(path=tmp_path / "later" / "netmon.db")
+    database = DatabaseReader(database_url(settings))
+    reader = SampleReader(database, settings)
+    try:
+        assert reader.latest("ap") == [] and reader.measurements() == []
+        assert reader.series("ap", "clients", start_ns=0, end_ns=T0) == []
+        assert reader.series_rollup("ap", "clients", start_ns=0, end_ns=T0) == []
+        assert reader.tag_values("ap", "ap") == [] and reader.field_names("ap") == []
+    finally:
+        database.close()
+    assert not (tmp_path / "later").exists()  # a reader creates nothing
