@@ -12,12 +12,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar
 
-import numpy as np
 from sqlalchemy import Connection, select
 
 from netmon.config.models import StoreSettings
 from netmon.db.reader import DatabaseReader
-from netmon.store import codec
+from netmon.store import codec, scans
 from netmon.store.base import (
     LatestSeries,
     LatestValue,
@@ -30,14 +29,13 @@ from netmon.store.base import (
 )
 from netmon.store.layout import (
     BUCKET_NS,
-    CHUNK_NS,
     FIVE_MINUTES,
     HOURLY,
     NS_PER_DAY,
     RAW,
     packed_until,
 )
-from netmon.store.tables import chunks, field_names, latest, points_recent, series
+from netmon.store.tables import field_names, latest, series
 
 ConcreteResolution = Literal["raw", "5m", "1h"]
 LEVELS: Final = {"5m": FIVE_MINUTES, "1h": HOURLY}
@@ -85,15 +83,27 @@ class SampleReader:
         """
         if resolution == "auto":
             resolution = self.auto_resolution(start_ns, now_ns)
-        if resolution == "raw":
-            def raw(conn: Connection) -> list[SeriesData]:
-                return [SeriesData(t, _raw_points(conn, s, f, start_ns, end_ns))
-                        for s, f, t in _matching(conn, measurement, field, tags)]
-            found: list[SeriesData] = self._read(raw, [])
-            return found
-        return [SeriesData(r.tags, [Point(p.time_ns, p.mean) for p in r.points])
-                for r in self.series_rollup(measurement, field, tags=tags, start_ns=start_ns,
-                                            end_ns=end_ns, resolution=resolution)]
+        if resolution != "raw":
+            level = _level_for(resolution)
+
+            def means(conn: Connection) -> list[SeriesData]:
+                return [SeriesData(t, scans.points_of(b.times, b.sum / b.counts))
+                        for t, b in _rolled(conn, level, measurement, field, tags, start_ns,
+                                            end_ns)]
+            rolled: list[SeriesData] = self._read(means, [])
+            return rolled
+
+        def raw(conn: Connection) -> list[SeriesData]:
+            pairs = _matching(conn, measurement, field, tags)
+            if not pairs:
+                return []
+            sids, fid = {s for s, _, _ in pairs}, pairs[0][1]
+            packed = scans.blobs(conn, RAW, measurement, sids, fid, start_ns, end_ns)
+            staged = scans.staged(conn, measurement, sids, fid, start_ns, end_ns)
+            return [SeriesData(t, scans.raw_points(packed.get(s, []), staged.get(s), start_ns,
+                                                   end_ns)) for s, _, t in pairs]
+        found: list[SeriesData] = self._read(raw, [])
+        return found
 
     def series_rollup(self, measurement: str, field: str, *,
                       tags: Mapping[str, str] | None = None, start_ns: int, end_ns: int,
@@ -102,9 +112,10 @@ class SampleReader:
         level = _level_for(resolution)
 
         def rolled(conn: Connection) -> list[RollupSeries]:
-            complete = packed_until(conn)
-            return [RollupSeries(t, _buckets(conn, level, s, f, start_ns, end_ns, complete))
-                    for s, f, t in _matching(conn, measurement, field, tags)]
+            return [RollupSeries(t, list(map(RollupPoint, b.times.tolist(), b.counts.tolist(),
+                                             (b.sum / b.counts).tolist(), b.min.tolist(),
+                                             b.max.tolist())))
+                    for t, b in _rolled(conn, level, measurement, field, tags, start_ns, end_ns)]
 
         found: list[RollupSeries] = self._read(rolled, [])
         return found
@@ -188,39 +199,16 @@ def _matching(conn: Connection, measurement: str, field: str,
                                                   separators=(",", ":")))
 
 
-def _chunks(conn: Connection, level: int, sid: int, fid: int, start_ns: int,
-            end_ns: int) -> list[bytes]:
-    return [bytes(b) for (b,) in conn.execute(select(chunks.c.data).where(
-        chunks.c.level == level, chunks.c.series_id == sid, chunks.c.field_id == fid,
-        chunks.c.start_ts > start_ns - CHUNK_NS[level], chunks.c.start_ts < end_ns)
-        .order_by(chunks.c.start_ts))]
-
-
-def _raw_points(conn: Connection, sid: int, fid: int, start_ns: int,
-                end_ns: int) -> list[Point]:
-    points: dict[int, float] = {}
-    for blob in _chunks(conn, RAW, sid, fid, start_ns, end_ns):
-        unpacked = codec.unpack_points(blob)
-        keep = (unpacked.times >= start_ns) & (unpacked.times < end_ns)
-        points.update(zip(unpacked.times[keep].tolist(),
-                          unpacked.values[keep].astype(np.float64).tolist(), strict=True))
-    staged = conn.execute(select(points_recent.c.ts, points_recent.c.value).where(
-        points_recent.c.series_id == sid, points_recent.c.field_id == fid,
-        points_recent.c.ts >= start_ns, points_recent.c.ts < end_ns))
-    points.update((int(t), float(v)) for t, v in staged)  # a rewritten point: the staged one
-    return [Point(t, points[t]) for t in sorted(points)]
-
-
-def _buckets(conn: Connection, level: int, sid: int, fid: int, start_ns: int, end_ns: int,
-             complete_until: int) -> list[RollupPoint]:
-    bucket = BUCKET_NS[level]
-    first = start_ns - start_ns % bucket
-    out: list[RollupPoint] = []
-    for blob in _chunks(conn, level, sid, fid, first, end_ns):
-        b = codec.unpack_buckets(blob)
-        keep = (b.times >= first) & (b.times < end_ns) & (b.times + bucket <= complete_until)
-        for t, n, total, low, high in zip(b.times[keep].tolist(), b.counts[keep].tolist(),
-                                          b.sum[keep].tolist(), b.min[keep].tolist(),
-                                          b.max[keep].tolist(), strict=True):
-            out.append(RollupPoint(t, n, total / n, low, high))
-    return out
+def _rolled(conn: Connection, level: int, measurement: str, field: str,
+            wanted: Mapping[str, str] | None, start_ns: int,
+            end_ns: int) -> list[tuple[dict[str, str], codec.Buckets]]:
+    """The complete buckets of every matching series (those that end by the last packing)."""
+    pairs = _matching(conn, measurement, field, wanted)
+    if not pairs:
+        return []
+    complete = packed_until(conn)
+    first = start_ns - start_ns % BUCKET_NS[level]
+    packed = scans.blobs(conn, level, measurement, {s for s, _, _ in pairs}, pairs[0][1],
+                         first, end_ns)
+    return [(t, scans.buckets(packed.get(s, []), level, start_ns, end_ns, complete))
+            for s, _, t in pairs]

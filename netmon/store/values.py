@@ -20,9 +20,11 @@ class Rejected(ValueError):
 
 def stored_value(value: object) -> StoredValue:
     """The value as the store keeps it (bool as 0/1); raises Rejected with the reason."""
-    kind = type(value)  # the common cases first: this runs for every value of every poll
-    if (kind is float and isfinite(value)) or (kind is int and INT64_MIN <= value <= INT64_MAX):  # type: ignore[operator, arg-type]
-        return value  # type: ignore[return-value]
+    # Exact types first: the usual values, without the slower checks against numbers' ABCs.
+    if type(value) is float and isfinite(value):
+        return value
+    if type(value) is int and INT64_MIN <= value <= INT64_MAX:
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, numbers.Integral):  # int, and numpy's integers

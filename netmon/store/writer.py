@@ -17,20 +17,20 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Final
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
 from netmon.config.models import StoreSettings
 from netmon.db.owner import DatabaseOwner
 from netmon.sample import Sample
 from netmon.store import packing
-from netmon.store.tables import field_names, series
+from netmon.store.series_ids import field_ids, series_ids
+from netmon.store.staging import Row, stage
 from netmon.store.values import Rejected, StoredValue, canonical_tags, checked_name, shown
 from netmon.store.values import stored_value as _stored
 
 log = logging.getLogger(__name__)
 MAX_BUFFERED_BATCHES: Final = 100  # kept in memory while the file cannot be written
 SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
-Row = tuple[int, int, int, StoredValue]
 NewIds = tuple[dict[SeriesKey, int], dict[str, int]]
 
 
@@ -121,14 +121,14 @@ class SampleStore:
     # -- the unit of work ---------------------------------------------------------------------
 
     def _write(self, conn: Connection, batch: list[Sample]) -> NewIds:
-        new_series: dict[SeriesKey, int] = {}
-        new_fields: dict[str, int] = {}
+        keys, new_series, new_fields, bad_names = self._new_ids(conn, batch)
         points: list[Row] = []
         newest: dict[tuple[int, int], tuple[int, StoredValue]] = {}
-        for sample in batch:
+        for sample, key in zip(batch, keys, strict=True):
             try:
-                key: SeriesKey = (sample.measurement, tuple(sorted(sample.tags.items())))
-                sid = self._series_ids.get(key) or self._series_id(conn, key, new_series)
+                if isinstance(key, Exception):
+                    raise key
+                sid = self._series_ids.get(key) or new_series[key]
                 ts = sample.time_ns
                 if type(ts) is not int:
                     raise Rejected(f"time_ns {ts!r} is not an integer")
@@ -139,7 +139,9 @@ class SampleStore:
             for name, raw in fields:
                 try:
                     value = _stored(raw)
-                    fid = self._field_ids.get(name) or self._field_id(conn, name, new_fields)
+                    fid = self._field_ids.get(name) or new_fields.get(name)
+                    if fid is None:
+                        raise bad_names[name]
                 except Rejected as exc:
                     self._reject(key, name, exc, raw)
                     continue
@@ -152,8 +154,35 @@ class SampleStore:
                 seen = newest.get(pair)
                 if seen is None or ts >= seen[0]:
                     newest[pair] = (ts, value)
-        packing.stage(conn, points, newest)
+        stage(conn, points, newest)
         return new_series, new_fields
+
+    def _new_ids(self, conn: Connection, batch: list[Sample]) -> tuple[
+            list[SeriesKey | Exception], dict[SeriesKey, int], dict[str, int],
+            dict[object, Rejected]]:
+        """Each sample's series key (or why it has none); ids not cached yet, in bulk."""
+        keys: list[SeriesKey | Exception] = []
+        unknown: dict[SeriesKey, tuple[str, str]] = {}
+        names: set[object] = set()
+        for sample in batch:
+            try:
+                key: SeriesKey = (sample.measurement, tuple(sorted(sample.tags.items())))
+                if key not in self._series_ids and key not in unknown:
+                    unknown[key] = (checked_name(key[0], "measurement"),
+                                    canonical_tags(dict(key[1])))
+                if not sample.fields.keys() <= self._field_ids.keys():  # a subset test in C
+                    names.update(sample.fields.keys() - self._field_ids.keys())
+            except (Rejected, AttributeError, TypeError) as exc:
+                keys.append(exc)
+                continue
+            keys.append(key)
+        good, bad_names = set(), {}
+        for name in names:
+            try:
+                good.add(checked_name(name, "field name"))
+            except Rejected as exc:
+                bad_names[name] = exc
+        return keys, series_ids(conn, unknown), field_ids(conn, good), bad_names
 
     def _reject(self, key: SeriesKey | None, name: str, exc: Exception,
                 raw: object = None) -> None:
@@ -167,30 +196,6 @@ class SampleStore:
             return
         log.warning("store: %s %s field %s: %s (value %s dropped; the rest is kept; logged "
                     "once until it is good again)", key[0], dict(key[1]), name, exc, shown(raw))
-
-    def _series_id(self, conn: Connection, key: SeriesKey, new: dict[SeriesKey, int]) -> int:
-        if key in new:
-            return new[key]
-        measurement = checked_name(key[0], "measurement")
-        tags = canonical_tags(dict(key[1]))
-        found = conn.execute(select(series.c.id).where(
-            series.c.measurement == measurement, series.c.tags == tags)).scalar()
-        if found is None:
-            found = conn.execute(insert(series).values(measurement=measurement, tags=tags)
-                                 .returning(series.c.id)).scalar_one()
-        new[key] = int(found)
-        return new[key]
-
-    def _field_id(self, conn: Connection, name: object, new: dict[str, int]) -> int:
-        text = checked_name(name, "field name")
-        if text not in new:
-            found = conn.execute(select(field_names.c.id)
-                                 .where(field_names.c.name == text)).scalar()
-            if found is None:
-                found = conn.execute(insert(field_names).values(name=text)
-                                     .returning(field_names.c.id)).scalar_one()
-            new[text] = int(found)
-        return new[text]
 
     # -- maintenance ----------------------------------------------------------------------------
 
