@@ -132,7 +132,7 @@ class StoreSettings(Strict):
     path: Path = Path("netmon.db")
     raw_days: Annotated[int, Field(ge=1)] = 30
     # 5-minute detail for a quarter (as Zabbix keeps its history), hourly for 10 years:
-    # with raw points for 30 days, about 6 MB per AP per year (docs/store.md).
+    # with raw points for 30 days, about 7 MB per AP per year (docs/store.md).
     rollup_5m_days: Annotated[int, Field(ge=1)] = 90
     rollup_1h_days: Annotated[int, Field(ge=1)] = 3650
     batch_size: Annotated[int, Field(ge=1, le=100000)] = 1000
