@@ -27,6 +27,7 @@ from netmon.cli.common import (
 from netmon.cli.fleet_table import fleet_table
 from netmon.export.exporters import ExportError
 from netmon.maps.inputs import layer_problems
+from netmon.observation import Cycle
 from netmon.runtime import Monitor, run_until_signalled
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
 
@@ -94,11 +95,19 @@ def run(
 ) -> None:
     """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
     config = config_or_exit(config_file)
-    try:
-        monitor = Monitor(config, catalog_or_exit())
+    frozen = False
+
+    def freeze_once(cycle: Cycle) -> None:
         # Process-wide, so set here: what the monitor holds for its lifetime (config, targets,
-        # fleet state) leaves the collector's reach. A full collection at 10,000 APs stopped
-        # every thread, the loop included, for 40-65 ms; after this, a few ms (docs/export.md).
+        # the state learnt on the first cycle) leaves the collector's reach. A full collection
+        # at 10,000 APs stopped every thread, the loop included, for 40-65 ms (docs/export.md).
+        nonlocal frozen
+        if not frozen:
+            frozen = True
+            gc.freeze()
+
+    try:
+        monitor = Monitor(config, catalog_or_exit(), on_cycle=freeze_once)
         gc.freeze()
         asyncio.run(run_until_signalled(monitor))
     except ExportError as exc:  # a busy port or spool: say which, no traceback
