@@ -83,6 +83,12 @@ class Town:
         return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                    if line.startswith(name))
 
+    def more_cycles(self, cycles: int) -> None:
+        """Wait until `netmon run` has completed that many more poll cycles."""
+        start = self.metric("netmon_poll_cycles_total")
+        wait_until(lambda: self.metric("netmon_poll_cycles_total") >= start + cycles, 30,
+                   f"{cycles} more cycles")
+
     def count(self, sql: str) -> int:
         with closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)) as db:
             return int(db.execute(sql).fetchone()[0])
@@ -145,9 +151,7 @@ def test_down_while_the_database_is_locked_pages_once_when_released(
                 assert pages(sink, "ap_down") == []  # nothing is believed before it is written
                 assert place.metric("netmon_pipeline_consumer_failures_total") >= 1
             wait_until(lambda: bool(pages(sink, "ap_down")), 30, "the page after the release")
-            cycles = place.metric("netmon_poll_cycles_total")
-            wait_until(lambda: place.metric("netmon_poll_cycles_total") >= cycles + 3, 30,
-                       "three more cycles")
+            place.more_cycles(3)  # and nothing else may come meanwhile
             assert run.stop() == 0
         finally:
             run.stop()
@@ -184,9 +188,7 @@ def test_kill_9_during_transitions_never_loses_or_duplicates_a_page(
             run = NetmonRun(place.entry)
             run.wait_for("polling 3 APs")
             wait_until(lambda: bool(pages(sink, "ap_up")), 30, "the recovery page")
-            cycles = place.metric("netmon_poll_cycles_total")
-            wait_until(lambda: place.metric("netmon_poll_cycles_total") >= cycles + 3, 30,
-                       "three more cycles")
+            place.more_cycles(3)  # and nothing else may come meanwhile
             assert run.stop() == 0
         finally:
             run.stop()

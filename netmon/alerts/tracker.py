@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from netmon.alerts.decision import Decision
 from netmon.alerts.incidents import AlertEvent, Incident
 from netmon.alerts.maintenance import MaintenanceCalendar
-from netmon.alerts.notice import Notice
+from netmon.alerts.notice import Notice, NoticeKind
 from netmon.alerts.settings import AlertSettings, Severity
 from netmon.config.models import NetmonConfig
 from netmon.fleet.states import DOWN, UNKNOWN, UP, ApDurable, ZoneDurable
@@ -245,11 +245,7 @@ class OutageTracker:
         if durable.state != DOWN or durable.incident is None:
             return
         incident = draft.change(durable.incident, end_ns=end)
-        if incident.paged:
-            draft.d.notices.append(Notice(
-                "ap_up", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
-                since_ns=incident.start_ns, ended_ns=end, incident_id=incident.id,
-                cause=incident.cause))
+        self._resolved(draft, "ap_up", c, incident, now_ns, incident.cause)
 
     def _flap(self, draft: _Draft, c: ApCounters, now_ns: int) -> None:
         flap = self.settings.flap
@@ -275,11 +271,18 @@ class OutageTracker:
             if durable.flap_incident is None:
                 return
             incident = draft.change(durable.flap_incident, end_ns=now_ns)
-            if incident.paged:
-                draft.d.notices.append(Notice(
-                    "flapping_end", "warning", "resolved", "ap", c.ap, c.zone, now_ns,
-                    since_ns=incident.start_ns, ended_ns=now_ns, incident_id=incident.id,
-                    cause=f"now {draft.ap(c.ap).state}"))
+            self._resolved(draft, "flapping_end", c, incident, now_ns,
+                           f"now {draft.ap(c.ap).state}")
+
+    @staticmethod
+    def _resolved(draft: _Draft, kind: NoticeKind, c: ApCounters, incident: Incident,
+                  now_ns: int, cause: str | None) -> None:
+        """The all-clear of an AP incident, sent only if the incident was paged."""
+        if incident.paged:
+            draft.d.notices.append(Notice(
+                kind, "warning", "resolved", "ap", c.ap, c.zone, now_ns,
+                since_ns=incident.start_ns, ended_ns=incident.end_ns, incident_id=incident.id,
+                cause=cause))
 
     # -- per zone -------------------------------------------------------------------------------
 
