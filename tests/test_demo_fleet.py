@@ -21,6 +21,7 @@ from netmon.config import load_config
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from tests.support.demo import demo_config_copy
 from tests.support.store import samples_of
+from tests.support.wait import wait_until
 
 SECRET = "c0mmunity-d3mo-7731"
 NETMON = [sys.executable, "-m", "netmon"]
@@ -120,10 +121,15 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     config = load_config(config_path)
-    deadline = time.monotonic() + 90
-    while _cycles_stored(config.store.path) < 2 and time.monotonic() < deadline:
-        time.sleep(1)
-    os.kill(process.pid, signal.SIGTERM)
+
+    def two_cycles_stored() -> bool:
+        assert process.poll() is None, process.communicate()[1]
+        return _cycles_stored(config.store.path) >= 2
+
+    try:
+        wait_until(two_cycles_stored, 90, "two cycles in the store", poll_s=1.0)
+    finally:
+        process.send_signal(signal.SIGTERM)  # a no-op once it has exited
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "store flushed" in err
