@@ -145,22 +145,33 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
 
 def test_demo_runs_for_a_duration_and_says_where_the_store_is(tmp_path: Path) -> None:
     config_path = demo_config_copy(tmp_path, interval_s=5, zones=("grand-port",))
-    process = subprocess.Popen([*NETMON, "demo", "-c", str(config_path), "--duration", "8"],
+    listen = load_config(config_path).http.listen
+    process = subprocess.Popen([*NETMON, "demo", "-c", str(config_path), "--duration", "12"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
     assert process.stdout is not None
     printed = []
-    for line in process.stdout:  # a newcomer is told where the status page is, while it runs
+    for line in process.stdout:  # a newcomer is told what to open, while it runs
         printed.append(line)
-        if line.startswith("Status page: "):
-            url = line.split()[2]
-            with urllib.request.urlopen(url, timeout=10) as page:
-                assert page.status == 200 and "Grand Port" in page.read().decode()
+        if line.startswith("  When the demo stops: "):
             break
+    guide = "".join(printed)
+    assert f"Status page: http://{listen}/  (open it in a browser)\n" in guide, guide
+    urls = re.findall(r"http://\S+", guide)
+    assert {u.removeprefix(f"http://{listen}") for u in urls} == {
+        "/", "/api/aps", "/api/zones", "/api/incidents", "/metrics"}
+    answers = {}
+    for url in urls:  # every URL it names answers while the demo runs
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            answers[url.removeprefix(f"http://{listen}")] = (answer.status, answer.read())
+    assert {status for status, _ in answers.values()} == {200}
+    assert "Grand Port" in answers["/"][1].decode()
+    assert {ap["zone"] for ap in json.loads(answers["/api/aps"][1])} == {"grand-port"}
+    assert b"netmon_ap_up{" in answers["/metrics"][1]
+    assert f"the map {tmp_path / 'maps' / 'map.html'}" in guide
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    stdout = "".join(printed) + out
-    assert any(line.startswith("Status page: http://127.0.0.1:") for line in printed), stdout
+    stdout = guide + out
     assert str(tmp_path / "netmon.db") in stdout.replace("\n", "")
     config = load_config(config_path)
     with samples_of(config.store) as store:
