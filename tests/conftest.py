@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +11,9 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.support.agents import Snmpd, start_snmpd
+from tests.support.tree_guard import TreeGuard
 
 REPO = Path(__file__).resolve().parents[1]
-# What tools keep inside a checkout by design; anything else a test leaves there is a bug.
-TOOL_DIRS = frozenset({".venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache",
-                       ".ruff_cache", ".import_linter_cache"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,25 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["COLUMNS"] = "200"
     # Hypothesis keeps its examples outside the repository, not in ./.hypothesis.
     set_hypothesis_home_dir(tempfile.mkdtemp(prefix="netmon-hypothesis-"))
-
-
-def _tree_changes() -> set[str]:
-    """Files under the checkout that git does not track (new or ignored); editing a tracked
-    file while the suite runs is a developer's doing, not a test's."""
-    listed = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--ignored",
-                             "--untracked-files=all"], capture_output=True, text=True,
-                            check=False).stdout.splitlines()
-    return {line[3:] for line in listed if line[:2] in ("??", "!!")
-            and not TOOL_DIRS & set(Path(line[3:]).parts) and ".egg-info/" not in line}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def tree_left_alone() -> Iterator[None]:
-    """Tests write into tmp paths only: a module that leaves files in the checkout fails."""
-    before = _tree_changes()
-    yield
-    added = _tree_changes() - before
-    assert not added, f"tests wrote into the repository tree: {sorted(added)[:10]}"
+    # A test that creates or rewrites a file in the checkout fails the run (under xdist too).
+    config.pluginmanager.register(TreeGuard(REPO), "netmon-tree-guard")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from netmon.db.url import database_url
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import NS, at, town
 from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
+from tests.support.wait import async_wait_until
 
 STATUS_URL = "https://wifi.example.org/status"
 DOWN = Notice("ap_down", "warning", "firing", "ap", "centre-05", "centre",
@@ -51,10 +51,8 @@ async def dispatch(queue: DeliveryQueue, notice: Notice) -> None:
 
 async def attempted(queue: DeliveryQueue, attempts: int = 1, timeout_s: float = 10) -> None:
     """Wait until the head of the queue was tried `attempts` times (and recorded)."""
-    deadline = time.monotonic() + timeout_s
-    while not any(d.attempts >= attempts for d in queue.history()):
-        assert time.monotonic() < deadline, f"no delivery attempted {attempts} times"
-        await asyncio.sleep(0.02)
+    await async_wait_until(lambda: any(d.attempts >= attempts for d in queue.history()),
+                           timeout_s, f"a delivery attempted {attempts} times")
 
 
 async def done(queue: DeliveryQueue) -> None:

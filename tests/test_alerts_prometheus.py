@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import SQUARE
 from tests.alerts_support.servers import Hook, WebhookSink
 from tests.support.agents import COMMUNITY, Snmpd
+from tests.support.wait import wait_until
 
 PROMETHEUS = shutil.which("prometheus")
 ALERTMANAGER = shutil.which("prometheus-alertmanager")
@@ -110,18 +110,17 @@ def test_prometheus_and_alertmanager_fire_ap_down_from_netmon_metrics(
     prometheus = start([str(PROMETHEUS), f"--config.file={tmp_path / 'prometheus.yml'}",
                         f"--storage.tsdb.path={tmp_path / 'prom'}",
                         f"--web.listen-address=127.0.0.1:{prom_port}"], tmp_path / "prom.log")
+
+    def logs() -> str:
+        return "Alertmanager's webhook; the logs:\n" + "".join(
+            (tmp_path / n).read_text()[-1500:] for n in ("netmon.log", "prom.log", "am.log"))
+
     try:
-        deadline = time.monotonic() + 90
-        while not _alertmanager_hooks(sink) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        hooks = wait_until(lambda: _alertmanager_hooks(sink), 90, logs, poll_s=0.2)
     finally:
         stop(prometheus)
         stop(alertmanager)
         stop(netmon)
-    hooks = _alertmanager_hooks(sink)
-    logs = "".join((tmp_path / n).read_text()[-1500:] for n in ("netmon.log", "prom.log",
-                                                               "am.log"))
-    assert hooks, logs
     body = hooks[0].body
     assert hooks[0].path == "/alertmanager" and body["status"] == "firing"
     fired = [a["labels"] for a in body["alerts"]]

@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,6 +30,7 @@ from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import reading
 from tests.alerts_support.servers import WebhookSink
 from tests.support.agents import Snmpd
+from tests.support.wait import async_holds_for, async_wait_until
 
 ENGINE_ID = "0x80001f8880aabbccdd"
 V3 = ("-v3", "-e", ENGINE_ID, "-u", "traps-v3", "-l", "authPriv", "-a", "SHA", "-A",
@@ -112,18 +112,11 @@ async def send(port: int, auth: tuple[str, ...], oid: str, source: str = "127.0.
     assert process.returncode == 0, err
 
 
-async def until(check: Any, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-
-
 async def test_v2c_link_down_confirmed_by_a_failed_poll_pages_at_once(rig: Rig) -> None:
     sent = time.monotonic()
     await send(rig.port, ("-v2c", "-c", "trap-community"), LINK_DOWN, DEAD_HOST,
                "1.3.6.1.2.1.2.2.1.1.1", "i", "1")
-    await until(lambda: rig.sink.received, 5.0)
+    await async_wait_until(lambda: rig.sink.received, 5.0, "the page")
     (hook,) = rig.sink.received
     assert hook.body["kind"] == "ap_down" and hook.body["subject"]["id"] == "centre-02"
     assert hook.at - sent < 2.0  # one trap, one 0.3 s confirming poll: no second poll cycle
@@ -135,7 +128,7 @@ async def test_v2c_link_down_confirmed_by_a_failed_poll_pages_at_once(rig: Rig) 
 async def test_v3_trap_from_an_ap_that_answers_is_an_event_and_no_page(rig: Rig) -> None:
     await send(rig.port, V3, LINK_DOWN)
     # The trap is recorded with the decision of its confirming poll: that poll is done.
-    await until(lambda: rig.events("trap"))
+    await async_wait_until(lambda: rig.events("trap"), 5.0, "the trap's event")
     assert rig.desk.tracker.status("centre-01") == "up"
     assert rig.sink.received == []
     (event,) = rig.events("trap")
@@ -147,12 +140,14 @@ async def test_bad_credentials_and_unknown_sources_are_counted_not_acted_on(rig:
     await send(rig.port, ("-v2c", "-c", "wrong-community"), LINK_DOWN, DEAD_HOST)
     await send(rig.port, (*V3[:-1], "not-the-priv-key"), LINK_DOWN)
     await send(rig.port, ("-v2c", "-c", "trap-community"), COLD_START, "127.0.0.9")
-    await until(lambda: counters.received == 3 and rig.desk.unknown_traps == 1)
+    await async_wait_until(lambda: counters.received == 3 and rig.desk.unknown_traps == 1, 5.0,
+                           lambda: f"3 traps received, 1 unknown source: {counters}")
     assert counters.rejected == 2 and counters.accepted == 1
     assert counters.by_reason == {"snmpInBadCommunityNames": 1,
                                   "usmStatsDecryptionErrors": 1}
-    await asyncio.sleep(0.5)
-    assert rig.events("trap") == [] and rig.sink.received == []
+    # Nothing acts on them later either: no confirming poll, no event, no page.
+    await async_holds_for(lambda: rig.events("trap") == [] and rig.sink.received == [], 0.5,
+                          "no trap event and no page")
     assert rig.desk.tracker.status("centre-02") == "up"
 
 

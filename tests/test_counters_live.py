@@ -84,7 +84,7 @@ def test_32_bit_counter_wrap_gives_the_true_rate(tmp_path: Path, loop: asyncio.R
     with agent(tmp_path, port, recording):
         poller = _poller(port)
         _poll(loop, poller)
-        time.sleep(3)
+        time.sleep(3)  # a rate is measured over time that passes
         reading = _poll(loop, poller)
     assert reading.rx_bps == pytest.approx(8000, rel=0.02)
     assert reading.tx_bps == pytest.approx(4000, rel=0.02)
@@ -101,7 +101,7 @@ def test_reboot_resets_rates_without_a_spike(tmp_path: Path, loop: asyncio.Runne
         first = _poll(loop, poller)
     with agent(tmp_path, port, after):
         rebooted = _poll(loop, poller)
-        time.sleep(2)
+        time.sleep(2)  # a rate is measured over time that passes
         steady = _poll(loop, poller)
     assert first.uptime_s is not None and first.uptime_s > 900_000
     assert rebooted.rebooted and rebooted.uptime_s is not None and rebooted.uptime_s < 60

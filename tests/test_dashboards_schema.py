@@ -1,7 +1,8 @@
 """Every generated dashboard validates against Grafana's published schema (npm @grafana/schema).
 
 The JSON Schema is generated from Grafana's TypeScript types by ts-json-schema-generator
-(dashboards/schema/generate.mjs); `npm ci` runs first when node_modules is missing.
+(dashboards/schema/generate.mjs) into a temp dir; `npm ci` runs first when node_modules is
+missing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from netmon.config.models import NetmonConfig
 from tests.support.demo import DEMO
 
 SCHEMA_PROJECT = Path(__file__).resolve().parents[1] / "dashboards" / "schema"
-SCHEMA_DIR = SCHEMA_PROJECT / "generated"
 NPM_TIMEOUT_S = 300
 GENERATE_TIMEOUT_S = 120
 
@@ -34,17 +34,16 @@ def _run(command: list[str], timeout_s: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def grafana_schemas() -> Path:
-    """dashboards/schema/generated/*.schema.json, (re)generated when older than the lock file."""
+def grafana_schemas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """*.schema.json generated for this session, in tmp (a few seconds; never in the tree)."""
     for tool in ("node", "npm"):
         assert shutil.which(tool), f"{tool} is needed to read Grafana's schema (npm package)"
+    # What `./dev test` installs; a bare `pytest` run installs it the same way.
     if not (SCHEMA_PROJECT / "node_modules" / "@grafana" / "schema").is_dir():
         _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], NPM_TIMEOUT_S)
-    marker = SCHEMA_DIR / "dashboard.schema.json"
-    sources = [SCHEMA_PROJECT / "package-lock.json", SCHEMA_PROJECT / "generate.mjs"]
-    if not marker.exists() or any(s.stat().st_mtime > marker.stat().st_mtime for s in sources):
-        _run(["node", "generate.mjs", str(SCHEMA_DIR)], GENERATE_TIMEOUT_S)
-    return SCHEMA_DIR
+    schemas = tmp_path_factory.mktemp("grafana-schema")
+    _run(["node", "generate.mjs", str(schemas)], GENERATE_TIMEOUT_S)
+    return schemas
 
 
 @pytest.fixture(scope="module")

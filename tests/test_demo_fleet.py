@@ -21,6 +21,7 @@ from netmon.config import load_config
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from tests.support.demo import demo_config_copy
 from tests.support.store import samples_of
+from tests.support.wait import wait_until
 
 SECRET = "c0mmunity-d3mo-7731"
 NETMON = [sys.executable, "-m", "netmon"]
@@ -120,10 +121,15 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     config = load_config(config_path)
-    deadline = time.monotonic() + 90
-    while _cycles_stored(config.store.path) < 2 and time.monotonic() < deadline:
-        time.sleep(1)
-    os.kill(process.pid, signal.SIGTERM)
+
+    def two_cycles_stored() -> bool:
+        assert process.poll() is None, process.communicate()[1]
+        return _cycles_stored(config.store.path) >= 2
+
+    try:
+        wait_until(two_cycles_stored, 90, "two cycles in the store", poll_s=1.0)
+    finally:
+        process.send_signal(signal.SIGTERM)  # a no-op once it has exited
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "store flushed" in err
@@ -139,22 +145,33 @@ def test_run_stops_cleanly_on_sigterm_and_keeps_every_cycle(
 
 def test_demo_runs_for_a_duration_and_says_where_the_store_is(tmp_path: Path) -> None:
     config_path = demo_config_copy(tmp_path, interval_s=5, zones=("grand-port",))
-    process = subprocess.Popen([*NETMON, "demo", "-c", str(config_path), "--duration", "8"],
+    listen = load_config(config_path).http.listen
+    process = subprocess.Popen([*NETMON, "demo", "-c", str(config_path), "--duration", "12"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
     assert process.stdout is not None
     printed = []
-    for line in process.stdout:  # a newcomer is told where the status page is, while it runs
+    for line in process.stdout:  # a newcomer is told what to open, while it runs
         printed.append(line)
-        if line.startswith("Status page: "):
-            url = line.split()[2]
-            with urllib.request.urlopen(url, timeout=10) as page:
-                assert page.status == 200 and "Grand Port" in page.read().decode()
+        if line.startswith("  When the demo stops: "):
             break
+    guide = "".join(printed)
+    assert f"Status page: http://{listen}/  (open it in a browser)\n" in guide, guide
+    urls = re.findall(r"http://\S+", guide)
+    assert {u.removeprefix(f"http://{listen}") for u in urls} == {
+        "/", "/api/aps", "/api/zones", "/api/incidents", "/metrics"}
+    answers = {}
+    for url in urls:  # every URL it names answers while the demo runs
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            answers[url.removeprefix(f"http://{listen}")] = (answer.status, answer.read())
+    assert {status for status, _ in answers.values()} == {200}
+    assert "Grand Port" in answers["/"][1].decode()
+    assert {ap["zone"] for ap in json.loads(answers["/api/aps"][1])} == {"grand-port"}
+    assert b"netmon_ap_up{" in answers["/metrics"][1]
+    assert f"the map {tmp_path / 'maps' / 'map.html'}" in guide
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    stdout = "".join(printed) + out
-    assert any(line.startswith("Status page: http://127.0.0.1:") for line in printed), stdout
+    stdout = guide + out
     assert str(tmp_path / "netmon.db") in stdout.replace("\n", "")
     config = load_config(config_path)
     with samples_of(config.store) as store:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from netmon.export.influx_sink import InfluxSink
 from netmon.export.settings import InfluxSettings
 from netmon.sample import Sample
 from tests.support.tsdb import VictoriaMetrics, free_tcp_port
+from tests.support.wait import holds_for, wait_until
 
 WAIT_S = 20.0
 
@@ -35,13 +35,6 @@ def cycle(n: int, aps: int = 20) -> list[Sample]:
     t = (BASE_MS + n * 10) * 1_000_000
     return [Sample("dl_ap", {"ap": f"ap-{i:02d}", "zone": "Grand Port"},
                    {"up": 1, "clients": n * 100 + i, "rx_bps": i / 4}, t) for i in range(aps)]
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def stored_clients(vm: VictoriaMetrics) -> Counter[tuple[str, int, float]]:
@@ -67,14 +60,14 @@ def test_every_point_arrives_once_through_an_outage(tmp_path: Path, in_flight: i
             sent += cycle(n)
             sink.write(sent[-20:])
             sink.flush()
-        wait_until(lambda: sink.delivery.points_written == len(sent), "first writes")
+        wait_until(lambda: sink.delivery.points_written == len(sent), WAIT_S, "first writes")
         vm.stop()
         for n in range(3, 9):
             sent += cycle(n)
             sink.write(sent[-20:])
             sink.flush()
-            time.sleep(0.1)
-        wait_until(lambda: sink.spool.points == 6 * 20, "the outage's points in the spool")
+            time.sleep(0.1)  # cycles keep coming at a pace while the server is away
+        wait_until(lambda: sink.spool.points == 6 * 20, WAIT_S, "the outage's points in the spool")
         assert sink.delivery.failures["unreachable"] >= 1
         assert sink.delivery.last_success_ns is not None
         vm.start()
@@ -82,7 +75,7 @@ def test_every_point_arrives_once_through_an_outage(tmp_path: Path, in_flight: i
             sent += cycle(n)
             sink.write(sent[-20:])
             sink.flush()
-        wait_until(lambda: sink.delivery.points_written == len(sent), "replay")
+        wait_until(lambda: sink.delivery.points_written == len(sent), WAIT_S, "replay")
         assert sink.spool.points == 0
         assert stored_clients(vm) == expected_clients(sent)  # each point exactly once
         town = {row["metric"]["town"] for row in vm.export('{__name__="dl_ap_up"}')}
@@ -138,7 +131,7 @@ def test_writes_in_flight_bounds_concurrent_requests(tmp_path: Path, in_flight: 
     try:
         sink.write([s for n in range(4) for s in cycle(n, aps=50)])  # 4 batches of 50
         sink.flush()
-        wait_until(lambda: sink.delivery.points_written == 200, "four writes")
+        wait_until(lambda: sink.delivery.points_written == 200, WAIT_S, "four writes")
         assert (server.writes, server.most_open) == (4, in_flight)
         assert sink.spool.points == 0
     finally:
@@ -168,10 +161,10 @@ def test_refused_batches_go_to_the_dead_letter_file_and_can_be_requeued(tmp_path
         sent = cycle(0) + cycle(1)
         sink.write(sent)
         sink.flush()
-        wait_until(lambda: sink.delivery.dead_letter_points == len(sent), "dead letters")
-        time.sleep(0.5)  # time enough for retries that must not happen
-        assert sink.delivery.failures["rejected"] == 1
-        assert sink.spool.points == 0 and sink.delivery.points_written == 0
+        wait_until(lambda: sink.delivery.dead_letter_points == len(sent), WAIT_S, "dead letters")
+        # Longer than a few retry intervals (0.1 s, then up to 0.3 s): none may happen.
+        holds_for(lambda: sink.delivery.failures["rejected"] == 1 and sink.spool.points == 0
+                  and sink.delivery.points_written == 0, 0.5, "a refused batch is never retried")
     finally:
         sink.close()
         vm.stop()
@@ -191,7 +184,7 @@ def test_refused_batches_go_to_the_dead_letter_file_and_can_be_requeued(tmp_path
         assert "no dead letters" in status.output
         sink = InfluxSink(fast(open_vm.url), spool_dir)
         sink.start()
-        wait_until(lambda: sink.delivery.points_written == len(sent), "requeued replay")
+        wait_until(lambda: sink.delivery.points_written == len(sent), WAIT_S, "requeued replay")
         sink.close()
         assert stored_clients(open_vm) == expected_clients(sent)
     finally:

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, Snmpd
 from tests.support.scrape import get_metrics, scrape, value
 from tests.support.tsdb import PROMTOOL, Prometheus, free_tcp_port
+from tests.support.wait import wait_until
 
 # Rendering this fleet takes 1.5-3 s of CPU: on the loop, one tick would wait that long.
 FLEET_APS = 20_000
@@ -94,13 +94,6 @@ def run_config(tmp_path: Path, snmpd: Snmpd, http_port: int) -> Path:
     return path
 
 
-def wait_until(check: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
 @pytest.mark.slow
 def test_netmon_run_exports_its_loop_lag_to_prometheus(tmp_path: Path, snmpd: Snmpd) -> None:
     http_port = free_tcp_port()
@@ -116,9 +109,11 @@ def test_netmon_run_exports_its_loop_lag_to_prometheus(tmp_path: Path, snmpd: Sn
         # Prometheus asks for OpenMetrics with gzip: the fleet's render and netmon's own
         # families arrive as one stream.
         wait_until(lambda: {r["metric"]["ap"]: r["value"][1] for r in prometheus.query(
-            "netmon_ap_up")} == {"centre-01": "1", "centre-07": "0"}, "both APs in Prometheus")
+            "netmon_ap_up")} == {"centre-01": "1", "centre-07": "0"}, WAIT_S,
+            "both APs in Prometheus")
         p99 = f"histogram_quantile(0.99, rate({LAG}_bucket[20s]))"
-        wait_until(lambda: bool(prometheus.query(p99)), "the loop lag's p99 in Prometheus")
+        wait_until(lambda: bool(prometheus.query(p99)), WAIT_S,
+                   "the loop lag's p99 in Prometheus")
         assert 0 <= float(prometheus.query(p99)[0]["value"][1]) < LAG_BOUND_S
         status, _, text = get_metrics(http_port)
         os.kill(netmon.pid, signal.SIGTERM)

@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.store import samples_of
 from tests.support.tsdb import Prometheus, VictoriaMetrics, free_tcp_port, http_get
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -62,13 +62,6 @@ def demo_subset(tmp_path: Path, vm_url: str, http_port: int) -> Path:
     path = tmp_path / "netmon.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 class NetmonRun:
@@ -145,9 +138,9 @@ def test_netmon_run_exports_everything_once_through_an_outage_and_a_kill_9(
         netmon.start()
         # 1. Both exports work: VictoriaMetrics fills up, Prometheus scrapes /metrics.
         wait_until(lambda: len(vm.export(f'ap_up{{town="{TOWN}"}}')) == len(CHOSEN_APS),
-                   "ap_up of every AP in VictoriaMetrics")
+                   WAIT_S, "ap_up of every AP in VictoriaMetrics")
         wait_until(lambda: {r["metric"]["ap"] for r in prometheus.query("netmon_ap_up")}
-                   == set(CHOSEN_APS), "netmon_ap_up of every AP in Prometheus")
+                   == set(CHOSEN_APS), WAIT_S, "netmon_ap_up of every AP in Prometheus")
         assert [r["value"][1] for r in prometheus.query('up{job="netmon"}')] == ["1"]
         assert [r["value"][1] for r in prometheus.query('netmon_ap_up{ap="centre-07"}')] \
             == ["0"]
@@ -156,12 +149,12 @@ def test_netmon_run_exports_everything_once_through_an_outage_and_a_kill_9(
         clients = vm.export('ap_clients{ap="centre-01"}')
         assert clients and clients[0]["metric"]["ap_name"] == "Hôtel de Ville 1"
         wait_until(lambda: bool(vm.export('ap_rx_bps{ap="centre-01"}')),
-                   "traffic rates (from the second cycle on)")
+                   WAIT_S, "traffic rates (from the second cycle on)")
 
         # 2. VictoriaMetrics goes away: the cycles go to the spool.
         vm.stop()
         wait_until(lambda: (netmon.metric("netmon_influxdb_spool_points") or 0) > 0,
-                   "points in the spool")
+                   WAIT_S, "points in the spool")
         # 3. kill -9 right after a cycle was spooled (the next one is seconds away).
         netmon.signal(signal.SIGKILL)
 
@@ -170,10 +163,10 @@ def test_netmon_run_exports_everything_once_through_an_outage_and_a_kill_9(
         netmon.start()
         wait_until(lambda: netmon.metric("netmon_influxdb_spool_points") == 0
                    and (netmon.metric("netmon_influxdb_points_written_total") or 0) > 0,
-                   "the replay")
+                   WAIT_S, "the replay")
         written = netmon.metric("netmon_influxdb_points_written_total") or 0
         wait_until(lambda: (netmon.metric("netmon_influxdb_points_written_total") or 0)
-                   > written, "one more cycle written after the replay")
+                   > written, WAIT_S, "one more cycle written after the replay")
         netmon.signal(signal.SIGTERM)
     finally:
         if netmon.process is not None and netmon.process.poll() is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shutil
 from datetime import datetime
@@ -24,6 +23,7 @@ from netmon.runtime import Monitor
 from netmon.store.reader import SampleReader
 from netmon.store.session import write_session
 from tests.support.fibre_files import SAMPLES, config_in
+from tests.support.wait import async_wait_until
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -95,11 +95,12 @@ async def test_the_job_runs_in_netmon_run_and_its_samples_go_through_the_pipelin
         job = monitor.scheduler.scheduler.get_job(JOB_ID)
         assert job is not None
         job.modify(next_run_time=datetime.now(PARIS))  # now, rather than at 06:00
-        for _ in range(100):
-            await asyncio.sleep(0.1)
+
+        def recorded() -> bool:
             with FibreHistory(config.store) as history:
-                if history.imports():
-                    break
+                return bool(history.imports())
+
+        await async_wait_until(recorded, 10, "the scheduled import's record", poll_s=0.1)
     finally:
         await monitor.stop()
     assert published == ["fibre"]  # one cycle of fibre samples, through the pipeline

@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.process import NETMON, NetmonRun
 from tests.alerts_support.servers import Hook, WebhookSink
 from tests.support.tsdb import free_tcp_port
+from tests.support.wait import wait_until
 
 INTERVAL_S = 5
 LOCK_HELD_S = 15.0
@@ -110,13 +111,6 @@ def town(tmp_path: Path, sink: WebhookSink, sim_b: str = "down") -> Iterator[Tow
         yield place
     finally:
         place.stop()
-
-
-def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def pages(sink: WebhookSink, kind: str) -> list[Hook]:

@@ -19,7 +19,7 @@ from netmon.config import NetmonConfig, load_config
 from netmon.maps.build import build_layers
 from netmon.maps.files import write_maps
 from netmon.maps.scenario import Scenario
-from tests.support.demo import DEMO
+from tests.support.demo import demo_config_copy
 from tests.support.fleet_history import NS, fleet_config, write_fibre, write_incidents, write_polls
 from tests.support.offline_browser import visit
 
@@ -125,18 +125,20 @@ def test_html_map_draws_every_ap_at_its_pixel_offline(fleet: tuple[NetmonConfig,
 
 
 def test_netmon_map_on_the_demo_config_gives_both_zones(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["map", "-c", str(DEMO), "--out", str(tmp_path),
-                                      "--assume-up"])
+    demo = demo_config_copy(tmp_path / "config")  # its own store: never the checkout's var/
+    out = tmp_path / "maps"
+    result = CliRunner().invoke(app, ["map", "-c", str(demo), "--out", str(out), "--assume-up"])
     assert result.exit_code == 0, result.output
     assert "Centre-ville" in result.output and "Grand Port" in result.output
-    zones = json.loads((tmp_path / "zones.geojson").read_text())
+    zones = json.loads((out / "zones.geojson").read_text())
     pct = {f["properties"]["id"]: f["properties"]["coverage_pct"] for f in zones["features"]}
     assert 0 < pct["centre"] < 100 and 0 < pct["grand-port"] < 100
-    assert (tmp_path / "map.html").stat().st_size > 150_000  # Leaflet inlined
+    assert (out / "map.html").stat().st_size > 150_000  # Leaflet inlined
 
 
 def test_netmon_map_rejects_an_unknown_ap_and_a_missing_layer(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["map", "-c", str(DEMO), "--out", str(tmp_path),
+    demo = demo_config_copy(tmp_path / "config")
+    result = CliRunner().invoke(app, ["map", "-c", str(demo), "--out", str(tmp_path),
                                       "--without", "nowhere-01"])
     assert result.exit_code == 2 and "unknown AP 'nowhere-01'" in result.output
     config = fleet_config(tmp_path, 2, extra={"maps": {"water": {"path": "lake.gpkg"}}})

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 from netmon.config import load_config
+from netmon.sample import FieldValue
 from tests.alerts_support.process import NETMON, NetmonRun
 from tests.support.agents import COMMUNITY, Snmpd
 from tests.support.hostile_agent import HostileAgent
 from tests.support.store import samples_of
 from tests.support.tsdb import free_tcp_port
+from tests.support.wait import wait_until
 
 HEALTHY = 50
+# The store's newest values per AP, then the status and text of /metrics.
+Look = tuple[dict[str, dict[str, FieldValue]], int, str]
 
 
 def town(folder: Path, good_port: int, bad_port: int, http: int) -> Path:
@@ -47,6 +50,13 @@ def metrics(port: int) -> tuple[int, str]:
         return answer.status, answer.read().decode()
 
 
+def partial_answers(text: str) -> float:
+    """netmon_poll_errors_total{kind="partial_answer"} in a /metrics text (0 before any)."""
+    series = 'netmon_poll_errors_total{kind="partial_answer"}'
+    values = [line.split()[-1] for line in text.splitlines() if line.startswith(series)]
+    return float(values[0]) if values else 0.0
+
+
 def test_an_agent_answering_oversized_integers_blinds_nothing(tmp_path: Path,
                                                               snmpd: Snmpd) -> None:
     hostile = HostileAgent()
@@ -56,17 +66,22 @@ def test_an_agent_answering_oversized_integers_blinds_nothing(tmp_path: Path,
     run = NetmonRun(entry)
     try:
         run.wait_for(f"polling {HEALTHY + 1} APs")
-        deadline = time.monotonic() + 60
-        while True:
+
+        def look() -> Look:
             with samples_of(config.store) as samples:
                 seen = {s.tags["ap"]: s.fields for s in samples.latest("ap")}
-            status, text = metrics(http)
-            errors = [line for line in text.splitlines()
-                      if line.startswith('netmon_poll_errors_total{kind="partial_answer"}')]
-            if len(seen) == HEALTHY + 1 and errors and float(errors[0].split()[-1]) >= 2:
-                break
-            assert time.monotonic() < deadline, f"{len(seen)} APs stored, errors {errors}"
-            time.sleep(0.5)
+            return (seen, *metrics(http))
+
+        def two_cycles_seen() -> Look | None:
+            seen, _, text = now = look()
+            return now if len(seen) == HEALTHY + 1 and partial_answers(text) >= 2 else None
+
+        def progress() -> str:
+            seen, _, text = look()
+            return (f"every AP stored and two partial answers counted ({len(seen)} APs stored, "
+                    f"{partial_answers(text):g} partial answers)")
+
+        seen, status, text = wait_until(two_cycles_seen, 60, progress, poll_s=0.5)
         assert status == 200
         assert all(seen[f"ap-{i:02d}"]["up"] == 1 and "uptime_s" in seen[f"ap-{i:02d}"]
                    for i in range(HEALTHY))

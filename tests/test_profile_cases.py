@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from netmon.config.models import AccessPoint
 from netmon.sample import Sample
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import SnmpsimProcess, free_udp_ports
+from tests.support.wait import wait_until
 
 CASES_DIR = Path(__file__).with_name("cases")
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "collectors" / "snmp" / "sample.yaml"
@@ -59,12 +59,13 @@ def agent_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         shutil.copyfile(CASES_DIR / case / "agent.snmprec", data / f"{case}.snmprec")
     port = free_udp_ports(1)[0]
     sim = SnmpsimProcess(data, [port], root / "work").start()
+
+    def answering() -> bool:
+        assert sim.process is not None and sim.process.poll() is None, "snmpsim exited"
+        return snmp_answers(HOST, port, community=CASES[0])
+
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while not snmp_answers(HOST, port, community=CASES[0]):
-            assert sim.process is not None and sim.process.poll() is None, "snmpsim exited"
-            assert time.monotonic() < deadline, "snmpsim did not answer"
-            time.sleep(0.2)
+        wait_until(answering, READY_TIMEOUT_S, "snmpsim to answer", poll_s=0.2)
         yield port
     finally:
         sim.stop()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import time
-from collections.abc import Callable
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
@@ -16,6 +13,7 @@ from netmon.pipeline import Pipeline
 from netmon.scheduler import PollScheduler
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, Snmpd, credentials
+from tests.support.wait import async_wait_until
 
 CREDENTIALS = credentials(version="2c", community=COMMUNITY)
 
@@ -33,13 +31,6 @@ def _target(ap_id: str, port: int, interval_s: int) -> PollTarget:
                      host="127.0.0.1", port=port, credentials=CREDENTIALS)
     return PollTarget(ap.id, "127.0.0.1", port, CREDENTIALS, "generic", [ap],
                       interval_s=interval_s)
-
-
-async def until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 class Cycles:
@@ -61,7 +52,7 @@ async def test_slow_cycle_is_skipped_not_stacked() -> None:
     cycles = Cycles()
     scheduler = PollScheduler(_groups([target]), poller.poll, Pipeline([], [cycles]))
     scheduler.start()
-    await until(lambda: scheduler.skipped_cycles[1] >= 3, 15, "three skipped cycles")
+    await async_wait_until(lambda: scheduler.skipped_cycles[1] >= 3, 15, "three skipped cycles")
     await scheduler.shutdown(grace_s=5)
     await poller.client.close()
     assert scheduler.skipped_cycles[1] >= 3
@@ -82,8 +73,9 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
         2: ["ap-fast"], 60: ["ap-slow"]}
     scheduler.start()
     assert {job.id for job in scheduler.scheduler.get_jobs()} == {"poll-2s", "poll-60s"}
-    await until(lambda: [r.observations[0].ap_id for r in cycles.reports].count("ap-fast") >= 2,
-                10, "two cycles of the 2 s group")
+    await async_wait_until(
+        lambda: [r.observations[0].ap_id for r in cycles.reports].count("ap-fast") >= 2, 10,
+        "two cycles of the 2 s group")
     await scheduler.shutdown(grace_s=5)
     await poller.client.close()
     polled = [r.observations[0].ap_id for r in cycles.reports]

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from playwright.sync_api import Page, Request, sync_playwright
 
 from geo.mapdata import STATE_COLOURS
 from tests.support.demo import DEMO, demo_config_copy
+from tests.support.wait import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 DOWN_AP = "centre-07"
@@ -76,18 +76,17 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     demo = subprocess.Popen([*netmon, "demo", "-c", str(config)], cwd=tmp, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+
+    def all_polled() -> bool:
+        assert demo.poll() is None, (tmp / "demo.log").read_text()
+        try:
+            aps = _get_json(f"{url}/api/aps")
+        except OSError:
+            return False
+        return len(aps) == DEMO_APS and all(a["status"] != "unknown" for a in aps)
+
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            assert demo.poll() is None, (tmp / "demo.log").read_text()
-            assert time.monotonic() < deadline, "the demo's APs were not all polled in time"
-            try:
-                aps = _get_json(f"{url}/api/aps")
-            except OSError:
-                aps = []
-            if len(aps) == DEMO_APS and all(a["status"] != "unknown" for a in aps):
-                break
-            time.sleep(1)
+        wait_until(all_polled, READY_TIMEOUT_S, "the demo's APs all polled", poll_s=1.0)
         yield url
     finally:
         demo.send_signal(signal.SIGINT)

@@ -12,7 +12,8 @@ import typer
 from rich.live import Live
 
 from netmon.cli.common import catalog_or_exit, config_or_exit, console
-from netmon.cli.demo_outputs import demo_output_dirs, write_demo_outputs
+from netmon.cli.demo_guide import where_to_look
+from netmon.cli.demo_outputs import write_demo_outputs
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.observation import Cycle
@@ -27,20 +28,6 @@ def _title(config: NetmonConfig, report: Cycle) -> str:
     clients = sum(r.clients or 0 for r in report.observations)
     return (f"{config.site}: {len(report.observations)} APs, {down} down, {clients} clients "
             f"(cycle {report.duration_s * 1000:.0f} ms, {report.requests} requests)")
-
-
-def _where(monitor: Monitor, config: NetmonConfig) -> str:
-    """What to open while the demo runs, and where its maps and report will be."""
-    maps_dir, report_dir = demo_output_dirs(config)
-    after = f"when it stops: maps in {maps_dir}, report in {report_dir}"
-    http = monitor.exporters.http
-    if http is None:
-        return f"status page off (http.listen unavailable); {after}"
-    host = http.settings.host
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
-    base = f"http://{shown}:{http.port}"
-    return (f"Status page: {base}/  (open it in a browser; JSON: {base}/api/aps, "
-            f"{base}/api/zones; Prometheus: {base}/metrics); {after}")
 
 
 def demo(
@@ -67,7 +54,8 @@ def demo(
         nonlocal announced
         if not announced:  # the listener is up by the first cycle
             announced = True
-            console.print(_where(monitor, config), highlight=False)
+            console.print("\n".join(where_to_look(config, monitor.exporters)),
+                          highlight=False, markup=False, soft_wrap=True)
         table = fleet_table(config, report.observations, _title(config, report))
         if live is not None:
             live.update(table, refresh=True)

@@ -73,6 +73,7 @@ class Exporters:
             if config.http.enabled else None
         # A listener the config asks for must start; the default one steps aside if busy.
         self.http_required = "http" in config.model_fields_set
+        self.listen_error: str | None = None  # why the default listener stepped aside
 
     @property
     def sinks(self) -> list[Sink]:
@@ -92,6 +93,7 @@ class Exporters:
                     raise ExportError(str(exc)) from exc
                 log.warning("%s: /metrics is off (set http.listen to another address, or "
                             "http.enabled: false)", exc)
+                self.listen_error = str(exc)
                 self.http = None
         if self.influx is not None:
             self.influx.start()

@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.support.wait import wait_until
+
 NETMON = str(Path(sys.executable).parent / "netmon")
 
 
@@ -29,17 +31,20 @@ class NetmonRun:
             self.lines.append((time.monotonic(), line.rstrip()))
 
     def wait_for(self, text: str, timeout_s: float = 30.0) -> float:
-        """When a log line containing `text` appeared."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            for at, line in list(self.lines):
-                if text in line:
-                    return at
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError(f"no log line with {text!r}:\n" +
-                             "\n".join(line for _, line in self.lines[-30:]))
+        """When a log line containing `text` appeared (fails at once if netmon exits first)."""
+
+        def tail() -> str:
+            return "\n".join(line for _, line in self.lines[-30:])
+
+        def appeared() -> float | None:
+            exited = self.process.poll() is not None
+            at = next((at for at, line in list(self.lines) if text in line), None)
+            if at is None and exited:
+                raise AssertionError(f"netmon exited ({self.process.returncode}) with no log "
+                                     f"line with {text!r}:\n{tail()}")
+            return at
+
+        return wait_until(appeared, timeout_s, lambda: f"a log line with {text!r}:\n{tail()}")
 
     def stop(self) -> int:
         if self.process.poll() is None:

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.wait import wait_until
 
 SMTP_USER, SMTP_PASSWORD = "netmon", "s3cret-smtp"
 
@@ -59,9 +60,10 @@ class Mailbox:
     logins: list[str] = field(default_factory=list)
 
     def wait(self, count: int, timeout_s: float = 10.0) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout_s
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+        """Every message received, once there are at least `count`."""
+        wait_until(lambda: len(self.messages) >= count, timeout_s,
+                   lambda: f"{count} e-mails; received {[m['Subject'] for m in self.messages]}",
+                   poll_s=0.02)
         return list(self.messages)
 
 
@@ -148,9 +150,9 @@ class WebhookSink:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def wait(self, count: int, timeout_s: float = 10.0) -> list[Hook]:
-        deadline = time.monotonic() + timeout_s
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+        """Every hook received, once there are at least `count`."""
+        wait_until(lambda: len(self.received) >= count, timeout_s,
+                   lambda: f"{count} webhook calls; received {len(self.received)}", poll_s=0.02)
         return list(self.received)
 
     def close(self) -> None:

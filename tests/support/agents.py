@@ -6,13 +6,13 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from collectors.snmp.settings import SnmpCredentials
 from netmon.sim.probe import snmp_answers
 from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.wait import wait_until
 
 V3_USERS = {
     # user: (auth protocol, auth key, priv protocol, priv key) as net-snmp spells them
@@ -21,6 +21,7 @@ V3_USERS = {
     "md5des": ("MD5", "authpass-789", "DES", "privpass-789"),
 }
 COMMUNITY = "public"
+START_TIMEOUT_S = 15.0
 
 
 @dataclass
@@ -54,12 +55,19 @@ def start_snmpd(work_dir: Path, extra: str = "") -> Snmpd:
                                 str(work_dir / "snmpd.log"), "-p", str(work_dir / "snmpd.pid")],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    deadline = time.monotonic() + 15
-    while not snmp_answers("127.0.0.1", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"snmpd did not start: {(work_dir / 'snmpd.log').read_text()}")
-        time.sleep(0.1)
+
+    def answering() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"snmpd exited: {(work_dir / 'snmpd.log').read_text()}")
+        return snmp_answers("127.0.0.1", port)
+
+    try:
+        wait_until(answering, START_TIMEOUT_S,
+                   lambda: f"snmpd to answer: {(work_dir / 'snmpd.log').read_text()}", poll_s=0.1)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     return Snmpd(port, process, work_dir)
 
 

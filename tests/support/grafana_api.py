@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.support.wait import wait_until
 
 STARTUP_TIMEOUT_S = 10.0
 
@@ -142,10 +143,8 @@ def grafana_api(token: str) -> Iterator[tuple[str, GrafanaState]]:
                                            lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        assert time.monotonic() < deadline, "Grafana stand-in did not start"
-        time.sleep(0.01)
+    wait_until(lambda: server.started, STARTUP_TIMEOUT_S, "the Grafana stand-in to start",
+               poll_s=0.01)
     try:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}", state
     finally:

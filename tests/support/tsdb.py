@@ -6,7 +6,6 @@ import json
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from netmon.processes import stop_process
+from tests.support.wait import wait_until
 
 VICTORIA_METRICS = shutil.which("victoria-metrics") or "/usr/bin/victoria-metrics"
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
@@ -46,17 +46,22 @@ class ServerProcess:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True)
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
+        process = self.process
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"{self.args[0]} exited:\n{self.log.read_text()}")
             try:
-                if http_get(self.ready_url, 1.0)[0] == 200:
-                    return
+                return http_get(self.ready_url, 1.0)[0] == 200
             except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"{self.args[0]} did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
+                return False
+
+        try:
+            wait_until(ready, READY_TIMEOUT_S,
+                       lambda: f"{self.args[0]} to be ready:\n{self.log.read_text()}", poll_s=0.1)
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process is not None:
