@@ -161,3 +161,16 @@ def test_commands_name_a_database_they_cannot_use_without_a_traceback(tmp_path: 
                                 text=True, timeout=60, check=False)
         assert result.returncode == 2, result.stderr
         assert "made by netmon 0.1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "n.db"
+    junk.write_bytes(b"minutes of the committee meeting\n" * 200)
+    entry = tmp_path / "town.yaml"
+    entry.write_text(f"store: {{path: {junk}}}\nhttp: {{enabled: false}}\n")
+    netmon = Path(sys.executable).parent / "netmon"
+    result = subprocess.run([str(netmon), "uptime", "--period", "2026-01-01..2026-01-02",
+                             "-c", str(entry)], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 2 and "not a database" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import DatabaseError
 
 from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, report, uptime
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
@@ -45,4 +46,7 @@ def main() -> None:
         app()
     except SchemaError as exc:  # a database this netmon cannot use: say which, no traceback
         err_console.print(f"[bold red]database[/]: {escape(str(exc))}", highlight=False)
+        raise SystemExit(EXIT_CONFIG) from None
+    except DatabaseError as exc:  # not a database at all, or locked past the busy timeout
+        err_console.print(f"[bold red]database[/]: {escape(str(exc.orig))}", highlight=False)
         raise SystemExit(EXIT_CONFIG) from None
