@@ -119,7 +119,7 @@ def merge_buckets(old: Buckets, new: Buckets) -> Buckets:
 
     def fold(values: npt.NDArray[np.float64] | npt.NDArray[np.int64], start: float,
              op: np.ufunc) -> npt.NDArray[np.float64]:
-        out = np.full(len(keys), start)
+        out = np.full(len(keys), start, np.float64)  # an int array would truncate (ufunc.at)
         op.at(out, index, values.astype(np.float64))
         return out
 
