@@ -339,3 +339,17 @@ def test_a_reader_of_a_database_not_made_yet_reads_nothing(tmp_path: Path) -> No
     finally:
         database.close()
     assert not (tmp_path / "later").exists()  # a reader creates nothing
+
+
+def test_a_late_point_joins_its_packed_bucket_with_exact_statistics(rig: Rig) -> None:
+    rig.put([sample(AP1, T0 + m * MIN_NS, rate=m + 0.25) for m in range(60)])
+    rig.writer.maintain(T0 + BUCKET_1H_NS)  # the hour is packed
+    rig.put([sample(AP1, T0 + 30 * NS_PER_S, rate=0.5)])  # late: retried after a locked file
+    rig.writer.maintain(T0 + BUCKET_1H_NS + 5 * MIN_NS)
+    five = rig.reader.series_rollup("ap", "rate", start_ns=T0, end_ns=T0 + BUCKET_5M_NS)
+    assert five[0].points == [RollupPoint(T0, 6, (0.25 + 1.25 + 2.25 + 3.25 + 4.25 + 0.5) / 6,
+                                          0.25, 4.25)]
+    hourly = rig.reader.series_rollup("ap", "rate", start_ns=T0, end_ns=T0 + BUCKET_1H_NS,
+                                      resolution="1h")
+    assert hourly[0].points[0].count == 61
+    assert hourly[0].points[0].mean == pytest.approx((sum(range(60)) + 60 * 0.25 + 0.5) / 61)

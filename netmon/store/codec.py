@@ -42,7 +42,10 @@ class Buckets(NamedTuple):
 
 
 def _delta(values: npt.NDArray[np.int64]) -> bytes:
-    return np.diff(values, prepend=np.int64(0)).astype(I64).tobytes()
+    deltas = np.empty(len(values), I64)  # np.diff(prepend=) took twice as long on a chunk
+    deltas[:1] = values[:1]
+    np.subtract(values[1:], values[:-1], out=deltas[1:])
+    return deltas.tobytes()
 
 
 def _undelta(raw: bytes, count: int, offset: int) -> npt.NDArray[np.int64]:
@@ -100,26 +103,32 @@ def merge_points(old: Points, new: Points) -> Points:
 
 def to_buckets(points: Points, bucket_ns: int) -> Buckets:
     """The statistics of the points in each bucket they fall in."""
-    starts = points.times - points.times % bucket_ns
-    keys, index, count = np.unique(starts, return_inverse=True, return_counts=True)
-    values = points.values.astype(np.float64)
-    total = np.zeros(len(keys))
-    np.add.at(total, index, values)
-    low = np.full(len(keys), np.inf)
-    np.minimum.at(low, index, values)
-    high = np.full(len(keys), -np.inf)
-    np.maximum.at(high, index, values)
-    return Buckets(keys.astype(np.int64), count.astype(np.int64), total, low, high)
+    order = np.argsort(points.times, kind="stable")  # in time order already, as a rule
+    times, values = points.times[order], points.values[order].astype(np.float64)
+    starts = times - times % bucket_ns
+    begins = np.ones(len(starts), bool)  # where each bucket begins
+    np.not_equal(starts[1:], starts[:-1], out=begins[1:])
+    first = np.flatnonzero(begins)
+    count = np.empty(len(first), np.int64)
+    np.subtract(first[1:], first[:-1], out=count[:-1])
+    count[-1:] = len(starts) - first[-1:]
+    if not len(first):
+        return Buckets(starts, count, values, values, values)  # no points
+    return Buckets(starts[first].astype(np.int64), count,
+                   np.add.reduceat(values, first), np.minimum.reduceat(values, first),
+                   np.maximum.reduceat(values, first))
 
 
 def merge_buckets(old: Buckets, new: Buckets) -> Buckets:
     """Statistics of both (a bucket filled over two packs adds up: they are associative)."""
+    if not len(old.times) or not len(new.times) or new.times[0] > old.times[-1]:
+        return Buckets._make(np.concatenate(pair) for pair in zip(old, new, strict=True))
     times = np.concatenate([old.times, new.times])
     keys, index = np.unique(times, return_inverse=True)
 
     def fold(values: npt.NDArray[np.float64] | npt.NDArray[np.int64], start: float,
              op: np.ufunc) -> npt.NDArray[np.float64]:
-        out = np.full(len(keys), start)
+        out = np.full(len(keys), start, np.float64)  # an int array would truncate (ufunc.at)
         op.at(out, index, values.astype(np.float64))
         return out
 

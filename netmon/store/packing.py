@@ -138,9 +138,7 @@ def _merged(level: int, sid: int, fid: int, staged: codec.Points,
     span = CHUNK_NS[level]
     starts = staged.times - staged.times % span
     rows: list[dict[str, object]] = []
-    for start in np.unique(starts).tolist():
-        mask = starts == start
-        part = codec.Points(staged.times[mask], staged.values[mask])
+    for start, part in _by_chunk(staged, starts):
         old = existing.get((sid, fid, start))
         if level == RAW:
             merged = part if old is None else codec.merge_points(codec.unpack_points(old), part)
@@ -153,6 +151,14 @@ def _merged(level: int, sid: int, fid: int, staged: codec.Points,
         rows.append({"level": level, "series_id": sid, "field_id": fid, "start_ts": start,
                      "data": blob})
     return rows
+
+
+def _by_chunk(staged: codec.Points, starts: np.ndarray) -> list[tuple[int, codec.Points]]:
+    """The staged points (in time order) split by the chunk they fall in: one, as a rule."""
+    if starts[0] == starts[-1]:
+        return [(int(starts[0]), staged)]
+    return [(start, codec.Points(staged.times[starts == start], staged.values[starts == start]))
+            for start in np.unique(starts).tolist()]
 
 
 def upsert_meta(conn: Connection, until: int):  # type: ignore[no-untyped-def]
