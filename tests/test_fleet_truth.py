@@ -153,6 +153,8 @@ def test_down_while_the_database_is_locked_pages_once_when_released(
     assert place.count("SELECT count(*) FROM alert_incidents "
                        "WHERE kind = 'ap_down' AND subject = 'ap-b'") == 1
     assert place.count("SELECT count(*) FROM alert_deliveries") == 1
+    # netmon watched all along: the cycles it could not record during the lock still count.
+    assert place.count("SELECT count(*) FROM observed_spans") == 1
     assert any("consumer AlertDesk failed" in line for _, line in run.lines)
     assert any("consumer AlertDesk recovered" in line for _, line in run.lines)
 

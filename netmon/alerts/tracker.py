@@ -130,6 +130,7 @@ class OutageTracker:
         self.rechecks: set[str] = set()
         # One-off facts (reboots) of decisions not committed yet: carried to the next one.
         self._carried: tuple[list[AlertEvent], list[Notice]] = ([], [])
+        self._watched_from: int | None = None
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -142,10 +143,14 @@ class OutageTracker:
     def decide(self, observations: Sequence[ApObservation], now_ns: int,
                observed: tuple[int, int] | None = None) -> Decision:
         """What these observations, taken at `now_ns`, change; nothing is believed yet."""
-        # Carried one-off facts move into this decision; `rejected` hands them back.
+        # Carried one-off facts move into this decision; `rejected` hands them back. So does
+        # the watched time of a look that could not be recorded: netmon did watch then.
+        if observed is not None and self._watched_from is not None:
+            observed = (min(self._watched_from, observed[0]), observed[1])
         decision = Decision(now_ns, events=self._carried[0], notices=self._carried[1],
                             observed=observed)
         self._carried = ([], [])
+        self._watched_from = None
         draft = _Draft(self, decision)
         self.rechecks.clear()
         for observation in observations:
@@ -180,6 +185,10 @@ class OutageTracker:
         self._carried = ([*decision.events, *self._carried[0]],
                          [*(n for n in decision.notices if n.kind == "rebooted"),
                           *self._carried[1]])
+        if decision.observed is not None:
+            start = decision.observed[0]
+            self._watched_from = start if self._watched_from is None \
+                else min(start, self._watched_from)
 
     def carry(self, event: AlertEvent) -> None:
         """Record this event with the next decision (a trap, between two looks)."""

@@ -44,12 +44,16 @@ def load_states(conn: Connection) -> tuple[dict[str, ApDurable], dict[str, ZoneD
 
 
 def extend_observed(conn: Connection, poller: str, span: Interval) -> None:
-    """Netmon watched during `span`: extend the poller's last span, or start a new one."""
+    """Netmon watched during `span`: extend the poller's last span, or start a new one.
+
+    A gap shorter than the span itself (a cycle skipped because the previous one ran long)
+    does not break it: netmon was running and watching; a longer one (netmon stopped) does.
+    """
     start, end = span
     last = conn.execute(select(observed_spans.c.id, observed_spans.c.end_ns)
                         .where(observed_spans.c.poller == poller)
                         .order_by(observed_spans.c.end_ns.desc()).limit(1)).first()
-    if last is not None and last[1] >= start:
+    if last is not None and last[1] >= start - (end - start):
         if end > last[1]:
             conn.execute(update(observed_spans).where(observed_spans.c.id == last[0])
                          .values(end_ns=end))
