@@ -181,7 +181,7 @@ async def trap_latencies(agents: list[Agent], work: Path, args: argparse.Namespa
         await monitor.traps.stop()
         await monitor.alerts.stop()
         await monitor.confirmer.close()
-        await monitor.poller.client.close()
+        await monitor.poller.close()
         monitor.store.close()
         monitor.reader.close()
         await monitor.owner.aclose()

@@ -87,7 +87,7 @@ def _poll_demo(catalog: ProfileCatalog) -> list[Sample]:
             await asyncio.sleep(RATE_WINDOW_S)
             return (await poller.poll()).samples
         finally:
-            await poller.client.close()
+            await poller.close()
 
     try:
         return asyncio.run(poll())

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.agents import COMMUNITY, V3_AUTH_KEY, V3_PRIV_KEY, V3_USER, SnmpdFleet
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog
-from collectors.snmp.session import SnmpClient
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.models import AccessPoint
 
@@ -72,8 +71,7 @@ async def measure(ports: list[int], cycles: int, concurrency: int,
     """One warm-up poll (it learns each agent's rows), then `cycles` timed cycles."""
     catalog = ProfileCatalog.load([PROFILE_DIR, BENCH_PROFILES])
     settings = PollSettings(timeout_s=TIMEOUT_S, retries=RETRIES, concurrency=concurrency)
-    poller = ApPoller(settings, catalog, bench_targets(ports, v3),
-                      client=SnmpClient(pysnmp_communities=pysnmp))
+    poller = ApPoller(settings, catalog, bench_targets(ports, v3))
     started = time.perf_counter()
     cpu_before = cpu_s()
     await poller.prepare()
@@ -90,7 +88,7 @@ async def measure(ports: list[int], cycles: int, concurrency: int,
         errors += sum(1 for r in report.observations if not r.up)
         samples += len(report.samples)
         requests += report.requests
-    await poller.client.close()
+    await poller.close()
     n = len(ports)
     return {"aps": n, "cycles": cycles, "cpu_s_per_cycle": cpu_total / cycles,
             "wall_s_per_cycle": wall_total / cycles,

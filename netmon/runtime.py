@@ -116,7 +116,7 @@ class Monitor:
         await asyncio.to_thread(self.pipeline.close)  # joins writer threads: never on the loop
         await self.exporters.stop()
         await self.confirmer.close()
-        await self.poller.client.close()
+        await self.poller.close()
         await asyncio.to_thread(self.reader.close)  # closes its connections: file I/O
         await self.owner.aclose()
 

@@ -114,3 +114,4 @@ class PollScheduler:
             if pending:
                 log.warning("abandoned %d poll cycles still running at shutdown", len(pending))
         self.scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # APScheduler applies the shutdown on the loop's next turn

@@ -95,7 +95,7 @@ async def rig(tmp_path: Path, snmpd: Snmpd) -> AsyncIterator[Rig]:
     await traps.stop()
     await desk.stop()
     await confirmer.close()
-    await poller.client.close()
+    await poller.close()
     reader.close()
     await owner.aclose()
     sink.close()

@@ -70,7 +70,7 @@ async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> N
     assert float(lo.fields["rx_bps"]) >= 0 and float(lo.fields["tx_bps"]) >= 0
     assert second.uptime_s is not None and second.uptime_s >= first.uptime_s
     assert not second.rebooted
-    await poller.client.close()
+    await poller.close()
 
 
 async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
@@ -89,7 +89,7 @@ async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
     assert down_sample.measurement == "ap" and down_sample.fields["up"] == 0
     # The cycle lasts about one AP's own timeout budget (2 tries x 0.5 s), not the sum.
     assert report.duration_s < 2 * FAST.timeout_s * (FAST.retries + 1)
-    await poller.client.close()
+    await poller.close()
 
 
 async def test_v3_wrong_key_is_an_error_not_a_crash(snmpd: Snmpd) -> None:
@@ -123,4 +123,4 @@ async def test_huge_table_is_cut_at_the_limit(snmpd: Snmpd) -> None:
     reading = (await poller.poll()).observations[0]
     assert reading.up
     assert reading.error is not None and "more than 1 rows" in reading.error
-    await poller.client.close()
+    await poller.close()

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 import yaml
 from pydantic import SecretStr
-from pysnmp.hlapi.v3arch.asyncio import ObjectType
 
 from collectors.snmp.poller import ApPoller, PollTarget, build_targets
 from collectors.snmp.profile import ProfileCatalog
-from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, Walk, parse_oid
+from collectors.snmp.session import AgentSession
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.loader import load_config
 from netmon.config.models import AccessPoint
@@ -35,12 +34,11 @@ UPTIME_TOLERANCE_S = 0.01
 SETTINGS = PollSettings(timeout_s=5.0, retries=1)
 LAT, LON = 45.6884, 5.9157  # Hôtel de Ville, Aix-les-Bains
 
-SYS_UPTIME = parse_oid("1.3.6.1.2.1.1.3.0")
-IF_NAME, IF_DESCR = parse_oid("1.3.6.1.2.1.31.1.1.1.1"), parse_oid("1.3.6.1.2.1.2.2.1.2")
-IF_OPER = parse_oid("1.3.6.1.2.1.2.2.1.8")
-IF_HC_IN, IF_HC_OUT = parse_oid("1.3.6.1.2.1.31.1.1.1.6"), parse_oid("1.3.6.1.2.1.31.1.1.1.10")
-IF_IN32, IF_OUT32 = parse_oid("1.3.6.1.2.1.2.2.1.10"), parse_oid("1.3.6.1.2.1.2.2.1.16")
-GENERIC_COLUMNS = {IF_NAME, IF_DESCR, IF_OPER, IF_HC_IN, IF_HC_OUT, IF_IN32, IF_OUT32}
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+IF_NAME, IF_DESCR = "1.3.6.1.2.1.31.1.1.1.1", "1.3.6.1.2.1.2.2.1.2"
+IF_OPER = "1.3.6.1.2.1.2.2.1.8"
+IF_HC_IN, IF_HC_OUT = "1.3.6.1.2.1.31.1.1.1.6", "1.3.6.1.2.1.31.1.1.1.10"
+IF_IN32, IF_OUT32 = "1.3.6.1.2.1.2.2.1.10", "1.3.6.1.2.1.2.2.1.16"
 
 
 def load_case(name: str) -> dict[str, Any]:
@@ -120,7 +118,7 @@ async def test_case_gives_the_expected_samples(case: str, agent_port: int) -> No
     try:
         report = await poller.poll()
     finally:
-        await poller.client.close()
+        await poller.close()
     actual = by_series(report.samples)
     expected = {
         Sample(e["measurement"], {k: str(v) for k, v in e["tags"].items()}, {}, 0).series_key(): e
@@ -146,7 +144,7 @@ async def test_auto_picks_each_vendor_profile_from_sys_object_id(agent_port: int
     try:
         report = await poller.poll()
     finally:
-        await poller.client.close()
+        await poller.close()
     assert not [e for e in report.errors if "not reported" not in e and "state" not in e]
     picked = {case: t.profile.name if t.profile else None for case, t in targets.items()}
     assert picked == {case: load_case(case)["detects_as"] for case in CASES}
@@ -184,37 +182,36 @@ def test_catalog_loads_and_every_profile_is_consistent() -> None:
                 ref in profile.scalars, f"{name}: sim refers to {ref}"
 
 
-class RecordingClient(SnmpClient):
-    """The real client, remembering which OIDs each request asked for."""
+class RecordingSession(AgentSession):
+    """The real session, remembering which OIDs each GET and walk asked for."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.gets: list[list[OidTuple]] = []
-        self.walks: list[list[OidTuple]] = []
+    def __init__(self, target: PollTarget) -> None:
+        super().__init__(target.host, target.port, target.credentials, SETTINGS.timeout_s,
+                         SETTINGS.retries)
+        self.gets: list[list[str]] = []
+        self.walks: list[str] = []
 
-    async def get(self, endpoint: Endpoint, oids: Sequence[OidTuple],
-                  prepared: Sequence[ObjectType] | None = None) -> dict[OidTuple, Any]:
+    async def get(self, oids: list[str]) -> dict[str, Any]:
         self.gets.append(list(oids))
-        return await super().get(endpoint, oids, prepared)
+        return await super().get(oids)
 
-    async def walk_columns(self, endpoint: Endpoint, columns: Sequence[OidTuple],
-                           max_repetitions: int, max_rows: int,
-                           anchor: OidTuple | None = None) -> Walk:
-        self.walks.append(list(columns))
-        return await super().walk_columns(endpoint, columns, max_repetitions, max_rows, anchor)
+    async def walk(self, column: str, max_repetitions: int, max_rows: int,
+                   ) -> tuple[list[tuple[str, Any]], bool]:
+        self.walks.append(column)
+        return await super().walk(column, max_repetitions, max_rows)
 
 
 @dataclass
 class GenericPoll:
     requests: list[int]
-    client: RecordingClient
+    session: RecordingSession
 
 
 async def poll_generic(case: str, port: int, cycles: int) -> GenericPoll:
-    client = RecordingClient()
     target = build_target(case, load_case(case), port, "generic")
+    target.session = session = RecordingSession(target)
     settings = SETTINGS.model_copy(update={"rewalk_every": 2})
-    poller = ApPoller(settings, ProfileCatalog.load(), [target], client=client)
+    poller = ApPoller(settings, ProfileCatalog.load(), [target])
     requests = []
     try:
         for _ in range(cycles):
@@ -222,39 +219,39 @@ async def poll_generic(case: str, port: int, cycles: int) -> GenericPoll:
             assert all(r.up for r in report.observations)
             requests.append(report.requests)
     finally:
-        await client.close()
-    return GenericPoll(requests, client)
+        await poller.close()
+    return GenericPoll(requests, session)
 
 
-def _columns_of(oids: list[OidTuple]) -> set[OidTuple]:
+def _columns_of(oids: list[str]) -> set[str]:
     """The table columns a GET of row cells asked for (the OID without its one-part index)."""
-    return {oid[:-1] for oid in oids if oid != SYS_UPTIME}
+    return {oid.rsplit(".", 1)[0] for oid in oids if oid != SYS_UPTIME}
 
 
-async def test_generic_profile_walks_once_then_reads_known_rows_with_one_get(
+async def test_generic_profile_without_hc_counters_reads_32_bit_row_by_row(
         agent_port: int) -> None:
     polled = await poll_generic("generic-openwrt-ap", agent_port, cycles=3)
-    # Poll 1: sysUpTime by GET + the four-row ifTable in one GETBULK page. Poll 2: one GET of
-    # sysUpTime and the known rows' cells. Poll 3 (rewalk_every=2): the tables are walked again.
-    assert polled.requests == [2, 1, 2]
-    first_get, known_rows_get, third_get = polled.client.gets
-    assert first_get == third_get == [SYS_UPTIME]
-    assert known_rows_get[0] == SYS_UPTIME
-    # No ifXTable on this agent: only what the walk found is asked, 4 rows of each column.
-    assert _columns_of(known_rows_get) == {IF_DESCR, IF_OPER, IF_IN32, IF_OUT32}
-    assert len(known_rows_get) == 1 + 4 * 4
-    first_walk, second_walk = polled.client.walks
-    assert set(first_walk) == set(second_walk) == GENERIC_COLUMNS
+    # Poll 1 walks ifName (absent) and ifOperStatus, then GETs sysUpTime, the HC counters and
+    # ifDescr where ifName is missing; no row has HC counters, so their 32-bit fallbacks are
+    # read at once. Poll 2: one GET. Poll 3 (rewalk_every=2) walks again and asks HC afresh.
+    assert polled.requests == [4, 1, 4]
+    assert polled.session.walks == [IF_NAME, IF_OPER] * 2
+    first, fallback, known_rows = polled.session.gets[:3]
+    assert _columns_of(first) == {IF_HC_IN, IF_HC_OUT, IF_DESCR}
+    assert _columns_of(fallback) == {IF_IN32, IF_OUT32} and fallback[0] == SYS_UPTIME
+    # No ifXTable on this agent: only what it has is asked, 4 rows of each column.
+    assert known_rows[0] == SYS_UPTIME
+    assert _columns_of(known_rows) == {IF_DESCR, IF_OPER, IF_IN32, IF_OUT32}
+    assert len(known_rows) == 1 + 4 * 4
 
 
-async def test_hc_agent_is_not_asked_32bit_fallbacks_after_the_first_poll(
-        agent_port: int) -> None:
+async def test_hc_agent_is_never_asked_32bit_counters(agent_port: int) -> None:
     polled = await poll_generic("ubiquiti-uap-ac-pro", agent_port, cycles=3)
-    assert polled.requests == [2, 1, 2]
-    first, later = polled.client.walks
-    assert set(first) == GENERIC_COLUMNS
-    assert set(later) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
-    assert _columns_of(polled.client.gets[1]) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
+    assert polled.requests == [3, 1, 3]
+    assert polled.session.walks == [IF_NAME, IF_OPER] * 2
+    assert _columns_of(polled.session.gets[1]) == {IF_NAME, IF_OPER, IF_HC_IN, IF_HC_OUT}
+    assert not {IF_IN32, IF_OUT32, IF_DESCR} & {c for g in polled.session.gets
+                                                 for c in _columns_of(g)}
 
 
 def test_sample_config_loads_with_known_profiles(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import socket
+import time
 
 from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import default_catalog
@@ -11,7 +14,6 @@ from netmon.config.models import AccessPoint
 from netmon.observation import Cycle
 from netmon.pipeline import Pipeline
 from netmon.scheduler import PollScheduler
-from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, Snmpd, credentials
 from tests.support.wait import async_wait_until
 
@@ -44,22 +46,46 @@ class Cycles:
 
 
 async def test_slow_cycle_is_skipped_not_stacked() -> None:
-    dead = free_udp_ports(1)[0]
-    # A dead agent with 2 tries of 1.5 s: every cycle lasts 3 s, but one is due every second.
-    settings = PollSettings(interval_s=5, timeout_s=1.5, retries=1)
-    target = _target("ap-dead", dead, 1)
-    poller = ApPoller(settings, default_catalog(), [target])
+    # A collector whose every cycle lasts 3 s, while one is due every second.
+    async def slow_collect(targets: list[PollTarget]) -> Cycle:
+        started_ns = time.time_ns()
+        await asyncio.sleep(3)
+        return Cycle(started_ns, 3.0, [], [], 0)
+
     cycles = Cycles()
-    scheduler = PollScheduler(_groups([target]), poller.poll, Pipeline([], [cycles]))
+    scheduler = PollScheduler({1: []}, slow_collect, Pipeline([], [cycles]))
     scheduler.start()
     await async_wait_until(lambda: scheduler.skipped_cycles[1] >= 3, 15, "three skipped cycles")
     await scheduler.shutdown(grace_s=5)
-    await poller.client.close()
     assert scheduler.skipped_cycles[1] >= 3
     assert 1 <= len(cycles.reports) <= 3  # never more cycles than fit one after the other
-    assert all(not r.observations[0].up for r in cycles.reports)
     starts = sorted(r.started_ns for r in cycles.reports)
     assert all(b - a >= 2.9e9 for a, b in itertools.pairwise(starts))
+
+
+async def test_a_silent_ap_never_makes_a_cycle_overrun(snmpd: Snmpd) -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # reads nothing, answers nothing
+    silent.bind(("127.0.0.1", 0))
+    dead = silent.getsockname()[1]
+    # 2 tries of 1.5 s would take 3 s, but a cycle is due every 2 s: its budget is 1 s.
+    settings = PollSettings(interval_s=5, timeout_s=1.5, retries=1)
+    targets = [_target("ap-dead", dead, 2), _target("ap-good", snmpd.port, 2)]
+    poller = ApPoller(settings, default_catalog(), targets)
+    cycles = Cycles()
+    scheduler = PollScheduler(_groups(targets), poller.poll, Pipeline([], [cycles]))
+    scheduler.start()
+    await async_wait_until(lambda: len(cycles.reports) >= 4, 20, "four cycles")
+    await scheduler.shutdown(grace_s=5)
+    await poller.close()
+    silent.close()
+    assert scheduler.skipped_cycles[2] == 0
+    for report in cycles.reports:
+        by_id = {o.ap_id: o for o in report.observations}
+        assert by_id["ap-good"].up
+        assert not by_id["ap-dead"].up
+        assert by_id["ap-dead"].error == (f"ap-dead 127.0.0.1:{dead}: timeout: no complete "
+                                          "answer within the cycle's budget (1 s)")
+        assert report.duration_s < 1.5
 
 
 async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> None:
@@ -77,7 +103,7 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
         lambda: [r.observations[0].ap_id for r in cycles.reports].count("ap-fast") >= 2, 10,
         "two cycles of the 2 s group")
     await scheduler.shutdown(grace_s=5)
-    await poller.client.close()
+    await poller.close()
     polled = [r.observations[0].ap_id for r in cycles.reports]
     assert polled.count("ap-slow") == 1  # its first run is right away, the next in a minute
     assert polled.count("ap-fast") >= 2

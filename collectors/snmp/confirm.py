@@ -6,8 +6,11 @@ import dataclasses
 from collections.abc import Collection
 
 from collectors.snmp.poller import ApPoller, PollTarget
+from collectors.snmp.sockets import SessionPool
 from netmon.config.models import NetmonConfig
 from netmon.observation import Cycle
+
+QUICK_SESSIONS = 64  # sockets kept for trap confirmations (a burst points at a few agents)
 
 
 class SnmpConfirmer:
@@ -25,7 +28,7 @@ class SnmpConfirmer:
             quick = config.poll.model_copy(update={
                 "timeout_s": min(config.poll.timeout_s, config.traps.confirm_timeout_s),
                 "retries": 0})
-            self._quick = ApPoller(quick, poller.catalog, [])
+            self._quick = ApPoller(quick, poller.catalog, [], SessionPool(QUICK_SESSIONS))
 
     async def confirm(self, ap_ids: Collection[str], quick: bool) -> Cycle | None:
         targets: dict[str, PollTarget] = {}
@@ -48,15 +51,15 @@ class SnmpConfirmer:
         assert self._quick is not None
         copy = self._quick_targets.get(target.id)
         if copy is None:
-            settings = self._quick.settings
-            copy = dataclasses.replace(target, endpoint=None, missing=set(target.missing),
-                                       learned=set(target.learned), states={})
-            copy.endpoint = await self._quick.client.endpoint(
-                copy.host, copy.port, copy.credentials, settings.timeout_s, settings.retries)
+            # Its own session (one quick try), rows and fallbacks; no rates (states apart).
+            copy = dataclasses.replace(target, session=None, indexes=dict(target.indexes),
+                                       fallbacks=set(target.fallbacks), plans={}, states={})
+            self._quick.targets.append(copy)
+            self._quick.attach(copy)
             self._quick_targets[target.id] = copy
         copy.profile = target.profile
         return copy
 
     async def close(self) -> None:
         if self._quick is not None:
-            await self._quick.client.close()
+            await self._quick.close()

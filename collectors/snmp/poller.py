@@ -1,4 +1,5 @@
-"""ApPoller: one cycle polls every AP concurrently; one broken AP never stops the others."""
+"""ApPoller: one cycle polls every AP concurrently, within the interval's budget; one broken
+or silent AP never stops the others."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from collectors.snmp.errors import SnmpFailure
+from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan, fallback_of
 from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
     Answer,
@@ -17,23 +20,30 @@ from collectors.snmp.readings import (
     down_reading,
     typed_rows,
 )
-from collectors.snmp.session import Endpoint, OidTuple, SnmpClient, SnmpError, parse_oid
+from collectors.snmp.session import AgentSession
 from collectors.snmp.settings import PollSettings, SnmpCredentials
+from collectors.snmp.sockets import SessionPool
 from collectors.snmp.values import convert, convert_noting
 from netmon.config.models import AccessPoint, NetmonConfig
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 
 log = logging.getLogger(__name__)
-SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
-# A poll that outlives this many request timeouts is abandoned (a wedged agent).
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+# A poll that outlives this many request timeouts is abandoned (a wedged agent), even when
+# the cycle's budget would allow more.
 DEADLINE_TIMEOUTS = 4
-# Known rows are read with one GET while they fit in this many varbinds; bigger tables are walked.
-MAX_GET_VARBINDS = 60
-PLAN_CACHE_PER_TARGET = 2
-PLAN_CACHE_MIN = 64
-# Known-rows GET: the slot of each varbind (table or "" for a scalar, name, row index), its OID.
-GetPlan = tuple[list[tuple[str, str, tuple[int, ...]]], list[OidTuple]]
+# Known rows are read by GET while their cells fit in this many varbinds; bigger tables are
+# walked on every poll.
+MAX_GET_CELLS = 240
+# Cells as read this poll: (table, column) -> index -> (value, sysUpTime ticks of its PDU).
+Read = dict[tuple[str, str], dict[Index, tuple[object, int | None]]]
+
+
+def cycle_budget_s(interval_s: float) -> float:
+    """How long one cycle may poll: its interval less a margin to store what it read
+    (a tenth, at least 1 s, at most half)."""
+    return interval_s - min(max(1.0, interval_s * 0.1), interval_s / 2)
 
 
 @dataclass(slots=True)
@@ -49,19 +59,23 @@ class PollTarget:
     controller: bool = False
     interval_s: int = 60
     profile: Profile | None = None
-    endpoint: Endpoint | None = None
-    # Columns found missing on this agent, so their fallbacks are asked instead.
-    missing: set[tuple[str, str]] = field(default_factory=set)
-    learned: set[str] = field(default_factory=set)
-    # Rows each table had at the last walk: read again with one GET until the next walk.
-    indexes: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+    session: AgentSession | None = None
+    # Rows each table had at the last walk: read again by GET until the next walk.
+    indexes: dict[str, list[Index]] = field(default_factory=dict)
+    # (table, primary column, row) read from the primary's fallback column (e.g. a row
+    # without 64-bit counters); decided row by row, asked afresh at every walk.
+    fallbacks: set[Slot] = field(default_factory=set)
+    big: bool = False  # too many cells for GET: walked on every poll
     polls_since_walk: int = 0
-    get_plan: GetPlan | None = None
+    plans: dict[bool, ReadPlan] = field(default_factory=dict)  # by "walked this poll"
     states: dict[str, ApState] = field(default_factory=dict)
 
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+    def rows_changed(self) -> None:
+        self.plans.clear()
 
 
 def build_targets(config: NetmonConfig) -> list[PollTarget]:
@@ -83,66 +97,104 @@ def build_targets(config: NetmonConfig) -> list[PollTarget]:
 
 
 class ApPoller:
-    """Polls targets with GET + GETBULK under one global concurrency limit."""
+    """Polls targets with GET and GETBULK walks under one global concurrency limit."""
 
     def __init__(self, settings: PollSettings, catalog: ProfileCatalog,
-                 targets: Sequence[PollTarget], client: SnmpClient | None = None) -> None:
+                 targets: Sequence[PollTarget], sessions: SessionPool | None = None) -> None:
         self.settings = settings
         self.catalog = catalog
         self.targets = list(targets)
-        self.client = client or SnmpClient()
-        self._scalar_plans: dict[str, list[OidTuple]] = {}
-        # Known-rows GET plans, shared by every target with the same profile and rows.
-        self._get_plans: dict[tuple[object, ...], GetPlan] = {}
+        self._own_pool = sessions is None
+        self.sessions = sessions or SessionPool(0)
+        self._plans: dict[tuple[object, ...], ReadPlan] = {}  # shared by agents alike
+        self.unpolled = 0  # APs whose turn never came within a cycle's budget
         self._prepared = False
 
     async def prepare(self) -> None:
-        """Register every agent with pysnmp before any traffic (much cheaper that way)."""
+        """Sessions for every agent (sockets open on first use) within the fd budget."""
+        if self._own_pool:
+            self.sessions = SessionPool.for_fleet(len(self.targets), self.settings.concurrency)
         for target in self.targets:
-            if target.endpoint is None:
-                target.endpoint = await self.client.endpoint(
-                    target.host, target.port, target.credentials, self.settings.timeout_s,
-                    self.settings.retries)
-            if target.profile is None and target.profile_name != "auto":
-                target.profile = self.catalog.get(target.profile_name)
+            self.attach(target)
         self._prepared = True
 
+    def attach(self, target: PollTarget) -> None:
+        if target.session is None:
+            target.session = AgentSession(target.host, target.port, target.credentials,
+                                          self.settings.timeout_s, self.settings.retries)
+        if target.profile is None and target.profile_name != "auto":
+            target.profile = self.catalog.get(target.profile_name)
+
+    def dropped_datagrams(self) -> int:
+        """Datagrams read from agents' sockets that answered nothing asked (all time)."""
+        return sum(t.session.dropped_total for t in self.targets if t.session is not None)
+
+    async def close(self) -> None:
+        self.sessions.close_all()
+        for target in self.targets:
+            if target.session is not None:
+                target.session.close()
+
     async def poll(self, targets: Sequence[PollTarget] | None = None) -> Cycle:
-        """One cycle over `targets` (all by default)."""
+        """One cycle over `targets` (all by default), within their interval's budget."""
         if not self._prepared:
             await self.prepare()
         chosen = self.targets if targets is None else list(targets)
+        for target in chosen:
+            self.attach(target)
+        loop = asyncio.get_running_loop()
+        budget_s = cycle_budget_s(min((t.interval_s for t in chosen), default=60))
+        deadline = loop.time() + budget_s
         started_ns = time.time_ns()
         started = time.perf_counter()
-        requests_before = self.client.requests
+        requests_before = sum(t.session.requests for t in chosen if t.session)
         results: list[tuple[list[ApObservation], list[Sample]]] = [([], [])] * len(chosen)
         queue = iter(enumerate(chosen))
+        late: list[str] = []
 
         async def worker() -> None:
             # `concurrency` workers take the next target when done: no task per target.
             for position, target in queue:
-                results[position] = await self._poll_with_deadline(target, started_ns)
+                if loop.time() >= deadline:
+                    late.append(target.id)  # its turn came too late: not asked, not judged
+                    continue
+                results[position] = await self._poll_in_time(target, started_ns, deadline,
+                                                             budget_s)
 
         await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency,
                                                              len(chosen)))))
+        if late:
+            self.unpolled += sum(len(t.aps) for t in chosen if t.id in set(late))
+            log.warning("%d agents not polled: the cycle's %g s budget was spent first "
+                        "(raise poll.concurrency or lower timeout_s x (retries + 1))",
+                        len(late), budget_s)
         readings = [r for rs, _ in results for r in rs]
         shared = [s for _, ss in results for s in ss]
-        return Cycle(started_ns, time.perf_counter() - started, readings, shared,
-                           self.client.requests - requests_before)
+        requests = sum(t.session.requests for t in chosen if t.session) - requests_before
+        return Cycle(started_ns, time.perf_counter() - started, readings, shared, requests)
 
-    async def _poll_with_deadline(self, target: PollTarget, time_ns: int,
-                                  ) -> tuple[list[ApObservation], list[Sample]]:
+    async def _poll_in_time(self, target: PollTarget, time_ns: int, deadline: float,
+                            budget_s: float) -> tuple[list[ApObservation], list[Sample]]:
         began = time.perf_counter()
-        deadline_s = self.settings.timeout_s * (self.settings.retries + 1) * DEADLINE_TIMEOUTS
+        own_s = self.settings.timeout_s * (self.settings.retries + 1) * DEADLINE_TIMEOUTS
+        loop = asyncio.get_running_loop()
+        cut_by_cycle = deadline <= loop.time() + own_s
+        assert target.session is not None
         try:
-            async with asyncio.timeout(deadline_s):  # no extra task per poll, unlike wait_for
-                return await self._poll_target(target, time_ns, began)
-        except (SnmpError, TimeoutError, OSError) as exc:
-            reason = str(exc) or f"no complete answer within {deadline_s:g} s"
-            return self._all_down(target, time_ns, began, reason), []
+            with self.sessions.lease(target.session):
+                async with asyncio.timeout_at(min(deadline, loop.time() + own_s)):
+                    return await self._poll_target(target, time_ns, began)
+        except SnmpFailure as exc:
+            reason = str(exc)
+        except TimeoutError:
+            reason = (f"timeout: no complete answer within the cycle's budget ({budget_s:g} s)"
+                      if cut_by_cycle else f"timeout: no complete answer within {own_s:g} s")
+        except OSError as exc:
+            reason = f"network error: {exc.strerror or exc}"
         except Exception as exc:  # one broken agent never stops the cycle
             log.exception("%s %s: unexpected failure", target.id, target.address)
-            return self._all_down(target, time_ns, began, f"internal error: {exc!r}"), []
+            reason = f"internal error: {exc!r}"
+        return self._all_down(target, time_ns, began, reason), []
 
     def _all_down(self, target: PollTarget, time_ns: int, began: float, reason: str,
                   ) -> list[ApObservation]:
@@ -152,22 +204,20 @@ class ApPoller:
 
     async def _poll_target(self, target: PollTarget, time_ns: int, began: float,
                            ) -> tuple[list[ApObservation], list[Sample]]:
-        assert target.endpoint is not None
         if target.profile is None:
             target.profile = await self._detect(target)
         profile = target.profile
         answer = Answer()
-        if self._known_rows_fit(target, profile):
-            try:
-                await self._poll_known_rows(target, profile, answer)
-            except SnmpError as exc:
-                if "noSuchName" not in str(exc):
-                    raise
-                # SNMPv1 fails the whole GET when one row went away: walk again now.
-                answer = Answer()
-                await self._poll_and_walk(target, profile, answer)
-        else:
-            await self._poll_and_walk(target, profile, answer)
+        read: Read = {}
+        walked = target.big or target.polls_since_walk >= self.settings.rewalk_every or \
+            any(table not in target.indexes for table in profile.tables)
+        if walked:
+            await self._walk_tables(target, profile, read, answer)
+        target.polls_since_walk += 1
+        await self._read_plan(target, profile, self._plan(target, profile, walked), read, answer)
+        for table in profile.tables:
+            cells = {name: read.get((table, name), {}) for name in profile.tables[table].columns}
+            answer.tables[table] = typed_rows(profile, table, cells, answer.problems)
         now_s = time.monotonic()
         poll_ms = (time.perf_counter() - began) * 1000
         if target.controller:
@@ -177,148 +227,150 @@ class ApPoller:
         state = target.states.setdefault(ap.id, ApState())
         return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
 
-    def _wanted_columns(self, target: PollTarget, profile: Profile, table: str) -> dict[str, str]:
-        """Column name -> OID text; fallbacks only where this agent lacks the primary."""
-        first = table not in target.learned
-        return {name: column.oid for name, column in profile.tables[table].columns.items()
-                if column.fallback_for is None or first
-                or (table, column.fallback_for) in target.missing}
-
-    def _known_rows_fit(self, target: PollTarget, profile: Profile) -> bool:
-        if target.polls_since_walk >= self.settings.rewalk_every:
-            return False
-        if target.get_plan is not None:
-            return True  # built for these very rows, which only a walk changes
-        if any(table not in target.indexes for table in profile.tables):
-            return False
-        cells = sum(len(target.indexes[t]) * len(self._wanted_columns(target, profile, t))
-                    for t in profile.tables)
-        return 0 < cells + len(profile.scalars) <= MAX_GET_VARBINDS
-
-    async def _poll_known_rows(self, target: PollTarget, profile: Profile,
-                               answer: Answer) -> None:
-        """Scalars and every known table cell in one GET: one round trip per AP."""
-        assert target.endpoint is not None
-        if target.get_plan is None:
-            target.get_plan = self._get_plan(target, profile)
-        slots, oids = target.get_plan
-        values = await self.client.get(target.endpoint, oids)
-        walked: dict[str, dict[str, dict[tuple[int, ...], object]]] = {
-            t: {} for t in profile.tables}
-        for (table, name, index), oid in zip(slots, oids, strict=True):
-            raw = values.get(oid)
-            if raw is None:
-                if table:
-                    target.polls_since_walk = self.settings.rewalk_every  # a row went away
-                continue
-            if table:
-                walked[table].setdefault(name, {})[index] = raw
-            else:
-                value = convert_noting(raw, profile.scalars[name].type, name, answer.problems)
-                if value is not None:
-                    answer.scalars[name] = value
-        for table, by_name in walked.items():
-            answer.tables[table] = typed_rows(profile, table, by_name, answer.problems)
-        target.polls_since_walk += 1
-
-    def _get_plan(self, target: PollTarget, profile: Profile) -> GetPlan:
-        """Which cell each varbind of the known-rows GET is; one plan per distinct agent."""
-        assert target.endpoint is not None
-        key = (profile.name, tuple(sorted(target.missing)),
-               tuple(sorted(target.learned)),
-               tuple((t, tuple(target.indexes[t])) for t in profile.tables))
-        plan = self._get_plans.get(key)
-        if plan is not None:
-            return plan
-        slots: list[tuple[str, str, tuple[int, ...]]] = []
-        oids: list[OidTuple] = []
-        for name, scalar in profile.scalars.items():
-            slots.append(("", name, ()))
-            oids.append(parse_oid(scalar.oid))
-        for table in profile.tables:
-            for name, column in self._wanted_columns(target, profile, table).items():
-                if (table, name) in target.missing:
-                    continue  # the walk found none: asking would fail a v1 GET
-                for index in target.indexes[table]:
-                    slots.append((table, name, index))
-                    oids.append((*parse_oid(column), *index))
-        if len(self._get_plans) > PLAN_CACHE_PER_TARGET * len(self.targets) + PLAN_CACHE_MIN:
-            self._get_plans.clear()  # agents changed their rows many times: start afresh
-        plan = self._get_plans[key] = (slots, oids)
-        return plan
-
-    async def _poll_and_walk(self, target: PollTarget, profile: Profile,
-                             answer: Answer) -> None:
-        """GET the scalars, walk every table with GETBULK, and learn the rows for next time."""
-        assert target.endpoint is not None
-        target.get_plan = None
-        target.polls_since_walk = 1  # this poll counts: walk, then rewalk_every - 1 GETs
-        if profile.scalars:
-            oids = self._scalar_plan(profile)
-            values = await self.client.get(target.endpoint, oids)
-            for (name, scalar), oid in zip(profile.scalars.items(), oids, strict=True):
-                if oid in values:
-                    value = convert_noting(values[oid], scalar.type, name, answer.problems)
-                    if value is not None:
-                        answer.scalars[name] = value
-        for table in profile.tables:
-            await self._walk(target, profile, table, answer)
-
     async def _detect(self, target: PollTarget) -> Profile:
-        assert target.endpoint is not None
-        values = await self.client.get(target.endpoint, [SYS_OBJECT_ID])
-        raw = values.get(SYS_OBJECT_ID)
-        sys_object_id = convert(raw, "oid") if raw is not None else None
+        assert target.session is not None
+        values = await target.session.get([SYS_OBJECT_ID])
+        sys_object_id = convert(values.get(SYS_OBJECT_ID), "oid")
         profile = self.catalog.detect(str(sys_object_id or ""))
         log.info("%s %s: sysObjectID %s -> profile %s", target.id, target.address,
                  sys_object_id, profile.name)
         return profile
 
-    def _scalar_plan(self, profile: Profile) -> list[OidTuple]:
-        """The scalars' OIDs, parsed once per profile and reused for every request."""
-        plan = self._scalar_plans.get(profile.name)
+    def _plan(self, target: PollTarget, profile: Profile, walked: bool) -> ReadPlan:
+        plan = target.plans.get(walked)
         if plan is None:
-            plan = self._scalar_plans[profile.name] = [parse_oid(s.oid)
-                                                       for s in profile.scalars.values()]
+            v1 = target.credentials.version == "1"
+            key = (profile.name, walked, v1, tuple(sorted(target.fallbacks)),
+                   tuple((t, tuple(i)) for t, i in sorted(target.indexes.items())))
+            plan = self._plans.get(key)
+            if plan is None:
+                if len(self._plans) > 2 * len(self.targets) + 64:
+                    self._plans.clear()  # agents changed their rows many times: start afresh
+                plan = self._plans[key] = build_plan(profile, target.indexes, target.fallbacks,
+                                                     walked, v1)
+            target.plans[walked] = plan
         return plan
 
-    async def _walk(self, target: PollTarget, profile: Profile, table: str,
-                    answer: Answer) -> None:
-        assert target.endpoint is not None
-        spec = profile.tables[table]
-        first = table not in target.learned
-        wanted = {parse_oid(oid): name
-                  for name, oid in self._wanted_columns(target, profile, table).items()}
+    async def _read_plan(self, target: PollTarget, profile: Profile, plan: ReadPlan, read: Read,
+                         answer: Answer) -> None:
+        """GET every page of the plan; a primary missing in a row is read from its fallback
+        column at once, and that row keeps the fallback until the next walk."""
+        absent: list[Slot] = []
+        for oids, slots in plan.pages:
+            values = await self._get(target, oids)
+            ticks = values.get(plan.clock_oid) if plan.clock_oid else None
+            page_ticks = ticks if isinstance(ticks, int) else None
+            for oid, slot in zip(oids, slots, strict=True):
+                if slot is None:
+                    continue
+                raw = values.get(oid)
+                if raw is None:
+                    absent.append(slot)
+                    continue
+                table, name, index = slot
+                if not table:
+                    value = convert_noting(raw, profile.scalars[name].type, name,
+                                           answer.problems)
+                    if value is not None:
+                        answer.scalars[name] = value
+                else:
+                    read.setdefault((table, name), {})[index] = (raw, page_ticks)
+        switched = [s for s in absent if s[0] and s not in target.fallbacks
+                    and fallback_of(profile, s[0], s[1]) is not None]
+        if switched:
+            target.fallbacks.update(switched)
+            target.rows_changed()
+            now = build_plan(profile, {}, set(), False, False, cells=[
+                (t, fallback_of(profile, t, c) or c, i) for t, c, i in switched])
+            await self._read_plan(target, profile, now, read, answer)
+        elif any(table for table, _, _ in absent):
+            self._note_vanished(target, plan, absent)
+
+    def _note_vanished(self, target: PollTarget, plan: ReadPlan, absent: list[Slot]) -> None:
+        """A row whose every cell came back absent went away: walk again next poll."""
+        asked: dict[tuple[str, Index], int] = {}
+        for _, slots in plan.pages:
+            for slot in slots:
+                if slot is not None and slot[0]:
+                    asked[slot[0], slot[2]] = asked.get((slot[0], slot[2]), 0) + 1
+        missing: dict[tuple[str, Index], int] = {}
+        for table, _, index in absent:
+            if table:
+                missing[table, index] = missing.get((table, index), 0) + 1
+        if any(asked.get(row) == count for row, count in missing.items()):
+            target.polls_since_walk = self.settings.rewalk_every
+
+    async def _get(self, target: PollTarget, oids: list[str]) -> dict[str, object]:
+        """One GET; on SNMPv1, where one absent OID fails the whole PDU (noSuchName), the
+        halves are asked until every present value is read."""
+        assert target.session is not None
+        values: dict[str, object] = dict(await target.session.get(oids))
+        if values or len(oids) == 1 or target.credentials.version != "1":
+            return values
+        middle = len(oids) // 2
+        return {**await self._get(target, oids[:middle]), **await self._get(target, oids[middle:])}
+
+    async def _walk_tables(self, target: PollTarget, profile: Profile, read: Read,
+                           answer: Answer) -> None:
+        """Walk each table's plain columns (counters are read by GET, timed by sysUpTime) and
+        learn its rows; a primary column missing in a row is read from its fallback."""
+        assert target.session is not None
+        target.fallbacks.clear()
+        cells = 0
+        for table, spec in profile.tables.items():
+            primaries = [n for n, c in spec.columns.items() if c.fallback_for is None]
+            plain = [n for n in primaries if spec.columns[n].type not in COUNTERS]
+            rows: set[Index] = set()
+            found: dict[str, set[Index]] = {}
+            for names in (plain, [n for n in spec.columns if n not in plain]):
+                for name in names:
+                    found[name] = await self._walk_column(target, profile, table, name, read,
+                                                          answer)
+                    rows |= found[name]
+                if rows:
+                    break  # other columns are read by GET, row by row
+            known = target.indexes.get(table)
+            target.indexes[table] = sorted(rows)
+            if known != target.indexes[table]:
+                target.rows_changed()
+            for name in plain:
+                if fallback_of(profile, table, name) is not None:
+                    target.fallbacks.update((table, name, i) for i in rows - found[name])
+            cells += len(rows) * len(spec.columns)
+        target.big = cells > MAX_GET_CELLS
+        target.polls_since_walk = 0
+        target.rows_changed()
+
+    async def _walk_column(self, target: PollTarget, profile: Profile, table: str, name: str,
+                           read: Read, answer: Answer) -> set[Index]:
+        assert target.session is not None
+        column = profile.tables[table].columns[name]
+        known = target.indexes.get(table)
         repetitions = self.settings.max_repetitions
-        if table in target.indexes:
-            # As many rows as last time, plus one to see the table end.
-            repetitions = min(repetitions, len(target.indexes[table]) + 1)
-        anchor = None
-        if table == profile.ap.traffic and profile.ap.uptime in profile.scalars:
-            anchor = parse_oid(profile.scalars[profile.ap.uptime].oid)
+        if known:
+            repetitions = min(repetitions, len(known) + 1)  # the rows, and one to see the end
         try:
-            walk = await self.client.walk_columns(
-                target.endpoint, list(wanted), repetitions, self.settings.max_table_rows, anchor)
-        except SnmpError as exc:
-            if not answer.scalars and not answer.tables:
+            pairs, truncated = await target.session.walk(column.oid, repetitions,
+                                                         self.settings.max_table_rows)
+        except SnmpFailure as exc:
+            if not read and not answer.scalars:
                 raise
-            answer.problems.append(f"table {table}: {exc}")
-            return
-        walked, truncated = walk.cells, walk.truncated
-        if walk.anchor is not None:
-            ticks = convert(walk.anchor, "ticks")
-            answer.traffic_ticks = ticks if isinstance(ticks, int) else None
+            answer.problems.append(f"table {table} {name}: {exc}")
+            return set()
         if truncated:
             answer.problems.append(f"table {table}: more than {self.settings.max_table_rows} "
                                    "rows, the rest was not read")
-        by_name = {wanted[oid]: cells for oid, cells in walked.items()}
-        if first:
-            target.learned.add(table)
-            for name, column in spec.columns.items():
-                if column.fallback_for is None and not by_name.get(name):
-                    target.missing.add((table, name))
-        if truncated:
-            target.indexes.pop(table, None)
-        else:
-            target.indexes[table] = sorted({i for cells in walked.values() for i in cells})
-        answer.tables[table] = typed_rows(profile, table, by_name, answer.problems)
+        cells = read.setdefault((table, name), {})
+        skip = len(column.oid) + 1
+        rows: set[Index] = set()
+        previous: Index = ()
+        for oid, value in pairs:
+            index = tuple(int(part) for part in oid[skip:].split("."))
+            if index <= previous:
+                answer.problems.append(f"table {table} {name}: OIDs out of order, walk stopped")
+                break
+            previous = index
+            rows.add(index)
+            if column.type not in COUNTERS:  # counters only count when timed (by GET)
+                cells[index] = (value, None)
+        return rows

@@ -15,7 +15,7 @@ from netmon.config.merge import deep_merge
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 Oid = Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
-ValueType = Literal["int", "str", "ticks", "counter", "mac", "oid", "hex"]
+ValueType = Literal["int", "str", "ticks", "counter", "counter64", "mac", "oid", "hex"]
 
 
 class _Strict(BaseModel):

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from collectors.snmp.derive import CounterRates, UptimeTracker
+from collectors.snmp.derive import TICKS_MODULUS, TICKS_PER_S, CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
-from collectors.snmp.values import Value, convert, convert_noting, counter_width
+from collectors.snmp.values import COUNTER_WIDTH, Value, convert, convert_noting
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
@@ -24,6 +24,7 @@ MAX_PROBLEMS_SHOWN = 5  # a hostile agent can make thousands: the error stays on
 class Counter(NamedTuple):
     value: int
     width: int
+    ticks: int | None = None  # sysUpTime in the PDU that carried it: the counter's instant
 
 
 Row = dict[str, Any]  # column name -> Value | Counter
@@ -37,24 +38,26 @@ class Answer:
     scalars: dict[str, Value] = field(default_factory=dict)
     tables: dict[str, Rows] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    # sysUpTime read in the same PDU as the traffic counters, when it was not the scalars' GET.
-    traffic_ticks: int | None = None
 
 
-def typed_rows(profile: Profile, table: str, walked: Mapping[str, Mapping[tuple[int, ...], Any]],
+# Cells as read: column name -> row index -> (value, sysUpTime ticks of its PDU or None).
+Cells = Mapping[str, Mapping[tuple[int, ...], tuple[Any, int | None]]]
+
+
+def typed_rows(profile: Profile, table: str, walked: Cells,
                problems: list[str] | None = None) -> Rows:
-    """Column-major walk result to rows; fallback columns fill in for missing primaries."""
+    """Column-major cells to rows; fallback columns fill in, row by row, for missing primaries."""
     spec = profile.tables[table]
     rows: Rows = {}
     for name, cells in walked.items():
         column = spec.columns[name]
-        for index, raw in cells.items():
+        width = COUNTER_WIDTH.get(column.type)
+        for index, (raw, ticks) in cells.items():
             value = convert(raw, column.type) if problems is None else \
                 convert_noting(raw, column.type, f"table {table} {name}", problems)
             if value is None:
                 continue
-            cell: Any = Counter(int(value), counter_width(raw)) if column.type == "counter" \
-                else value
+            cell: Any = Counter(int(value), width, ticks) if width else value
             rows.setdefault(index, {})[name] = cell
     for name, column in spec.columns.items():
         if column.fallback_for is not None:
@@ -146,15 +149,31 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(text)
 
 
-def _rate(state: ApState, index: tuple[int, ...], row: Row, column: str, now_s: float,
+@dataclass(slots=True, frozen=True)
+class Clock:
+    """Seconds on the agent's clock (its uptime) when a PDU was answered; the poller's own
+    monotonic clock when the agent gives no uptime."""
+
+    now_s: float
+    uptime_s: float | None = None
+    ticks: int | None = None
+
+    def at(self, counter: Counter) -> float:
+        if self.uptime_s is None or self.ticks is None or counter.ticks is None:
+            return self.now_s
+        return self.uptime_s + (counter.ticks - self.ticks) % TICKS_MODULUS / TICKS_PER_S
+
+
+def _rate(state: ApState, index: tuple[int, ...], row: Row, column: str, clock: Clock,
           reset: bool) -> float | None:
     counter = row.get(column)
     if not isinstance(counter, Counter):
         return None
-    return state.counters.rate_bps((index, column), counter.value, counter.width, now_s, reset)
+    return state.counters.rate_bps((index, column), counter.value, counter.width,
+                                   clock.at(counter), reset)
 
 
-def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, now_s: float,
+def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, clock: Clock,
              reset: bool, tags: Mapping[str, str], time_ns: int,
              ) -> tuple[list[Sample], float | None, float | None]:
     """Per-interface samples, and the AP's rx/tx summed over its uplink interfaces."""
@@ -170,8 +189,8 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
         fields: dict[str, FieldValue] = {}
         if isinstance(row.get("oper_status"), int):
             fields["oper_up"] = int(row["oper_status"] == IF_OPER_UP)
-        rx = _rate(state, index, row, "in_octets", now_s, reset)
-        tx = _rate(state, index, row, "out_octets", now_s, reset)
+        rx = _rate(state, index, row, "in_octets", clock, reset)
+        tx = _rate(state, index, row, "out_octets", clock, reset)
         if rx is not None:
             fields["rx_bps"] = round(rx, 3)
         if tx is not None:
@@ -197,12 +216,10 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
         uptime_s, rebooted = state.uptime.observe(ticks, now_s)
     clients = _clients(profile, answer)
     agent_clock = uptime_s is not None
-    clock_s = uptime_s if uptime_s is not None else now_s
-    if uptime_s is not None and isinstance(ticks, int) and answer.traffic_ticks is not None:
-        clock_s = uptime_s + (answer.traffic_ticks - ticks) / 100  # the counters' own instant
+    clock = Clock(now_s, uptime_s, ticks if isinstance(ticks, int) else None)
     reset = rebooted or agent_clock != state.agent_clock  # never mix two clocks in one rate
     state.agent_clock = agent_clock
-    samples, rx, tx = _traffic(ap, profile, answer, state, clock_s, reset, tags, time_ns)
+    samples, rx, tx = _traffic(ap, profile, answer, state, clock, reset, tags, time_ns)
     for spec in profile.rows:
         samples.extend(row_samples(spec, answer.tables.get(spec.table, {}).items(), tags,
                                    time_ns))

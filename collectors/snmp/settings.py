@@ -18,6 +18,18 @@ class _Strict(BaseModel):
 
 AuthProtocol = Literal["none", "md5", "sha", "sha224", "sha256", "sha384", "sha512"]
 PrivProtocol = Literal["none", "des", "aes", "aes128", "aes192", "aes256"]
+# How AES-192/256 keys grow from a shorter hash (MD5, SHA-1): vendors differ.
+KeyExpansion = Literal["blumenthal", "cisco"]
+NO_CONTEXT = ("SNMPv3 context names are not supported: the poller's SNMP library "
+              "(gufo-snmp) always asks the default context")
+
+def _refuse_context(data: object) -> object:
+    if isinstance(data, dict) and "context" in data:
+        if data["context"]:
+            raise ValueError(NO_CONTEXT)
+        return {k: v for k, v in data.items() if k != "context"}  # the default context
+    return data
+
 
 class SnmpCredentials(_Strict):
     """SNMP v1/v2c community or v3 USM user; secrets print as `**********`."""
@@ -29,13 +41,18 @@ class SnmpCredentials(_Strict):
     auth_key: SecretStr | None = None
     priv_protocol: PrivProtocol = "none"
     priv_key: SecretStr | None = None
-    context: str = ""
+    key_expansion: KeyExpansion = "blumenthal"
 
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, v: object) -> object:
         # YAML reads `version: 1` and `version: 3` as integers.
         return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_context(cls, data: object) -> object:
+        return _refuse_context(data)
 
     @model_validator(mode="after")
     def _complete(self) -> SnmpCredentials:
@@ -67,7 +84,12 @@ class PartialCredentials(_Strict):
     auth_key: SecretStr | None = None
     priv_protocol: PrivProtocol | None = None
     priv_key: SecretStr | None = None
-    context: str | None = None
+    key_expansion: KeyExpansion | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_context(cls, data: object) -> object:
+        return _refuse_context(data)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -76,6 +98,8 @@ class PartialCredentials(_Strict):
 
 
 class PollSettings(_Strict):
+    """How to poll; every AP's work must fit in its interval (see `cycle_budget_s`)."""
+
     interval_s: Annotated[int, Field(ge=5, le=86400)] = 60
     timeout_s: Annotated[float, Field(gt=0, le=60)] = 2.0
     retries: Annotated[int, Field(ge=0, le=10)] = 1

@@ -17,13 +17,30 @@ from pysnmp.carrier.asyncio.dgram import udp
 from pysnmp.entity import config as snmp_config
 from pysnmp.entity import engine
 from pysnmp.entity.rfc3413 import ntfrcv
+from pysnmp.hlapi.v3arch.asyncio import auth as usm
 from pysnmp.proto.api import v2c
 
-from collectors.snmp.session import AUTH_PROTOCOLS, PRIV_PROTOCOLS
 from collectors.traps.catalog import SNMP_TRAP_OID
 from collectors.traps.settings import TrapSettings
 
 log = logging.getLogger(__name__)
+AUTH_PROTOCOLS = {
+    "none": usm.USM_AUTH_NONE,
+    "md5": usm.USM_AUTH_HMAC96_MD5,
+    "sha": usm.USM_AUTH_HMAC96_SHA,
+    "sha224": usm.USM_AUTH_HMAC128_SHA224,
+    "sha256": usm.USM_AUTH_HMAC192_SHA256,
+    "sha384": usm.USM_AUTH_HMAC256_SHA384,
+    "sha512": usm.USM_AUTH_HMAC384_SHA512,
+}
+PRIV_PROTOCOLS = {
+    "none": usm.USM_PRIV_NONE,
+    "des": usm.USM_PRIV_CBC56_DES,
+    "aes": usm.USM_PRIV_CFB128_AES,
+    "aes128": usm.USM_PRIV_CFB128_AES,
+    "aes192": usm.USM_PRIV_CFB192_AES,
+    "aes256": usm.USM_PRIV_CFB256_AES,
+}
 # pysnmp's counters of messages it refused: (MIB module, symbol).
 REJECTION_COUNTERS = (
     ("__SNMPv2-MIB", "snmpInBadCommunityNames"),

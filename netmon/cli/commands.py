@@ -80,7 +80,7 @@ def poll(
                 await asyncio.sleep(max(0.0, rate_window_s - (time.monotonic() - began)))
             return (await poller.poll()).observations
         finally:
-            await poller.client.close()
+            await poller.close()
 
     readings = asyncio.run(cycle())
     if as_json:

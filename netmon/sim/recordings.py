@@ -54,9 +54,9 @@ def clients_line(oid: tuple[int, ...], seed: int, tag: str = "66") -> Line:
                 f"offset={peak - swing + 0.5:g},min=0")
 
 
-def _counter_line(oid: tuple[int, ...], column: Column, hc: bool, seed: int) -> Line:
+def _counter_line(oid: tuple[int, ...], column: Column, seed: int) -> Line:
     bytes_per_s = 2_000 + seed % 400_000
-    if hc:
+    if column.type == "counter64":
         return Line(oid, "70:numeric", f"rate={bytes_per_s},initial={seed * 1000}")
     # 32-bit counters start near the top so that a demo sees them wrap.
     return Line(oid, "65:numeric",
@@ -111,7 +111,6 @@ class Recording:
         """`count` rows of `table` under `index_prefix`; column values from the sim hints."""
         spec = self.profile.tables[table]
         sim = self.profile.sim
-        has_fallback = {c.fallback_for for c in spec.columns.values() if c.fallback_for}
         for row in range(count):
             index = (*index_prefix, first_row + row) if count > 1 or not index_prefix or \
                 table != getattr(self.profile.controller, "table", None) else index_prefix
@@ -128,8 +127,8 @@ class Recording:
                         self.add(Line(oid, tag, text))
                 elif ref in sim.clients:
                     self.add(clients_line(oid, seed))
-                elif column.type == "counter":
-                    self.add(_counter_line(oid, column, name in has_fallback, seed))
+                elif column.type in ("counter", "counter64"):
+                    self.add(_counter_line(oid, column, seed))
                 elif column.type == "ticks":
                     self.add(uptime_line(".".join(map(str, oid)), seed))
                 elif ref in sim.values:

@@ -1,0 +1,80 @@
+"""The poller's file descriptors: one UDP socket per agent while the budget allows, the
+least recently used ones closed beyond it."""
+
+from __future__ import annotations
+
+import logging
+import resource
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from collectors.snmp.session import AgentSession
+
+log = logging.getLogger(__name__)
+# Descriptors left for everything else: the database, HTTP clients and server, logs.
+FD_RESERVE = 512
+
+
+def raise_fd_limit() -> int:
+    """Raise the soft RLIMIT_NOFILE to the hard one (a process may) and return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError) as exc:
+            log.warning("cannot raise the open-file limit from %d to %d: %s", soft, hard, exc)
+    return soft
+
+
+class SessionPool:
+    """Keeps at most `capacity` idle sessions open (sessions in use are never closed)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(capacity, 0)
+        self._open: OrderedDict[int, AgentSession] = OrderedDict()
+        self._in_use: set[int] = set()
+        self.closed = 0  # sessions closed to stay within the budget
+
+    @classmethod
+    def for_fleet(cls, agents: int, concurrency: int) -> SessionPool:
+        """A pool as big as the fleet when the limit allows, else the limit's share."""
+        budget = raise_fd_limit() - FD_RESERVE - concurrency
+        if budget < agents:
+            log.warning("open-file limit allows %d SNMP sockets for %d agents: the least "
+                        "recently polled are closed and reopened (SNMPv3: one more round trip)",
+                        max(budget, 0), agents)
+        return cls(min(agents, budget) if budget > 0 else 0)
+
+    @property
+    def open_sessions(self) -> int:
+        return len(self._open)
+
+    @contextmanager
+    def lease(self, session: AgentSession) -> Iterator[AgentSession]:
+        key = id(session)
+        self._in_use.add(key)
+        try:
+            yield session
+        finally:
+            self._in_use.discard(key)
+            if session.is_open:
+                self._open[key] = session
+                self._open.move_to_end(key)
+            else:
+                self._open.pop(key, None)
+            self._trim()
+
+    def _trim(self) -> None:
+        for key in list(self._open):
+            if len(self._open) <= self.capacity:
+                return
+            if key not in self._in_use:
+                self._open.pop(key).close()
+                self.closed += 1
+
+    def close_all(self) -> None:
+        for session in self._open.values():
+            session.close()
+        self._open.clear()
