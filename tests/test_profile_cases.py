@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from collectors.snmp.poller import ApPoller, PollTarget, build_targets
 from collectors.snmp.profile import ProfileCatalog
-from collectors.snmp.session import AgentSession
+from collectors.snmp.session import AgentSession, Walk
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.loader import load_config
 from netmon.config.models import AccessPoint
@@ -195,8 +195,7 @@ class RecordingSession(AgentSession):
         self.gets.append(list(oids))
         return await super().get(oids)
 
-    async def walk(self, column: str, max_repetitions: int, max_rows: int,
-                   ) -> tuple[list[tuple[str, Any]], bool]:
+    async def walk(self, column: str, max_repetitions: int, max_rows: int) -> Walk:
         self.walks.append(column)
         return await super().walk(column, max_repetitions, max_rows)
 

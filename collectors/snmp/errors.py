@@ -10,9 +10,12 @@ class SnmpFailure(Exception):
 class RequestTimeout(SnmpFailure):
     """No reply to any try."""
 
-    def __init__(self, tries: int, during: str = "") -> None:
+    def __init__(self, tries: int, during: str = "", stray: int = 0) -> None:
         self.tries = tries
-        where = f" ({during})" if during else ""
+        notes = [during] if during else []
+        if stray:
+            notes.append("datagrams came from the agent, but answered no request of ours")
+        where = f" ({'; '.join(notes)})" if notes else ""
         super().__init__(f"timeout after {tries} {'try' if tries == 1 else 'tries'}{where}")
 
 

@@ -350,27 +350,21 @@ class ApPoller:
         if known:
             repetitions = min(repetitions, len(known) + 1)  # the rows, and one to see the end
         try:
-            pairs, truncated = await target.session.walk(column.oid, repetitions,
-                                                         self.settings.max_table_rows)
+            walk = await target.session.walk(column.oid, repetitions,
+                                             self.settings.max_table_rows)
         except SnmpFailure as exc:
             if not read and not answer.scalars:
                 raise
             answer.problems.append(f"table {table} {name}: {exc}")
             return set()
-        if truncated:
+        if walk.truncated:
             answer.problems.append(f"table {table}: more than {self.settings.max_table_rows} "
                                    "rows, the rest was not read")
-        cells = read.setdefault((table, name), {})
-        skip = len(column.oid) + 1
-        rows: set[Index] = set()
-        previous: Index = ()
-        for oid, value in pairs:
-            index = tuple(int(part) for part in oid[skip:].split("."))
-            if index <= previous:
-                answer.problems.append(f"table {table} {name}: OIDs out of order, walk stopped")
-                break
-            previous = index
-            rows.add(index)
-            if column.type not in COUNTERS:  # counters only count when timed (by GET)
+        if walk.disordered:
+            answer.problems.append(f"table {table} {name}: the agent answered OIDs out of "
+                                   "order, the walk stopped there")
+        if column.type not in COUNTERS:  # counters only count when timed (by GET)
+            cells = read.setdefault((table, name), {})
+            for index, value in walk.rows:
                 cells[index] = (value, None)
-        return rows
+        return {index for index, _ in walk.rows}

@@ -12,6 +12,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from gufo.snmp import (
@@ -62,6 +63,15 @@ def usm_user(credentials: SnmpCredentials) -> User:
                 key_expansion=EXPANSIONS[credentials.key_expansion])
 
 
+@dataclass(slots=True)
+class Walk:
+    """The rows of one column, as (index, value), and why the walk may have stopped early."""
+
+    rows: list[tuple[tuple[int, ...], ValueType]]
+    truncated: bool = False  # more rows than asked for
+    disordered: bool = False  # the agent answered an OID not after the last one
+
+
 class _Session(SnmpSession):
     """gufo's session, waiting for a reply with a deadline per try that strangers cannot
     extend, and counting the datagrams it reads and throws away."""
@@ -84,15 +94,27 @@ class _Session(SnmpSession):
             try:
                 async with asyncio.timeout_at(deadline):
                     await ready
+            finally:
+                loop.remove_reader(self._fd)
+            try:
                 return receiver()
             except BlockingIOError:
                 self.dropped += 1  # gufo read a datagram that answers nothing we asked
             except SnmpDecodeError as exc:
-                self.dropped += 1
-                self.malformed += 1
-                self.last_malformed = str(exc)
-            finally:
-                loop.remove_reader(self._fd)
+                self._malformed(str(exc))
+            except StopAsyncIteration:
+                raise  # the end of a walk
+            except BaseException as exc:
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                # gufo-snmp 0.13's decoder panics on some garbage (an index out of bounds):
+                # PyO3 raises that as a BaseException. It is a malformed datagram all the same.
+                self._malformed(f"decoder failure: {exc}")
+
+    def _malformed(self, detail: str) -> None:
+        self.dropped += 1
+        self.malformed += 1
+        self.last_malformed = detail
 
 
 def _wake(ready: asyncio.Future[None]) -> None:
@@ -192,7 +214,7 @@ class AgentSession:
 
     async def _tried(self, ask: Callable[[], Awaitable[T]], session: _Session,
                      during: str = "") -> T:
-        malformed = session.malformed
+        malformed, dropped = session.malformed, session.dropped
         for _ in range(self.tries):
             try:
                 return await ask()
@@ -203,7 +225,7 @@ class AgentSession:
                                   "wrong authentication protocol") from None
         if session.malformed > malformed:
             raise MalformedReply(session.malformed - malformed, session.last_malformed)
-        raise RequestTimeout(self.tries, during)
+        raise RequestTimeout(self.tries, during, session.dropped - dropped)
 
     async def _ready(self) -> _Session:
         session = self._session or await self._open()
@@ -232,18 +254,30 @@ class AgentSession:
         """GET: the values the agent has; absent ones (noSuchObject…) are left out."""
         return await self._request(lambda s: s.get_many(oids))
 
-    async def walk(self, column: str, max_repetitions: int, max_rows: int,
-                   ) -> tuple[list[tuple[str, ValueType]], bool]:
-        """Every (OID, value) under `column` (GETBULK; GETNEXT on SNMPv1), and whether it
-        was cut at `max_rows`."""
+    async def walk(self, column: str, max_repetitions: int, max_rows: int) -> Walk:
+        """Every row under `column` (GETBULK; GETNEXT on SNMPv1), up to `max_rows`; stops
+        where an agent answers out of order (it would loop for ever)."""
         session = await self._ready()
         pages: AsyncIterator[tuple[str, ValueType]] = session.fetch(column) \
             if self.credentials.version == "1" else session.getbulk(column, max_repetitions)
-        rows: list[tuple[str, ValueType]] = []
-        while len(rows) < max_rows:
+        walk = Walk([])
+        prefix = column + "."
+        last: tuple[int, ...] = ()
+        while True:
             try:
-                rows.append(await self._tried(pages.__anext__, session))
+                oid, value = await self._tried(pages.__anext__, session)
             except StopAsyncIteration:
-                return rows, False
+                break
+            if not oid.startswith(prefix):
+                break  # past the column
+            index = tuple(int(arc) for arc in oid[len(prefix):].split("."))
+            if index <= last:
+                walk.disordered = True
+                break
+            if len(walk.rows) == max_rows:
+                walk.truncated = True
+                break
+            walk.rows.append((index, value))
+            last = index
         self._synced_at = time.monotonic()
-        return rows, True
+        return walk

@@ -1,14 +1,14 @@
-"""An SNMP agent that answers every GET with integers no SNMP type can carry.
+"""SNMP agents that answer as buggy firmware or an attacker would, on 127.0.0.1.
 
-Buggy firmware or an attacker can send them; net-snmp and snmpsim (pyasn1's constraints)
-cannot, so this agent writes its answers with netmon's own BER helpers. It decodes the
-request with pysnmp, answers sysUpTime truthfully and every other OID with an INTEGER of
-3,000 bytes, or a Counter64 just past 2^63 or 2^64, in turn; a walk of a table column finds
-one row (index 1) holding such a value.
+net-snmp and snmpsim cannot send malformed replies, so this agent writes its own bytes: the
+request is decoded with pysnmp, the answer is BER put together by hand (no library writes
+an INTEGER of 3,000 bytes or a 4 GiB length on purpose). Each `Mode` is one way to be wrong.
 """
 
 from __future__ import annotations
 
+import enum
+import os
 import socket
 import threading
 from itertools import cycle
@@ -17,28 +17,67 @@ from typing import Final
 from pyasn1.codec.ber import decoder
 from pysnmp.proto import api
 
-from collectors.snmp.ber import _integer, _tlv, encode_oid
-
 SYS_UPTIME: Final = (1, 3, 6, 1, 2, 1, 1, 3, 0)
-SEQUENCE, OCTET_STRING, TIME_TICKS, COUNTER64 = 0x30, 0x04, 0x43, 0x46
+SEQUENCE, INTEGER, OCTET_STRING, OID, TIME_TICKS, COUNTER64 = 0x30, 0x02, 0x04, 0x06, 0x43, 0x46
 GET_RESPONSE, GET_REQUEST, END_OF_MIB_VIEW = 0xA2, 0xA0, 0x82
 HUGE: Final = int.from_bytes(b"\x7f" + b"\xff" * 2999, "big")  # 3,000 bytes of INTEGER
+FLOOD: Final = 100  # stray datagrams before each true reply (more would overflow the
+# socket buffer, 208 kB by default, and drop the true reply with them: the kernel's limit)
 
 
-def _counter64(value: int) -> bytes:
-    return _tlv(COUNTER64, value.to_bytes((value.bit_length() + 8) // 8, "big"))
+class Mode(enum.Enum):
+    OVERSIZED_INTEGERS = "oversized-integers"  # 3,000-byte INTEGER, Counter64 past 2^63/2^64
+    GARBAGE = "garbage"  # random bytes
+    TRUNCATED = "truncated"  # a true reply cut in half
+    WRONG_REQUEST_ID = "wrong-request-id"
+    OTHER_PORT = "other-port"  # a true reply, sent from another port
+    HUGE_LENGTH = "huge-length"  # a SEQUENCE claiming 4 GiB
+    OVERSIZED_OID = "oversized-oid"  # a 1,000-arc OID with arcs past 2^64
+    FLOOD = "flood"  # 100 stray datagrams (wrong id, and from another port), then the reply
 
 
-BAD_VALUES: Final = (_integer(HUGE), _counter64(2**63 + 1), _counter64(2**64 + 1))
+def _length(size: int) -> bytes:
+    if size < 0x80:
+        return bytes((size,))
+    raw = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes((0x80 | len(raw),)) + raw
+
+
+def _tlv(tag: int, body: bytes) -> bytes:
+    return bytes((tag,)) + _length(len(body)) + body
+
+
+def _integer(value: int, tag: int = INTEGER) -> bytes:
+    return _tlv(tag, value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True))
+
+
+def _arc(value: int) -> bytes:
+    out = [value & 0x7F]
+    value >>= 7
+    while value:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    return bytes(reversed(out))
+
+
+def _oid(oid: tuple[int, ...]) -> bytes:
+    return _tlv(OID, bytes((oid[0] * 40 + oid[1],)) + b"".join(_arc(a) for a in oid[2:]))
+
+
+BAD_VALUES: Final = (_integer(HUGE), _tlv(COUNTER64, (2**63 + 1).to_bytes(9, "big")),
+                     _tlv(COUNTER64, (2**64 + 1).to_bytes(9, "big")))
 
 
 class HostileAgent:
-    """Serves on 127.0.0.1 from a thread until `stop`."""
+    """Serves one `Mode` on 127.0.0.1 from a thread until `stop`."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: Mode = Mode.OVERSIZED_INTEGERS) -> None:
+        self.mode = mode
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
+        self.stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.stranger.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.answered = 0
         self._bad = cycle(BAD_VALUES)
@@ -62,26 +101,57 @@ class HostileAgent:
             request_id = int(module.apiPDU.get_request_id(pdu))
             oids = [tuple(o) for o, _ in module.apiPDU.get_varbinds(pdu)]
             is_get = pdu.tagSet[0][2] == GET_REQUEST & 0x1F
-            varbinds = b"".join(self._varbind(o, is_get) for o in oids)
-            body = _integer(request_id) + _integer(0) + _integer(0) + _tlv(SEQUENCE, varbinds)
             community = bytes(module.apiMessage.get_community(message))
-            answer = _tlv(SEQUENCE, _integer(1) + _tlv(OCTET_STRING, community)
-                          + _tlv(GET_RESPONSE, body))
-            self.sock.sendto(answer, peer)
+            self._answer(peer, community, request_id, oids, is_get)
             self.answered += 1
 
-    def _varbind(self, oid: tuple[int, ...], is_get: bool) -> bytes:
+    def _reply(self, community: bytes, request_id: int, varbinds: bytes) -> bytes:
+        body = _integer(request_id) + _integer(0) + _integer(0) + _tlv(SEQUENCE, varbinds)
+        return _tlv(SEQUENCE, _integer(1) + _tlv(OCTET_STRING, community)
+                    + _tlv(GET_RESPONSE, body))
+
+    def _answer(self, peer: tuple[str, int], community: bytes, request_id: int,
+                oids: list[tuple[int, ...]], is_get: bool) -> None:
+        mode = self.mode
+        if mode is Mode.OVERSIZED_INTEGERS:
+            varbinds = b"".join(self._bad_varbind(o, is_get) for o in oids)
+            self.sock.sendto(self._reply(community, request_id, varbinds), peer)
+            return
+        truth = b"".join(_tlv(SEQUENCE, _oid(o) + _integer(123_456, TIME_TICKS)) for o in oids)
+        reply = self._reply(community, request_id, truth)
+        if mode is Mode.GARBAGE:
+            self.sock.sendto(b"\x30" + os.urandom(60), peer)
+        elif mode is Mode.TRUNCATED:
+            self.sock.sendto(reply[: len(reply) // 2], peer)
+        elif mode is Mode.WRONG_REQUEST_ID:
+            self.sock.sendto(self._reply(community, request_id + 1, truth), peer)
+        elif mode is Mode.OTHER_PORT:
+            self.stranger.sendto(reply, peer)
+        elif mode is Mode.HUGE_LENGTH:
+            self.sock.sendto(b"\x30\x84\xff\xff\xff\xff" + reply[2:], peer)
+        elif mode is Mode.OVERSIZED_OID:
+            arcs = (1, 3, *([2**70] * 1000))
+            varbinds = b"".join(_tlv(SEQUENCE, _oid(arcs) + _integer(1)) for _ in oids)
+            self.sock.sendto(self._reply(community, request_id, varbinds), peer)
+        elif mode is Mode.FLOOD:
+            stray = self._reply(community, request_id + 7, truth)
+            for _ in range(FLOOD):
+                self.sock.sendto(stray, peer)
+                self.stranger.sendto(reply, peer)
+            self.sock.sendto(reply, peer)
+
+    def _bad_varbind(self, oid: tuple[int, ...], is_get: bool) -> bytes:
         if is_get:
-            value = _tlv(TIME_TICKS, (123_456).to_bytes(3, "big")) if oid == SYS_UPTIME \
-                else next(self._bad)
-            return _tlv(SEQUENCE, encode_oid(oid) + value)
+            value = _integer(123_456, TIME_TICKS) if oid == SYS_UPTIME else next(self._bad)
+            return _tlv(SEQUENCE, _oid(oid) + value)
         if oid in self._rows:  # the walk asks past the one row: the MIB ends
-            return _tlv(SEQUENCE, encode_oid(oid) + bytes((END_OF_MIB_VIEW, 0)))
+            return _tlv(SEQUENCE, _oid(oid) + bytes((END_OF_MIB_VIEW, 0)))
         row = (*oid, 1)
         self._rows.add(row)
-        return _tlv(SEQUENCE, encode_oid(row) + next(self._bad))
+        return _tlv(SEQUENCE, _oid(row) + next(self._bad))
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
         self.sock.close()
+        self.stranger.close()
