@@ -1,6 +1,6 @@
 """One AP answering integers no SNMP type can carry never blinds the fleet.
 
-Beside 50 healthy APs (a real net-snmp agent), a hostile agent answers a 3,000-byte INTEGER
+Beside 50 healthy APs (a real net-snmp agent), a hostile agent answers a 500-byte INTEGER
 and Counter64s just past 2^63 and 2^64. A real `netmon run` keeps every healthy AP in the
 store's newest values, /metrics keeps answering 200, and the bad fields are reported.
 """

@@ -13,7 +13,7 @@ from collectors.snmp.profile import Profile
 
 Index = tuple[int, ...]
 Slot = tuple[str, str, Index]  # (table, or "" for a scalar; column or scalar name; row index)
-MAX_VARBINDS = 60  # per GET: far below any agent's PDU limit, few enough to retry cheaply
+MAX_VARBINDS = 40  # per GET: its reply must fit gufo-snmp's 4 kB receive buffer
 COUNTERS = ("counter", "counter64")
 
 

@@ -2,7 +2,7 @@
 
 net-snmp and snmpsim cannot send malformed replies, so this agent writes its own bytes: the
 request is decoded with pysnmp, the answer is BER put together by hand (no library writes
-an INTEGER of 3,000 bytes or a 4 GiB length on purpose). Each `Mode` is one way to be wrong.
+an INTEGER of 500 bytes or a 4 GiB length on purpose). Each `Mode` is one way to be wrong.
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ from pysnmp.proto import api
 SYS_UPTIME: Final = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 SEQUENCE, INTEGER, OCTET_STRING, OID, TIME_TICKS, COUNTER64 = 0x30, 0x02, 0x04, 0x06, 0x43, 0x46
 GET_RESPONSE, GET_REQUEST, END_OF_MIB_VIEW = 0xA2, 0xA0, 0x82
-HUGE: Final = int.from_bytes(b"\x7f" + b"\xff" * 2999, "big")  # 3,000 bytes of INTEGER
+HUGE: Final = int.from_bytes(b"\x7f" + b"\xff" * 499, "big")  # 500 bytes of INTEGER (gufo-snmp
+# reads replies of up to 4 kB: a few of these fit)
 FLOOD: Final = 100  # stray datagrams before each true reply (more would overflow the
 # socket buffer, 208 kB by default, and drop the true reply with them: the kernel's limit)
 
 
 class Mode(enum.Enum):
-    OVERSIZED_INTEGERS = "oversized-integers"  # 3,000-byte INTEGER, Counter64 past 2^63/2^64
+    # GETs get a 500-byte INTEGER; walks, that and Counter64s past 2^63 and 2^64, in turn.
+    OVERSIZED_INTEGERS = "oversized-integers"
     GARBAGE = "garbage"  # random bytes
     TRUNCATED = "truncated"  # a true reply cut in half
     WRONG_REQUEST_ID = "wrong-request-id"
@@ -141,8 +143,8 @@ class HostileAgent:
             self.sock.sendto(reply, peer)
 
     def _bad_varbind(self, oid: tuple[int, ...], is_get: bool) -> bytes:
-        if is_get:
-            value = _integer(123_456, TIME_TICKS) if oid == SYS_UPTIME else next(self._bad)
+        if is_get:  # every value but the uptime is the 500-byte INTEGER
+            value = _integer(123_456, TIME_TICKS) if oid == SYS_UPTIME else BAD_VALUES[0]
             return _tlv(SEQUENCE, _oid(oid) + value)
         if oid in self._rows:  # the walk asks past the one row: the MIB ends
             return _tlv(SEQUENCE, _oid(oid) + bytes((END_OF_MIB_VIEW, 0)))
