@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -31,12 +32,12 @@ def _poller(*aps: AccessPoint, settings: PollSettings = FAST, profile: str = "ge
     return ApPoller(settings, default_catalog(), targets)
 
 
-def _v3(user: str) -> SnmpCredentials:
-    auth, auth_key, priv, priv_key = V3_USERS[user]
-    return credentials(
-        version="3", user=user, auth_protocol=auth.lower().replace("-", ""),
-        auth_key=auth_key, priv_protocol=(priv or "none").lower(),
-        priv_key=priv_key)
+def _v3(name: str, **changes: str) -> SnmpCredentials:
+    auth, auth_key, priv, priv_key = V3_USERS[name]
+    fields = {"version": "3", "user": name, "auth_protocol": auth.lower().replace("-", ""),
+              "auth_key": auth_key, "priv_protocol": (priv or "none").lower().replace("-", ""),
+              "priv_key": priv_key}
+    return credentials(**{**fields, **changes})
 
 
 def _snmpget_uptime_s(port: int) -> float:
@@ -51,7 +52,15 @@ def _snmpget_uptime_s(port: int) -> float:
     _v3("authpriv"),
     _v3("authnopriv"),
     _v3("md5des"),
-], ids=["v2c", "v1", "v3-sha-aes", "v3-sha256-authnopriv", "v3-md5-des"])
+    _v3("md5aes"),
+    _v3("sha224aes192"),
+    _v3("sha384aes256"),
+    _v3("sha512aes256"),
+    _v3("sha512nopriv"),
+    _v3("sha1aes256", key_expansion="blumenthal"),
+], ids=["v2c", "v1", "v3-sha-aes", "v3-sha256-authnopriv", "v3-md5-des", "v3-md5-aes",
+        "v3-sha224-aes192", "v3-sha384-aes256", "v3-sha512-aes256", "v3-sha512-authnopriv",
+        "v3-sha1-aes256-blumenthal"])
 async def test_polls_real_snmpd(snmpd: Snmpd, credentials: SnmpCredentials) -> None:
     poller = _poller(_ap("ap-1", snmpd.port, credentials))
     first = (await poller.poll()).observations[0]
@@ -92,14 +101,41 @@ async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
     await poller.close()
 
 
-async def test_v3_wrong_key_is_an_error_not_a_crash(snmpd: Snmpd) -> None:
-    bad = credentials(version="3", user="authpriv", auth_protocol="sha",
-                          auth_key="wrong-password", priv_protocol="aes",
-                          priv_key="privpass-123")
-    reading = (await _poller(_ap("ap-v3", snmpd.port, bad)).poll()).observations[0]
+@pytest.mark.parametrize(("ap_credentials", "reason"), [
+    (_v3("authpriv", auth_key="wrong-password"),
+     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
+     "authentication protocol"),
+    (_v3("authpriv", user="nobody-here"),
+     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
+     "authentication protocol"),
+    (_v3("authpriv", priv_key="wrong-privacy"),
+     "SNMPv3 authentication failed: no reply could be decrypted after 2 tries (wrong AES "
+     "privacy key or protocol?)"),
+    (_v3("authpriv", auth_protocol="md5"),
+     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
+     "authentication protocol"),
+], ids=["wrong-auth-key", "unknown-user", "wrong-priv-key", "wrong-auth-protocol"])
+async def test_v3_refusals_are_named_and_leak_no_key(snmpd: Snmpd, ap_credentials: SnmpCredentials,
+                                                    reason: str) -> None:
+    poller = _poller(_ap("ap-v3", snmpd.port, ap_credentials))
+    reading = (await poller.poll()).observations[0]
+    await poller.close()
     assert not reading.up
-    assert reading.error is not None and reading.error.startswith(f"ap-v3 127.0.0.1:{snmpd.port}")
-    assert "wrong-password" not in reading.error
+    assert reading.error == f"ap-v3 127.0.0.1:{snmpd.port}: {reason}"
+
+
+async def test_v3_engine_discovery_of_a_silent_agent_is_a_timeout() -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    try:
+        poller = _poller(_ap("ap-v3", port, _v3("authpriv")))
+        reading = (await poller.poll()).observations[0]
+        await poller.close()
+    finally:
+        silent.close()
+    assert reading.error == (f"ap-v3 127.0.0.1:{port}: timeout after 2 tries "
+                             "(SNMPv3 engine discovery)")
 
 
 def test_garbage_and_missing_values(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ EXPANSIONS = {"blumenthal": KeyExpansion.Blumenthal, "cisco": KeyExpansion.Cisco
 VERSIONS = {"1": SnmpVersion.v1, "2c": SnmpVersion.v2c, "3": SnmpVersion.v3}
 # USM rejects a message whose engine time strays 150 s from the agent's: resync well before.
 TIME_WINDOW_RESYNC_S = 120.0
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 
 
 def usm_user(credentials: SnmpCredentials) -> User:
@@ -102,8 +103,8 @@ class _Session(SnmpSession):
                 self.dropped += 1  # gufo read a datagram that answers nothing we asked
             except SnmpDecodeError as exc:
                 self._malformed(str(exc))
-            except StopAsyncIteration:
-                raise  # the end of a walk
+            except Exception:
+                raise  # the end of a walk, an SNMPv3 refusal, a refused port: the caller's
             except BaseException as exc:
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
@@ -188,6 +189,8 @@ class AgentSession:
                            user=usm_user(credentials), timeout=self.timeout_s)
         try:
             await self._tried(session.refresh, session)
+            # One authenticated GET: the refresh above takes any answer, even a refusal.
+            await self._tried(lambda: session.get_many([SYS_UPTIME]), session)
         except RequestTimeout as exc:
             self._retire(session)
             if credentials.priv_protocol != "none":
@@ -196,6 +199,9 @@ class AgentSession:
                 raise AuthFailure(f"no reply could be decrypted after {exc.tries} tries "
                                   f"(wrong {credentials.priv_protocol.upper()} privacy key "
                                   "or protocol?)") from None
+            raise
+        except AuthFailure:
+            self._retire(session)
             raise
         self._synced_at = time.monotonic()
         self._session = session

@@ -19,6 +19,14 @@ V3_USERS = {
     "authpriv": ("SHA", "authpass-123", "AES", "privpass-123"),
     "authnopriv": ("SHA-256", "authpass-456", None, None),
     "md5des": ("MD5", "authpass-789", "DES", "privpass-789"),
+    # Every other auth and privacy protocol net-snmp 5.9 speaks.
+    "md5aes": ("MD5", "authpass-md5a", "AES", "privpass-md5a"),
+    "sha224aes192": ("SHA-224", "authpass-224", "AES-192", "privpass-224"),
+    "sha384aes256": ("SHA-384", "authpass-384", "AES-256", "privpass-384"),
+    "sha512aes256": ("SHA-512", "authpass-512", "AES-256", "privpass-512"),
+    "sha512nopriv": ("SHA-512", "authpass-512n", None, None),
+    # SHA-1 gives 20 bytes, AES-256 needs 32: how the key grows is a vendor's choice.
+    "sha1aes256": ("SHA", "authpass-sha1x", "AES-256", "privpass-sha1x"),
 }
 COMMUNITY = "public"
 START_TIMEOUT_S = 15.0
