@@ -92,6 +92,17 @@ def test_secrets_file_and_no_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert SECRET not in result.output
 
 
+def test_check_config_warns_when_a_silent_ap_cannot_fit_the_cycle(tmp_path: Path) -> None:
+    doc = {**copy.deepcopy(BASE), "poll": {"interval_s": 5, "timeout_s": 2, "retries": 2}}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 0, result.output
+    assert "timeout_s x (retries + 1) = 6 s does not fit the 4 s budget of a 5 s cycle" in \
+        " ".join(result.output.split())
+    doc["poll"] = {"interval_s": 60, "timeout_s": 2, "retries": 2}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 0 and "warning" not in result.output
+
+
 def _mutate(doc: dict[str, Any], path: str, value: Any) -> None:
     """Set `a.b[0].c` in a nested doc; value DELETE removes the key."""
     parts = path.replace("]", "").replace("[", ".").split(".")
@@ -137,6 +148,8 @@ BAD = [
     ("aps[0].host", "DELETE", "netmon.yaml: aps[0]: an AP needs a host"),
     ("include", ["missing.yaml"], "netmon.yaml: include[0]:"),
     ("aps[0].uplink_if", "eth[", "netmon.yaml: aps[0].uplink_if: not a valid regular expression"),
+    ("groups.v3.credentials.context", "vlan-12",
+     "context names are not supported: the poller's SNMP library (gufo-snmp)"),
 ]
 
 

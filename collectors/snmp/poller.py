@@ -148,6 +148,7 @@ class ApPoller:
         started_ns = time.time_ns()
         started = time.perf_counter()
         requests_before = sum(t.session.requests for t in chosen if t.session)
+        stray_before = sum(t.session.dropped_total for t in chosen if t.session)
         results: list[tuple[list[ApObservation], list[Sample]]] = [([], [])] * len(chosen)
         queue = iter(enumerate(chosen))
         late: list[str] = []
@@ -171,7 +172,9 @@ class ApPoller:
         readings = [r for rs, _ in results for r in rs]
         shared = [s for _, ss in results for s in ss]
         requests = sum(t.session.requests for t in chosen if t.session) - requests_before
-        return Cycle(started_ns, time.perf_counter() - started, readings, shared, requests)
+        stray = sum(t.session.dropped_total for t in chosen if t.session) - stray_before
+        return Cycle(started_ns, time.perf_counter() - started, readings, shared, requests,
+                     stray)
 
     async def _poll_in_time(self, target: PollTarget, time_ns: int, deadline: float,
                             budget_s: float) -> tuple[list[ApObservation], list[Sample]]:

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from collectors.snmp.poller import ApPoller, build_targets
+from collectors.snmp.poller import ApPoller, build_targets, cycle_budget_s
 from netmon.cli.common import (
     ConfigOption,
     catalog_or_exit,
@@ -25,6 +25,7 @@ from netmon.cli.common import (
     fail_config,
 )
 from netmon.cli.fleet_table import fleet_table
+from netmon.config.models import NetmonConfig
 from netmon.export.exporters import ExportError
 from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
@@ -43,6 +44,17 @@ def wait_for_stop_signal() -> None:
         pass
 
 
+def budget_warnings(config: NetmonConfig) -> list[str]:
+    """Intervals whose cycle budget cannot hold one silent AP's tries."""
+    poll = config.poll
+    tries_s = poll.timeout_s * (poll.retries + 1)
+    intervals = {poll.interval_s} | {t.interval_s for t in build_targets(config)}
+    return [f"poll: timeout_s x (retries + 1) = {tries_s:g} s does not fit the {budget:g} s "
+            f"budget of a {interval} s cycle: a silent AP is cut short and reported as timed "
+            "out before its last try" for interval in sorted(intervals)
+            if tries_s > (budget := cycle_budget_s(interval))]
+
+
 def check_config(
     file: Annotated[Path, typer.Argument(help="netmon YAML config file.", show_default=False)],
 ) -> None:
@@ -52,6 +64,8 @@ def check_config(
     problems = layer_problems(config)
     if problems:
         fail_config(problems)
+    for warning in budget_warnings(config):
+        console.print(f"[yellow]warning[/] {file}: {warning}")
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
                   f"({direct} polled directly, {len(config.aps) - direct} through "

@@ -17,6 +17,9 @@ CYCLE_BUCKETS_S = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300)
 # How an error message reads -> its kind; first match wins, order matters.
 ERROR_KINDS = (
     ("timeout", re.compile(r"timeout|no complete answer", re.IGNORECASE)),
+    ("authentication", re.compile(r"SNMPv3 (authentication failed|engine unknown)")),
+    ("malformed_reply", re.compile(r"malformed reply")),
+    ("network", re.compile(r"network error")),
     ("agent_error", re.compile(r"agent error", re.IGNORECASE)),
     ("controller_reports_down", re.compile(r"controller \S+ reports state")),
     ("not_reported_by_controller", re.compile(r"not reported by controller")),
@@ -62,6 +65,11 @@ class PollMetrics:
         self.cycles = Counter("netmon_poll_cycles", "Poll cycles completed.", registry=registry)
         self.requests = Counter("netmon_poll_snmp_requests", "SNMP requests sent.",
                                 registry=registry)
+        self.stray = Counter("netmon_poll_stray_replies",
+                             "Reads of datagrams from an agent that answered no request of ours "
+                             "(wrong request id, undecodable; several may be discarded in one "
+                             "read). Datagrams from any other address never reach netmon.",
+                             registry=registry)
         self.errors = Counter("netmon_poll_errors", "APs whose poll failed or was partial, "
                               "by kind of error.", ["kind"], registry=registry)
         self.last_cycle = Gauge("netmon_poll_last_cycle_timestamp_seconds",
@@ -77,6 +85,7 @@ class PollMetrics:
         self.duration.observe(report.duration_s)
         self.cycles.inc()
         self.requests.inc(report.requests)
+        self.stray.inc(report.stray_replies)
         self.last_cycle.set(report.started_ns / NS_PER_S)
         for reading in report.observations:
             kind = error_kind(reading)
