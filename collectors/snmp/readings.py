@@ -130,6 +130,7 @@ class ApState:
     counters: CounterRates = field(default_factory=CounterRates)
     # Rates are timed by the agent's own sysUpTime when it answers one: no network jitter.
     agent_clock: bool = False
+    uplinks: dict[str, bool] = field(default_factory=dict)  # interface name -> counted in rx/tx
 
 
 def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
@@ -180,6 +181,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
     if profile.ap.traffic is None or profile.ap.traffic not in answer.tables:
         return [], None, None
     uplink = _pattern(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
+    uplinks = state.uplinks
     samples: list[Sample] = []
     rx_total: float | None = 0.0
     tx_total: float | None = 0.0
@@ -195,7 +197,10 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
             fields["rx_bps"] = round(rx, 3)
         if tx is not None:
             fields["tx_bps"] = round(tx, 3)
-        if uplink.search(name):
+        counts = uplinks.get(name)
+        if counts is None:
+            counts = uplinks[name] = uplink.search(name) is not None
+        if counts:
             counted += 1
             rx_total = None if rx is None or rx_total is None else rx_total + rx
             tx_total = None if tx is None or tx_total is None else tx_total + tx

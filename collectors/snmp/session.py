@@ -82,20 +82,19 @@ class _Session(SnmpSession):
     malformed = 0
     last_malformed = ""
 
-    async def _send(self, sender: Callable[[], None]) -> None:
-        self.sent += 1
-        await super()._send(sender)
-
     async def _recv(self, receiver: Callable[[], T]) -> T:
+        self.sent += 1  # one wait per request sent
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         while True:
             ready: asyncio.Future[None] = loop.create_future()
             loop.add_reader(self._fd, _wake, ready)
+            # A timer on the future itself: cheaper than asyncio.timeout's task cancellation.
+            timer = loop.call_at(deadline, _expire, ready)
             try:
-                async with asyncio.timeout_at(deadline):
-                    await ready
+                await ready
             finally:
+                timer.cancel()
                 loop.remove_reader(self._fd)
             try:
                 return receiver()
@@ -121,6 +120,11 @@ class _Session(SnmpSession):
 def _wake(ready: asyncio.Future[None]) -> None:
     if not ready.done():
         ready.set_result(None)
+
+
+def _expire(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_exception(TimeoutError())
 
 
 async def resolve(host: str) -> str:

@@ -67,7 +67,9 @@ class SessionPool:
             self._trim()
 
     def _trim(self) -> None:
-        for key in list(self._open):
+        if len(self._open) <= self.capacity:
+            return  # the usual case, in O(1)
+        for key in list(self._open):  # least recently used first
             if len(self._open) <= self.capacity:
                 return
             if key not in self._in_use:

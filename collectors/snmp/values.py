@@ -33,12 +33,16 @@ def convert_noting(value: object, kind: str, where: str, problems: list[str]) ->
     if out_of_range(value, kind):
         problems.append(f"{where}: {value} is out of range for {kind}, dropped")
         return None
-    return convert(value, kind)
+    return _convert(value, kind)
 
 
 def convert(value: object, kind: str) -> Value | None:
     """Convert one value by the profile's type; None when the agent sent garbage."""
-    if value is None or out_of_range(value, kind):
+    return None if out_of_range(value, kind) else _convert(value, kind)
+
+
+def _convert(value: object, kind: str) -> Value | None:
+    if value is None:
         return None
     if kind in RANGES:
         return value if isinstance(value, int) else None
