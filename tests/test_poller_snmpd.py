@@ -138,6 +138,15 @@ async def test_v3_engine_discovery_of_a_silent_agent_is_a_timeout() -> None:
                              "(SNMPv3 engine discovery)")
 
 
+async def test_an_agent_named_by_host_name_is_resolved(snmpd: Snmpd) -> None:
+    ap = _ap("ap-named", snmpd.port, credentials(version="2c", community=COMMUNITY))
+    target = PollTarget(ap.id, "localhost", snmpd.port, ap.credentials, "generic", [ap])  # type: ignore[arg-type]
+    poller = ApPoller(FAST, default_catalog(), [target])
+    reading = (await poller.poll()).observations[0]
+    await poller.close()
+    assert reading.up and reading.error is None
+
+
 def test_garbage_and_missing_values(tmp_path: Path) -> None:
     # The agent answers sysUpTime with a string: the AP is up, its uptime is left out.
     agent = start_snmpd(tmp_path, extra="override 1.3.6.1.2.1.1.3.0 octet_str garbage\n")

@@ -41,3 +41,8 @@ class MalformedReply(SnmpFailure):
         super().__init__(f"malformed reply ({count} undecodable "
                          f"{'datagram' if count == 1 else 'datagrams'}, last: {detail})")
 
+
+
+class DeadlineReached(Exception):
+    """The AP's time in this cycle ran out while waiting for a reply (not an SNMP failure:
+    the poller says whose deadline it was)."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from collectors.snmp.errors import SnmpFailure
+from collectors.snmp.errors import DeadlineReached, SnmpFailure
 from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan, fallback_of
 from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
@@ -183,13 +184,15 @@ class ApPoller:
         loop = asyncio.get_running_loop()
         cut_by_cycle = deadline <= loop.time() + own_s
         assert target.session is not None
+        session = target.session
+        # Each wait for a reply ends by this deadline: no timer per AP poll.
+        session.deadline = min(deadline, loop.time() + own_s)
+        self.sessions.acquire(session)
         try:
-            with self.sessions.lease(target.session):
-                async with asyncio.timeout_at(min(deadline, loop.time() + own_s)):
-                    return await self._poll_target(target, time_ns, began)
+            return await self._poll_target(target, time_ns, began)
         except SnmpFailure as exc:
             reason = str(exc)
-        except TimeoutError:
+        except DeadlineReached:
             reason = (f"timeout: no complete answer within the cycle's budget ({budget_s:g} s)"
                       if cut_by_cycle else f"timeout: no complete answer within {own_s:g} s")
         except OSError as exc:
@@ -197,6 +200,9 @@ class ApPoller:
         except Exception as exc:  # one broken agent never stops the cycle
             log.exception("%s %s: unexpected failure", target.id, target.address)
             reason = f"internal error: {exc!r}"
+        finally:
+            session.deadline = math.inf
+            self.sessions.release(session)
         return self._all_down(target, time_ns, began, reason), []
 
     def _all_down(self, target: PollTarget, time_ns: int, began: float, reason: str,

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from collectors.snmp.derive import TICKS_MODULUS, TICKS_PER_S, CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
-from collectors.snmp.values import COUNTER_WIDTH, Value, convert, convert_noting
+from collectors.snmp.values import COUNTER_WIDTH, RANGES, Value, convert, convert_noting
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
@@ -50,15 +50,24 @@ def typed_rows(profile: Profile, table: str, walked: Cells,
     spec = profile.tables[table]
     rows: Rows = {}
     for name, cells in walked.items():
-        column = spec.columns[name]
-        width = COUNTER_WIDTH.get(column.type)
+        if not cells:
+            continue
+        kind = spec.columns[name].type
+        width = COUNTER_WIDTH.get(kind)
+        low, high = RANGES.get(kind, (1, 0))
         for index, (raw, ticks) in cells.items():
-            value = convert(raw, column.type) if problems is None else \
-                convert_noting(raw, column.type, f"table {table} {name}", problems)
+            if type(raw) is int and low <= raw <= high:
+                value: Value | None = raw  # the usual number, checked in place: hot path
+            elif problems is None:
+                value = convert(raw, kind)
+            else:
+                value = convert_noting(raw, kind, f"table {table} {name}", problems)
             if value is None:
                 continue
-            cell: Any = Counter(int(value), width, ticks) if width else value
-            rows.setdefault(index, {})[name] = cell
+            row = rows.get(index)
+            if row is None:
+                row = rows[index] = {}
+            row[name] = Counter(value, width, ticks) if width else value  # type: ignore[arg-type]
     for name, column in spec.columns.items():
         if column.fallback_for is not None:
             for row in rows.values():

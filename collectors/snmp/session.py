@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -35,7 +36,13 @@ from gufo.snmp import (
 from gufo.snmp.aio import SnmpSession
 from gufo.snmp.typing import ValueType
 
-from collectors.snmp.errors import AuthFailure, MalformedReply, RequestTimeout, UnknownEngine
+from collectors.snmp.errors import (
+    AuthFailure,
+    DeadlineReached,
+    MalformedReply,
+    RequestTimeout,
+    UnknownEngine,
+)
 from collectors.snmp.settings import SnmpCredentials
 
 T = TypeVar("T")
@@ -81,21 +88,48 @@ class _Session(SnmpSession):
     dropped = 0  # read from the socket but not our reply (another request id, undecodable)
     malformed = 0
     last_malformed = ""
+    # The loop watching this socket: it stays watched while requests come (no epoll_ctl per
+    # request), until a datagram arrives that no request waits for.
+    _watcher: asyncio.AbstractEventLoop | None = None
+    _waiter: asyncio.Future[None] | None = None
+    deadline = math.inf  # loop time when the AP's work must end, whatever the tries left
+
+    def _readable(self) -> None:
+        waiter = self._waiter
+        if waiter is None:
+            self.release()  # nobody asked: read it with the next request, stop spinning
+        elif not waiter.done():
+            waiter.set_result(None)
+
+    def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._watcher is not loop:
+            self.release()
+            loop.add_reader(self._fd, self._readable)
+            self._watcher = loop
+
+    def release(self) -> None:
+        """Stop watching the socket (before it closes, so its number can be reused)."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None and not watcher.is_closed():
+            watcher.remove_reader(self._fd)
 
     async def _recv(self, receiver: Callable[[], T]) -> T:
         self.sent += 1  # one wait per request sent
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout
+        try_ends = loop.time() + self._timeout
+        deadline, reason = (try_ends, TimeoutError) if try_ends < self.deadline else \
+            (self.deadline, DeadlineReached)
         while True:
+            self._watch(loop)
             ready: asyncio.Future[None] = loop.create_future()
-            loop.add_reader(self._fd, _wake, ready)
+            self._waiter = ready
             # A timer on the future itself: cheaper than asyncio.timeout's task cancellation.
-            timer = loop.call_at(deadline, _expire, ready)
+            timer = loop.call_at(deadline, _expire, ready, reason)
             try:
                 await ready
             finally:
                 timer.cancel()
-                loop.remove_reader(self._fd)
+                self._waiter = None
             try:
                 return receiver()
             except BlockingIOError:
@@ -117,22 +151,19 @@ class _Session(SnmpSession):
         self.last_malformed = detail
 
 
-def _wake(ready: asyncio.Future[None]) -> None:
+def _expire(ready: asyncio.Future[None], reason: type[Exception]) -> None:
     if not ready.done():
-        ready.set_result(None)
-
-
-def _expire(ready: asyncio.Future[None]) -> None:
-    if not ready.done():
-        ready.set_exception(TimeoutError())
+        ready.set_exception(reason())
 
 
 async def resolve(host: str) -> str:
-    """An IP literal for gufo (it takes no names): the address itself, or the first A/AAAA."""
+    """An IP literal for gufo (it takes no names): the address itself (IPv4 or IPv6), or a
+    name's first IPv4 address (an IPv6 agent is named by its literal)."""
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_DGRAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, family=socket.AF_INET,
+                                                             type=socket.SOCK_DGRAM)
         if not infos:
             raise OSError(f"cannot resolve {host}") from None
         return str(infos[0][4][0])
@@ -153,6 +184,7 @@ class AgentSession:
         self.dropped = 0
         self._session: _Session | None = None
         self._engine_id = b""  # SNMPv3: discovered once, kept across reopenings
+        self.deadline = math.inf  # loop time when this poll's work must end
         self._synced_at = 0.0
 
     @property
@@ -174,11 +206,16 @@ class AgentSession:
             self._session = None
 
     def _retire(self, session: _Session) -> None:
+        session.release()
         self.sent += session.sent
         self.dropped += session.dropped
 
     async def _open(self) -> _Session:
-        address = await resolve(self.host)
+        try:
+            async with asyncio.timeout_at(None if math.isinf(self.deadline) else self.deadline):
+                address = await resolve(self.host)  # a name's lookup may hang: bound it too
+        except TimeoutError:
+            raise DeadlineReached from None
         credentials = self.credentials
         if credentials.version != "3":
             assert credentials.community is not None  # guaranteed by the config model
@@ -225,6 +262,7 @@ class AgentSession:
     async def _tried(self, ask: Callable[[], Awaitable[T]], session: _Session,
                      during: str = "") -> T:
         malformed, dropped = session.malformed, session.dropped
+        session.deadline = self.deadline
         for _ in range(self.tries):
             try:
                 return await ask()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import resource
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from collectors.snmp.session import AgentSession
 
@@ -51,20 +49,19 @@ class SessionPool:
     def open_sessions(self) -> int:
         return len(self._open)
 
-    @contextmanager
-    def lease(self, session: AgentSession) -> Iterator[AgentSession]:
+    def acquire(self, session: AgentSession) -> None:
+        """`session` is in use: it stays open until `release`."""
+        self._in_use.add(id(session))
+
+    def release(self, session: AgentSession) -> None:
         key = id(session)
-        self._in_use.add(key)
-        try:
-            yield session
-        finally:
-            self._in_use.discard(key)
-            if session.is_open:
-                self._open[key] = session
-                self._open.move_to_end(key)
-            else:
-                self._open.pop(key, None)
-            self._trim()
+        self._in_use.discard(key)
+        if session.is_open:
+            self._open[key] = session
+            self._open.move_to_end(key)
+        else:
+            self._open.pop(key, None)
+        self._trim()
 
     def _trim(self) -> None:
         if len(self._open) <= self.capacity:
