@@ -13,6 +13,7 @@ from collectors.snmp.settings import PollSettings
 from netmon.config.models import AccessPoint
 from tests.support.agents import COMMUNITY, Snmpd, credentials
 from tests.support.hostile_agent import HostileAgent, Mode
+from tests.support.wait import async_wait_until
 
 HEALTHY = 50
 SETTINGS = PollSettings(interval_s=5, timeout_s=0.5, retries=1)
@@ -64,8 +65,8 @@ async def test_hostile_agents_are_named_and_blind_no_one(snmpd: Snmpd,
                 assert not seen.up and seen.error is not None, mode
                 assert seen.error.startswith(prefix + expected), seen.error
             # The flood (stray replies from its port, a stranger's from another) is read
-            # around: the true reply still counts.
-            assert by_id[Mode.FLOOD.value].up
+            # around: the true reply still counts; so are replies repeated too late.
+            assert by_id[Mode.FLOOD.value].up and by_id[Mode.LATE_STRAYS.value].up
             oversized = by_id[Mode.OVERSIZED_INTEGERS.value]
             assert oversized.up and oversized.error is not None
             assert "is out of range for counter64, dropped" in oversized.error
@@ -74,3 +75,22 @@ async def test_hostile_agents_are_named_and_blind_no_one(snmpd: Snmpd,
         assert poller.dropped_datagrams() >= 2 * 2
     finally:
         await poller.close()
+
+
+async def test_datagrams_nobody_waits_for_do_not_keep_the_loop_busy() -> None:
+    agent = HostileAgent(Mode.LATE_STRAYS)
+    target = _target("late", agent.port)
+    poller = ApPoller(SETTINGS, default_catalog(), [target])
+    try:
+        assert (await poller.poll()).observations[0].up
+        assert target.session is not None
+        # The socket holds copies of a reply nobody waits for: it stops being watched (the
+        # event loop would otherwise wake for them again and again), and the next poll,
+        # which reads them first and throws them away, still gets its own reply.
+        await async_wait_until(lambda: not target.session.watched, 5,
+                               "the socket no longer watched")
+        later = await poller.poll()
+        assert later.observations[0].up and later.stray_replies >= 1
+    finally:
+        await poller.close()
+        agent.stop()

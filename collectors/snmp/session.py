@@ -94,10 +94,16 @@ class _Session(SnmpSession):
     _waiter: asyncio.Future[None] | None = None
     deadline = math.inf  # loop time when the AP's work must end, whatever the tries left
 
+    _idle_wakeups = 0
+
     def _readable(self) -> None:
         waiter = self._waiter
         if waiter is None:
-            self.release()  # nobody asked: read it with the next request, stop spinning
+            # Once is normal (the loop saw the reply before the request's task read it);
+            # twice, a datagram nobody asked for: it waits for the next request, unwatched.
+            self._idle_wakeups += 1
+            if self._idle_wakeups > 1:
+                self.release()
         elif not waiter.done():
             waiter.set_result(None)
 
@@ -106,6 +112,10 @@ class _Session(SnmpSession):
             self.release()
             loop.add_reader(self._fd, self._readable)
             self._watcher = loop
+
+    @property
+    def watched(self) -> bool:
+        return self._watcher is not None
 
     def release(self) -> None:
         """Stop watching the socket (before it closes, so its number can be reused)."""
@@ -123,6 +133,7 @@ class _Session(SnmpSession):
             self._watch(loop)
             ready: asyncio.Future[None] = loop.create_future()
             self._waiter = ready
+            self._idle_wakeups = 0
             # A timer on the future itself: cheaper than asyncio.timeout's task cancellation.
             timer = loop.call_at(deadline, _expire, ready, reason)
             try:
@@ -190,6 +201,11 @@ class AgentSession:
     @property
     def is_open(self) -> bool:
         return self._session is not None
+
+    @property
+    def watched(self) -> bool:
+        """Whether the event loop watches this agent's socket now."""
+        return self._session is not None and self._session.watched
 
     @property
     def requests(self) -> int:

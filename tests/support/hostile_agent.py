@@ -11,6 +11,7 @@ import enum
 import os
 import socket
 import threading
+import time
 from itertools import cycle
 from typing import Final
 
@@ -35,6 +36,7 @@ class Mode(enum.Enum):
     OTHER_PORT = "other-port"  # a true reply, sent from another port
     HUGE_LENGTH = "huge-length"  # a SEQUENCE claiming 4 GiB
     OVERSIZED_OID = "oversized-oid"  # a 1,000-arc OID with arcs past 2^64
+    LATE_STRAYS = "late-strays"  # a true reply, then 20 copies when nobody waits any more
     FLOOD = "flood"  # 100 stray datagrams (wrong id, and from another port), then the reply
 
 
@@ -135,6 +137,11 @@ class HostileAgent:
             arcs = (1, 3, *([2**70] * 1000))
             varbinds = b"".join(_tlv(SEQUENCE, _oid(arcs) + _integer(1)) for _ in oids)
             self.sock.sendto(self._reply(community, request_id, varbinds), peer)
+        elif mode is Mode.LATE_STRAYS:
+            self.sock.sendto(reply, peer)
+            time.sleep(0.05)
+            for _ in range(20):
+                self.sock.sendto(reply, peer)
         elif mode is Mode.FLOOD:
             stray = self._reply(community, request_id + 7, truth)
             for _ in range(FLOOD):
