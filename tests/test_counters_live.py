@@ -53,12 +53,13 @@ def agent(tmp: Path, port: int, recording: str) -> Iterator[None]:
         process.stop()
 
 
-def _poller(port: int) -> ApPoller:
+def _poller(port: int, rewalk_every: int = 10) -> ApPoller:
     creds = credentials(version="2c", community=COMMUNITY)
     ap = AccessPoint(id="ap-x", name="AP X", zone="centre", lat=45.69, lon=5.91,
                      host="127.0.0.1", port=port, credentials=creds)
     target = PollTarget(ap.id, "127.0.0.1", port, creds, "generic", [ap])
-    return ApPoller(PollSettings(timeout_s=2.0, retries=1), default_catalog(), [target])
+    return ApPoller(PollSettings(timeout_s=2.0, retries=1, rewalk_every=rewalk_every),
+                    default_catalog(), [target])
 
 
 @pytest.fixture
@@ -127,3 +128,77 @@ def test_sysuptime_rollover_after_497_days_is_not_a_reboot(tmp_path: Path,
     assert not after.rebooted
     assert after.uptime_s is not None and after.uptime_s > 2**32 / 100
     assert after.rx_bps is not None and after.rx_bps == pytest.approx(8000, rel=0.05)
+
+
+def _interfaces(rows: dict[int, tuple[int, bool]], uptime: str = "rate=100,initial=500000",
+                ) -> str:
+    """Interfaces {ifIndex: (bytes/s in and out, has 64-bit counters)}; names eth<ifIndex>."""
+    lines = [SYSTEM + f"1.3.6.1.2.1.1.3.0|67:numeric|{uptime}"]
+    for index, (rate, hc) in rows.items():
+        lines += [f"1.3.6.1.2.1.2.2.1.2.{index}|4|eth{index}", f"1.3.6.1.2.1.2.2.1.8.{index}|2|1",
+                  f"1.3.6.1.2.1.31.1.1.1.1.{index}|4|eth{index}"]
+        if hc:
+            lines += [f"1.3.6.1.2.1.31.1.1.1.6.{index}|70:numeric|rate={rate},initial=7",
+                      f"1.3.6.1.2.1.31.1.1.1.10.{index}|70:numeric|rate={rate},initial=7"]
+        else:
+            lines += [f"1.3.6.1.2.1.2.2.1.10.{index}|65:numeric|rate={rate},initial=7",
+                      f"1.3.6.1.2.1.2.2.1.16.{index}|65:numeric|rate={rate},initial=7"]
+    return "\n".join(sorted(lines, key=lambda x: tuple(map(int, x.split("|")[0].split("."))))) \
+        + "\n"
+
+
+def _rates(reading: ApObservation) -> dict[str, tuple[float | None, float | None]]:
+    out: dict[str, tuple[float | None, float | None]] = {}
+    for sample in reading.samples:
+        if sample.measurement == "ap_iface":
+            rx, tx = sample.fields.get("rx_bps"), sample.fields.get("tx_bps")
+            out[sample.tags["ifname"]] = (None if rx is None else float(rx),
+                                          None if tx is None else float(tx))
+    return out
+
+
+def test_counters_read_over_several_pages_are_each_timed_right(tmp_path: Path,
+                                                               loop: asyncio.Runner) -> None:
+    port = free_udp_ports(1)[0]
+    # 60 interfaces: 120 counters, read in 4 GETs, each timed by its own page's sysUpTime.
+    rows = {index: (1000 + index, True) for index in range(1, 61)}
+    with agent(tmp_path, port, _interfaces(rows)):
+        poller = _poller(port)
+        _poll(loop, poller)
+        time.sleep(2)  # a rate is measured over time that passes
+        reading = _poll(loop, poller)
+    rates = _rates(reading)
+    assert len(rates) == 60
+    for index, (rate, _) in rows.items():
+        assert rates[f"eth{index}"] == (pytest.approx(rate * 8, rel=0.02),
+                                        pytest.approx(rate * 8, rel=0.02)), index
+    assert reading.rx_bps == pytest.approx(sum(r * 8 for r, _ in rows.values()), rel=0.02)
+
+
+def test_64_bit_counters_are_chosen_row_by_row_and_recover(tmp_path: Path,
+                                                           loop: asyncio.Runner) -> None:
+    port = free_udp_ports(1)[0]
+    poller = _poller(port, rewalk_every=2)
+    # eth2 has no 64-bit counters: it alone is read from ifInOctets/ifOutOctets, and the
+    # device's rx/tx counts every interface.
+    mixed = {1: (1000, True), 2: (2000, False), 3: (3000, True)}
+    with agent(tmp_path, port, _interfaces(mixed)):
+        _poll(loop, poller)
+        time.sleep(2)
+        reading = _poll(loop, poller)
+    rates = _rates(reading)
+    for index, (rate, _) in mixed.items():
+        assert rates[f"eth{index}"][0] == pytest.approx(rate * 8, rel=0.02), index
+    assert reading.rx_bps == pytest.approx(6000 * 8, rel=0.02)
+    # A firmware update: eth2 gains 64-bit counters, eth1 loses them. Within the walk
+    # interval every row has its rate again, from the counters it now has.
+    swapped = {1: (1000, False), 2: (2000, True), 3: (3000, True)}
+    with agent(tmp_path, port, _interfaces(swapped)):
+        readings = []
+        for _ in range(4):
+            readings.append(_poll(loop, poller))
+            time.sleep(1.5)
+    last = _rates(readings[-1])
+    for index, (rate, _) in swapped.items():
+        assert last[f"eth{index}"][0] == pytest.approx(rate * 8, rel=0.02), index
+    assert readings[-1].rx_bps == pytest.approx(6000 * 8, rel=0.02)

@@ -87,7 +87,8 @@ async def test_datagrams_nobody_waits_for_do_not_keep_the_loop_busy() -> None:
         # The socket holds copies of a reply nobody waits for: it stops being watched (the
         # event loop would otherwise wake for them again and again), and the next poll,
         # which reads them first and throws them away, still gets its own reply.
-        await async_wait_until(lambda: not target.session.watched, 5,
+        session = target.session
+        await async_wait_until(lambda: not session.watched, 5,
                                "the socket no longer watched")
         later = await poller.poll()
         assert later.observations[0].up and later.stray_replies >= 1
