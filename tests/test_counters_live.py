@@ -170,8 +170,8 @@ def test_counters_read_over_several_pages_are_each_timed_right(tmp_path: Path,
     rates = _rates(reading)
     assert len(rates) == 60
     for index, (rate, _) in rows.items():
-        assert rates[f"eth{index}"] == (pytest.approx(rate * 8, rel=0.02),
-                                        pytest.approx(rate * 8, rel=0.02)), index
+        rx, tx = rates[f"eth{index}"]
+        assert rx == pytest.approx(rate * 8, rel=0.02) and tx == pytest.approx(rate * 8, rel=0.02)
     assert reading.rx_bps == pytest.approx(sum(r * 8 for r, _ in rows.values()), rel=0.02)
 
 

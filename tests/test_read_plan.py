@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collectors.snmp.plan import MAX_VARBINDS, build_plan
+from collectors.snmp.plan import MAX_VARBINDS, Index, build_plan
 from collectors.snmp.profile import default_catalog
 
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
@@ -11,7 +11,7 @@ IF_HC_IN, IF_IN32 = "1.3.6.1.2.1.31.1.1.1.6", "1.3.6.1.2.1.2.2.1.10"
 
 def test_every_page_carries_the_agents_clock() -> None:
     generic = default_catalog().get("generic")
-    rows = {"iface": [(i,) for i in range(1, 101)]}
+    rows: dict[str, list[Index]] = {"iface": [(i,) for i in range(1, 101)]}
     plan = build_plan(generic, rows, set(), walked=False, v1=False)
     assert plan.clock_oid == SYS_UPTIME
     assert len(plan.pages) > 5
@@ -24,7 +24,7 @@ def test_every_page_carries_the_agents_clock() -> None:
 
 def test_a_row_on_its_fallback_and_snmpv1_counters() -> None:
     generic = default_catalog().get("generic")
-    rows = {"iface": [(1,), (2,)]}
+    rows: dict[str, list[Index]] = {"iface": [(1,), (2,)]}
     plan = build_plan(generic, rows, {("iface", "in_octets", (2,))}, walked=True, v1=False)
     asked = [oid for oids, _ in plan.pages for oid in oids]
     assert f"{IF_HC_IN}.1" in asked and f"{IF_IN32}.2" in asked
