@@ -17,21 +17,26 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.agents import COMMUNITY
+from bench.agents import COMMUNITY, V3_AUTH_KEY, V3_PRIV_KEY, V3_USER
 from bench.bench_netsnmp import CLIENTS, COLUMNS, SYS_UPTIME, get_oids, interfaces_of
 from bench.bench_poll import RETRIES, TIMEOUT_S
 from tests.support.tsdb import free_tcp_port
 
 BINARY = shutil.which("prometheus-snmp-exporter") or "/usr/bin/prometheus-snmp-exporter"
 MODULES = ("bench_get", "bench_walk")
+V3_MODULES = ("bench_get_v3", "bench_walk_v3")
+V2C_AUTH = f"  version: 2\n  auth: {{community: {COMMUNITY}}}"
+# snmp_exporter 0.21: SNMPv3 credentials in the module's auth (later versions split them).
+V3_AUTH = (f"  version: 3\n  auth: {{username: {V3_USER}, security_level: authPriv, "
+           f"password: {V3_AUTH_KEY}, auth_protocol: SHA, priv_protocol: AES, "
+           f"priv_password: {V3_PRIV_KEY}}}")
 READY_TIMEOUT_S = 20.0
 NAMES = {SYS_UPTIME: "sysUpTime", CLIENTS: "hrSystemNumUsers", COLUMNS[0]: "ifOperStatus",
          COLUMNS[1]: "ifHCInOctets", COLUMNS[2]: "ifHCOutOctets"}
 
 
-def module_yaml(name: str, get: list[str], walk: list[str]) -> str:
-    lines = [f"{name}:", "  version: 2", f"  auth: {{community: {COMMUNITY}}}",
-             f"  timeout: {TIMEOUT_S:g}s", f"  retries: {RETRIES}",
+def module_yaml(name: str, get: list[str], walk: list[str], auth: str = V2C_AUTH) -> str:
+    lines = [f"{name}:", auth, f"  timeout: {TIMEOUT_S:g}s", f"  retries: {RETRIES}",
              f"  get: [{', '.join(get)}]"]
     if walk:
         lines.append(f"  walk: [{', '.join(walk)}]")
@@ -45,10 +50,12 @@ def module_yaml(name: str, get: list[str], walk: list[str]) -> str:
 
 
 def write_config(path: Path, interfaces: list[int]) -> None:
-    """snmp_exporter 0.21's format: modules at the top level, the community in each."""
+    """snmp_exporter 0.21's format: modules at the top level, the credentials in each."""
+    scalars = [f"{SYS_UPTIME}.0", f"{CLIENTS}.0"]
     path.write_text(module_yaml("bench_get", get_oids(interfaces), [])
-                    + module_yaml("bench_walk", [f"{SYS_UPTIME}.0", f"{CLIENTS}.0"],
-                                  list(COLUMNS)))
+                    + module_yaml("bench_walk", scalars, list(COLUMNS))
+                    + module_yaml("bench_get_v3", get_oids(interfaces), [], V3_AUTH)
+                    + module_yaml("bench_walk_v3", scalars, list(COLUMNS), V3_AUTH))
 
 
 def version() -> str:
@@ -126,13 +133,15 @@ def scrape_cycle(exporter: Exporter, ports: list[int], module: str, concurrency:
     return exporter.cpu_s() - cpu, wall, failed
 
 
-def measure(ports: list[int], cycles: int, concurrency: int) -> dict[str, dict[str, float]]:
-    """Per module: one warm-up scrape of every AP, then `cycles` timed ones."""
+def measure(ports: list[int], cycles: int, concurrency: int, v3: bool = False,
+            ) -> dict[str, dict[str, float]]:
+    """Per module (v2c, or SNMPv3 authPriv): one warm-up scrape of every AP, then `cycles`
+    timed ones."""
     interfaces = interfaces_of(ports[0])
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="netmon-bench-exporter-") as tmp:
         work = Path(tmp)
-        for module in MODULES:
+        for module in V3_MODULES if v3 else MODULES:
             exporter = Exporter(work, interfaces).start()  # fresh: its own peak RSS
             try:
                 with urllib.request.urlopen(exporter.url(ports[0], module), timeout=10) as got:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.agents import COMMUNITY
+from bench.agents import COMMUNITY, V3_AUTH_KEY, V3_PRIV_KEY, V3_USER
 from bench.bench_poll import RETRIES, TIMEOUT_S
 from netmon.sim.snmpsim_process import free_udp_ports
 
@@ -24,8 +24,13 @@ CLIENTS = "1.3.6.1.2.1.25.1.5"  # hrSystemNumUsers, the bench profile's client c
 COLUMNS = ("1.3.6.1.2.1.2.2.1.8", "1.3.6.1.2.1.31.1.1.1.6", "1.3.6.1.2.1.31.1.1.1.10")
 XARGS = shutil.which("xargs") or "/usr/bin/xargs"
 RSS_PROBE_WAIT_S = 0.5
-COMMON = ["-v2c", "-c", COMMUNITY, "-m", "", "-On", "-Oq", "-t", f"{TIMEOUT_S:g}",
-          "-r", str(RETRIES)]
+OUTPUT = ["-m", "", "-On", "-Oq"]
+TIMING = ["-t", f"{TIMEOUT_S:g}", "-r", str(RETRIES)]
+V2C = ["-v2c", "-c", COMMUNITY]
+# SNMPv3 authPriv: each tool process discovers the engine and localises its keys, every time.
+V3 = ["-v3", "-l", "authPriv", "-u", V3_USER, "-a", "SHA", "-A", V3_AUTH_KEY, "-x", "AES",
+      "-X", V3_PRIV_KEY]
+COMMON = [*V2C, *OUTPUT, *TIMING]
 
 
 @dataclass
@@ -54,15 +59,15 @@ def interfaces_of(port: int) -> list[int]:
 
 
 def run_cycle(tool: str, ports: list[int], oids: list[str], parallel: int, extra: list[str],
-              work: Path) -> CycleFigures:
+              work: Path, security: list[str]) -> CycleFigures:
     lines = "".join(f"127.0.0.1:{p} {' '.join(oids)}\n" for p in ports)
     jobs = work / "jobs.txt"
     jobs.write_text(lines)
     binary = shutil.which(tool) or f"/usr/bin/{tool}"
     with jobs.open("rb") as stdin, tempfile.TemporaryFile() as stdout:
         started = time.perf_counter()
-        process = subprocess.Popen([XARGS, "-P", str(parallel), "-L", "1", binary, *COMMON,
-                                    *extra], stdin=stdin, stdout=stdout,
+        process = subprocess.Popen([XARGS, "-P", str(parallel), "-L", "1", binary, *security,
+                                    *OUTPUT, *TIMING, *extra], stdin=stdin, stdout=stdout,
                                    stderr=subprocess.DEVNULL)
         _, _, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
@@ -79,7 +84,7 @@ def tool_rss_mb(tool: str) -> float:
     high-water mark across exec.)
     """
     dead = free_udp_ports(1)[0]
-    process = subprocess.Popen([shutil.which(tool) or f"/usr/bin/{tool}", *COMMON[:-4],
+    process = subprocess.Popen([shutil.which(tool) or f"/usr/bin/{tool}", *V2C, *OUTPUT,
                                 "-t", "2", "-r", "0", f"127.0.0.1:{dead}", f"{SYS_UPTIME}.0"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -94,8 +99,9 @@ def tool_rss_mb(tool: str) -> float:
 
 
 def measure(ports: list[int], cycles: int, tool: str = "snmpget",
-            parallel: int | None = None) -> dict[str, float]:
+            parallel: int | None = None, v3: bool = False) -> dict[str, float]:
     """`cycles` timed cycles of one tool process per AP (no state to warm up)."""
+    security = V3 if v3 else V2C
     parallel = parallel or 4 * (os.cpu_count() or 1)
     interfaces = interfaces_of(ports[0])
     if tool == "snmpget":
@@ -104,7 +110,8 @@ def measure(ports: list[int], cycles: int, tool: str = "snmpget",
         oids, extra = bulk_oids(), ["-Cn2", f"-Cr{len(interfaces)}"]
     per_ap = 2 + len(COLUMNS) * len(interfaces)
     with tempfile.TemporaryDirectory(prefix="netmon-bench-netsnmp-") as tmp:
-        runs = [run_cycle(tool, ports, oids, parallel, extra, Path(tmp)) for _ in range(cycles)]
+        runs = [run_cycle(tool, ports, oids, parallel, extra, Path(tmp), security)
+                for _ in range(cycles)]
     cpu = sum(r.cpu_s for r in runs)
     missing = sum(len(ports) * per_ap - r.values for r in runs)
     return {"aps": len(ports), "cycles": cycles, "cpu_s_per_cycle": cpu / cycles,

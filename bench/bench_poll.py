@@ -1,10 +1,10 @@
 """netmon's poller over N simulated APs (net-snmp snmpd): CPU and wall per cycle, peak RSS.
 
-    .venv/bin/python -m bench.bench_poll --aps 100 1000 [--cycles 3] [--pysnmp]
+    .venv/bin/python -m bench.bench_poll --aps 100 1000 [--cycles 3] [--v3]
 
 bench/run starts the agents itself and runs this module once per fleet size in a child
 process (`--ports-file F --json`), so the figures are this poller's own: its CPU, its RSS.
-`--pysnmp` sends v1/v2c through pysnmp (as SNMPv3 always goes), not netmon's own codec.
+`--v3` polls over SNMPv3 authPriv (SHA, AES) instead of v2c.
 
 Target (issue #2): a 60 s cycle of 10,000 APs within one core, i.e. >= 170 APs per
 CPU-second, with peak RSS < 300 MB.
@@ -67,7 +67,7 @@ def bench_targets(ports: list[int], v3: bool = False) -> list[PollTarget]:
 
 
 async def measure(ports: list[int], cycles: int, concurrency: int,
-                  pysnmp: bool = False, v3: bool = False) -> dict[str, float]:
+                  v3: bool = False) -> dict[str, float]:
     """One warm-up poll (it learns each agent's rows), then `cycles` timed cycles."""
     catalog = ProfileCatalog.load([PROFILE_DIR, BENCH_PROFILES])
     settings = PollSettings(timeout_s=TIMEOUT_S, retries=RETRIES, concurrency=concurrency)
@@ -115,8 +115,6 @@ def main() -> None:
     parser.add_argument("--aps", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=PollSettings().concurrency)
-    parser.add_argument("--pysnmp", action="store_true",
-                        help="v1/v2c through pysnmp, not netmon's own codec")
     parser.add_argument("--v3", action="store_true", help="SNMPv3 authPriv (SHA, AES)")
     parser.add_argument("--ports-file", type=Path,
                         help="poll these agents (JSON list of ports) instead of starting some")
@@ -125,15 +123,14 @@ def main() -> None:
     rows = []
     if args.ports_file:
         ports = json.loads(args.ports_file.read_text())
-        rows.append(asyncio.run(measure(ports, args.cycles, args.concurrency, args.pysnmp,
-                                        args.v3)))
+        rows.append(asyncio.run(measure(ports, args.cycles, args.concurrency, args.v3)))
     else:
         for count in args.aps:
             with tempfile.TemporaryDirectory(prefix="netmon-bench-") as tmp:
                 fleet = SnmpdFleet(count, Path(tmp)).start()
                 try:
                     rows.append(asyncio.run(measure(fleet.ports, args.cycles,
-                                                    args.concurrency, args.pysnmp, args.v3)))
+                                                    args.concurrency, args.v3)))
                 finally:
                     fleet.stop()
     if args.json:

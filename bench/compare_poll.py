@@ -1,7 +1,9 @@
-"""Polling side by side: netmon, net-snmp's C tools and snmp_exporter on the same agents.
+"""Polling side by side: netmon (v2c, SNMPv3), netmon before gufo-snmp, net-snmp's C tools
+and snmp_exporter (v2c, SNMPv3) on the same agents.
 
 For each fleet size one SnmpdFleet serves every poller; each poller does one warm-up cycle
-and then the same number of timed cycles. netmon runs in a child process of its own.
+and then the same number of timed cycles. netmon runs in a child process of its own; so does
+the poller of BASELINE_COMMIT, from that commit's own tree (`git archive`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,20 @@ from bench.agents import SnmpdFleet
 from collectors.snmp.settings import PollSettings
 
 ROOT = Path(__file__).resolve().parents[1]
+# The last poller with netmon's own BER codec (v1/v2c) and pysnmp (SNMPv3), before gufo-snmp.
+BASELINE_COMMIT = "a59a095"
 NETMON = "netmon"
-NETMON_PYSNMP = "netmon, v2c through pysnmp"
-NETMON_V3 = "netmon, SNMPv3 authPriv (pysnmp)"
+NETMON_V3 = "netmon, SNMPv3 authPriv"
+NETMON_BEFORE = f"netmon before gufo-snmp ({BASELINE_COMMIT})"
 SNMPGET = "net-snmp snmpget"
 SNMPBULKGET = "net-snmp snmpbulkget"
+SNMPGET_V3 = "net-snmp snmpget, SNMPv3 authPriv"
 EXPORTER_GET = "snmp_exporter, GET module"
 EXPORTER_WALK = "snmp_exporter, walk module"
+EXPORTER_GET_V3 = "snmp_exporter, GET module, SNMPv3 authPriv"
+EXPORTER_WALK_V3 = "snmp_exporter, walk module, SNMPv3 authPriv"
+EXPORTER_NAMES = {"bench_get": EXPORTER_GET, "bench_walk": EXPORTER_WALK,
+                  "bench_get_v3": EXPORTER_GET_V3, "bench_walk_v3": EXPORTER_WALK_V3}
 # Enough timed cycles that a small fleet still gives tenths of CPU-seconds to compare.
 MIN_TIMED_APS = 2000
 MAX_CYCLES = 10
@@ -59,28 +68,51 @@ def _row(name: str, figures: dict[str, float], note: str = "") -> PollRow:
                    figures["peak_rss_mb"], figures["errors_per_cycle"], note)
 
 
-def run_netmon(ports: list[int], cycles: int, work: Path, pysnmp: bool = False,
-               v3: bool = False) -> PollRow:
+def run_netmon(ports: list[int], cycles: int, work: Path, v3: bool = False,
+               tree: Path = ROOT, name: str = "") -> PollRow:
+    """netmon's poller in a child process; `tree`: another commit's sources (the baseline)."""
     ports_file = work / "ports.json"
     ports_file.write_text(json.dumps(ports))
     command = [sys.executable, "-m", "bench.bench_poll", "--ports-file", str(ports_file),
                "--cycles", str(cycles), "--json"]
-    if pysnmp:
-        command.append("--pysnmp")
     if v3:
         command.append("--v3")
-    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(tree)})
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     note = (f"{figures['requests_per_cycle'] / figures['aps']:.2f} requests/AP, "
             f"{figures['samples_per_cycle'] / figures['aps']:.0f} Samples/AP; "
             f"prepare {figures['prepare_cpu_s']:.2f} CPU-s")
-    return _row(NETMON_V3 if v3 else NETMON_PYSNMP if pysnmp else NETMON, figures, note)
+    return _row(name or (NETMON_V3 if v3 else NETMON), figures, note)
 
 
-def compare(aps: int, cycles: int, with_pysnmp: bool, tool_aps: int | None = None,
-            tool_cycles: int = 1, with_v3: bool = False, log: object = None) -> list[PollRow]:
-    """Every poller over one fleet of `aps` agents.
+def baseline_tree(work: Path) -> tuple[Path | None, str]:
+    """BASELINE_COMMIT's sources in `work`, or None and why not (no git, a shallow clone)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE_COMMIT],
+                             capture_output=True)
+    if archive.returncode != 0:
+        return None, f"git archive {BASELINE_COMMIT}: {archive.stderr.decode().strip()}"
+    tree = work / "baseline"
+    tree.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree, ""
+
+
+def _tool_row(name: str, sample: list[int], aps: int, cycles: int, tool: str,
+              v3: bool) -> PollRow:
+    figures = bench_netsnmp.measure(sample, cycles, tool, v3=v3)
+    shown = f"first {len(sample):,} APs of {aps:,}; " if len(sample) < aps else ""
+    figures["aps"] = aps  # the row stands for the fleet; its rate is per AP
+    for key in ("cpu_s_per_cycle", "wall_s_per_cycle", "errors_per_cycle"):
+        figures[key] *= aps / len(sample)
+    return _row(name, figures, f"{shown}one process per AP, xargs -P "
+                               f"{figures['parallel']:.0f}; RSS = that many processes")
+
+
+def compare(aps: int, cycles: int, with_baseline: bool, tool_aps: int | None = None,
+            tool_cycles: int = 1, with_v3: bool = False, log: object = None,
+            ) -> tuple[list[PollRow], list[str]]:
+    """Every poller over one fleet of `aps` agents, and notes on pollers that could not run.
 
     The C tools start one process per AP, so their cost per AP does not depend on the fleet:
     `tool_aps` lets them poll only the first APs of a big fleet (--quick does).
@@ -88,6 +120,7 @@ def compare(aps: int, cycles: int, with_pysnmp: bool, tool_aps: int | None = Non
     cycles = cycles_for(aps, cycles)
     concurrency = PollSettings().concurrency
     rows: list[PollRow] = []
+    notes: list[str] = []
 
     def say(text: str) -> None:
         if log:
@@ -99,32 +132,33 @@ def compare(aps: int, cycles: int, with_pysnmp: bool, tool_aps: int | None = Non
         try:
             say(f"{len(fleet.processes)} snmpd processes up; netmon")
             rows.append(run_netmon(fleet.ports, cycles, work))
-            if with_pysnmp:
-                say("netmon with v2c through pysnmp")
-                rows.append(run_netmon(fleet.ports, cycles, work, pysnmp=True))
             if with_v3:
                 say("netmon over SNMPv3")
                 rows.append(run_netmon(fleet.ports, cycles, work, v3=True))
+            if with_baseline:
+                say(f"netmon at {BASELINE_COMMIT}")
+                tree, why = baseline_tree(work)
+                if tree is None:
+                    notes.append(f"{NETMON_BEFORE}: not run ({why}).")
+                else:
+                    rows.append(run_netmon(fleet.ports, cycles, work, tree=tree,
+                                           name=NETMON_BEFORE))
             sample = fleet.ports[:tool_aps] if tool_aps else fleet.ports
-            for tool, name in (("snmpget", SNMPGET), ("snmpbulkget", SNMPBULKGET)):
+            tools = [("snmpget", SNMPGET, False), ("snmpbulkget", SNMPBULKGET, False)]
+            if with_v3:
+                tools.append(("snmpget", SNMPGET_V3, True))
+            for tool, name, v3 in tools:
                 say(name)
-                figures = bench_netsnmp.measure(sample, tool_cycles, tool)
-                shown = f"first {len(sample):,} APs of {aps:,}; " if len(sample) < aps else ""
-                figures["aps"] = aps  # the row stands for the fleet; its rate is per AP
-                figures["cpu_s_per_cycle"] *= aps / len(sample)
-                figures["wall_s_per_cycle"] *= aps / len(sample)
-                figures["errors_per_cycle"] *= aps / len(sample)
-                rows.append(_row(name, figures, f"{shown}one process per AP, xargs -P "
-                                                f"{figures['parallel']:.0f}; RSS = that many "
-                                                "processes"))
-            say("snmp_exporter")
-            for module, figures in bench_exporter.measure(fleet.ports, cycles,
-                                                          concurrency).items():
-                name = EXPORTER_GET if module == "bench_get" else EXPORTER_WALK
-                rows.append(_row(name, figures, f"curl --parallel-max {concurrency}"))
+                rows.append(_tool_row(name, sample, aps, tool_cycles, tool, v3))
+            for v3 in (False, True) if with_v3 else (False,):
+                say("snmp_exporter" + (" over SNMPv3" if v3 else ""))
+                for module, figures in bench_exporter.measure(fleet.ports, cycles, concurrency,
+                                                              v3).items():
+                    rows.append(_row(EXPORTER_NAMES[module], figures,
+                                     f"curl --parallel-max {concurrency}"))
         finally:
             fleet.stop()
-    return rows
+    return rows, notes
 
 
 def netmon_alone(aps: int, cycles: int) -> PollRow:
