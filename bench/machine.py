@@ -64,6 +64,7 @@ def versions() -> dict[str, str]:
     return {
         "netmon": f"{package_version('netmon')} (git {git_commit()})",
         "Python": platform.python_version(),
+        "gufo-snmp": package_version("gufo-snmp"),
         "pysnmp": package_version("pysnmp"),
         "pyasn1": package_version("pyasn1"),
         "influxdb-client": package_version("influxdb-client"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collectors.snmp.poller import ApPoller, PollTarget
-from collectors.snmp.profile import default_catalog
+from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog, default_catalog
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.models import AccessPoint
 from netmon.sim.snmpsim_process import free_udp_ports
@@ -145,6 +145,25 @@ async def test_an_agent_named_by_host_name_is_resolved(snmpd: Snmpd) -> None:
     reading = (await poller.poll()).observations[0]
     await poller.close()
     assert reading.up and reading.error is None
+
+
+async def test_snmpv1_reads_every_present_value_around_an_absent_one(snmpd: Snmpd,
+                                                                   tmp_path: Path) -> None:
+    # SNMPv1 fails a whole GET (noSuchName) when one OID is absent: netmon asks the halves.
+    (tmp_path / "v1-test.yaml").write_text(
+        "extends: generic\nvendor: test\nmodel: v1\ndescription: an absent scalar\n"
+        "scalars:\n  users: {oid: 1.3.6.1.2.1.25.1.5.0}\n"
+        "  absent: {oid: 1.3.6.1.4.1.99999.1.0}\n"
+        "ap: {clients: users}\n")
+    catalog = ProfileCatalog.load([PROFILE_DIR, tmp_path])
+    ap = _ap("ap-v1", snmpd.port, credentials(version="1", community=COMMUNITY))
+    target = PollTarget(ap.id, "127.0.0.1", snmpd.port, ap.credentials, "v1-test", [ap])  # type: ignore[arg-type]
+    poller = ApPoller(FAST, catalog, [target])
+    reading = (await poller.poll()).observations[0]
+    await poller.close()
+    assert reading.up and reading.error is None
+    assert reading.uptime_s is not None and reading.clients is not None
+    assert any(s.measurement == "ap_iface" for s in reading.samples)
 
 
 def test_garbage_and_missing_values(tmp_path: Path) -> None:

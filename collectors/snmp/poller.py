@@ -10,6 +10,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gufo.snmp.typing import ValueType
+
 from collectors.snmp.errors import DeadlineReached, SnmpFailure
 from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan, fallback_of
 from collectors.snmp.profile import Profile, ProfileCatalog
@@ -265,8 +267,13 @@ class ApPoller:
         """GET every page of the plan; a primary missing in a row is read from its fallback
         column at once, and that row keeps the fallback until the next walk."""
         absent: list[Slot] = []
+        session = target.session
+        assert session is not None
+        v1 = target.credentials.version == "1"
         for oids, slots in plan.pages:
-            values = await self._get(target, oids)
+            values = await session.get(oids)
+            if not values and v1 and len(oids) > 1:
+                values = await self._halves(target, oids)
             ticks = values.get(plan.clock_oid) if plan.clock_oid else None
             page_ticks = ticks if isinstance(ticks, int) else None
             for oid, slot in zip(oids, slots, strict=True):
@@ -309,15 +316,18 @@ class ApPoller:
         if any(asked.get(row) == count for row, count in missing.items()):
             target.polls_since_walk = self.settings.rewalk_every
 
-    async def _get(self, target: PollTarget, oids: list[str]) -> dict[str, object]:
-        """One GET; on SNMPv1, where one absent OID fails the whole PDU (noSuchName), the
-        halves are asked until every present value is read."""
+    async def _halves(self, target: PollTarget, oids: list[str]) -> dict[str, ValueType]:
+        """SNMPv1 fails a whole GET when one OID is absent (noSuchName): ask each half, and
+        the halves of a half that fails, until every present value is read."""
         assert target.session is not None
-        values: dict[str, object] = dict(await target.session.get(oids))
-        if values or len(oids) == 1 or target.credentials.version != "1":
-            return values
         middle = len(oids) // 2
-        return {**await self._get(target, oids[:middle]), **await self._get(target, oids[middle:])}
+        values: dict[str, ValueType] = {}
+        for half in (oids[:middle], oids[middle:]):
+            got = await target.session.get(half)
+            if not got and len(half) > 1:
+                got = await self._halves(target, half)
+            values.update(got)
+        return values
 
     async def _walk_tables(self, target: PollTarget, profile: Profile, read: Read,
                            answer: Answer) -> None:

@@ -14,7 +14,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from gufo.snmp import (
     Aes128Key,
@@ -122,6 +122,15 @@ class _Session(SnmpSession):
         watcher, self._watcher = self._watcher, None
         if watcher is not None and not watcher.is_closed():
             watcher.remove_reader(self._fd)
+
+    async def ask_many(self, oids: list[str]) -> dict[str, ValueType]:
+        """gufo's get_many without its wrappers (one coroutine less per request)."""
+        sock = self._sock
+        try:
+            sock.send_get_many(oids)
+        except BlockingIOError:  # the send buffer is full: gufo waits until it drains
+            await self._send(lambda: sock.send_get_many(oids))
+        return await self._recv(sock.recv_get_many)
 
     async def _recv(self, receiver: Callable[[], T]) -> T:
         self.sent += 1  # one wait per request sent
@@ -247,7 +256,7 @@ class AgentSession:
         try:
             await self._tried(session.refresh, session)
             # One authenticated GET: the refresh above takes any answer, even a refusal.
-            await self._tried(lambda: session.get_many([SYS_UPTIME]), session)
+            await self._tried(session.ask_many, session, [SYS_UPTIME])
         except RequestTimeout as exc:
             self._retire(session)
             if credentials.priv_protocol != "none":
@@ -275,13 +284,14 @@ class AgentSession:
             raise UnknownEngine("the discovery reply carried no engine id")
         return engine_id
 
-    async def _tried(self, ask: Callable[[], Awaitable[T]], session: _Session,
+    async def _tried(self, ask: Callable[..., Awaitable[T]], session: _Session, *args: Any,
                      during: str = "") -> T:
+        """`ask(*args)`, tried `tries` times; the failure typed."""
         malformed, dropped = session.malformed, session.dropped
         session.deadline = self.deadline
         for _ in range(self.tries):
             try:
-                return await ask()
+                return await ask(*args)
             except TimeoutError:
                 continue
             except SnmpAuthError:
@@ -299,10 +309,11 @@ class AgentSession:
             self._synced_at = time.monotonic()
         return session
 
-    async def _request(self, ask: Callable[[_Session], Awaitable[T]]) -> T:
+    async def get(self, oids: list[str]) -> dict[str, ValueType]:
+        """GET: the values the agent has; absent ones (noSuchObject…) are left out."""
         session = await self._ready()
         try:
-            result = await self._tried(lambda: ask(session), session)
+            result = await self._tried(session.ask_many, session, oids)
         except AuthFailure:
             if self.credentials.version != "3":
                 raise
@@ -310,13 +321,10 @@ class AgentSession:
             self.close()
             self._engine_id = b""
             session = await self._ready()
-            result = await self._tried(lambda: ask(session), session)
-        self._synced_at = time.monotonic()
+            result = await self._tried(session.ask_many, session, oids)
+        if self.credentials.version == "3":
+            self._synced_at = time.monotonic()
         return result
-
-    async def get(self, oids: list[str]) -> dict[str, ValueType]:
-        """GET: the values the agent has; absent ones (noSuchObject…) are left out."""
-        return await self._request(lambda s: s.get_many(oids))
 
     async def walk(self, column: str, max_repetitions: int, max_rows: int) -> Walk:
         """Every row under `column` (GETBULK; GETNEXT on SNMPv1), up to `max_rows`; stops
