@@ -21,7 +21,8 @@ from collectors.snmp.readings import (
     ap_reading,
     controller_readings,
     down_reading,
-    typed_rows,
+    fill_fallbacks,
+    put_cell,
 )
 from collectors.snmp.session import AgentSession
 from collectors.snmp.settings import PollSettings, SnmpCredentials
@@ -39,8 +40,6 @@ DEADLINE_TIMEOUTS = 4
 # Known rows are read by GET while their cells fit in this many varbinds; bigger tables are
 # walked on every poll.
 MAX_GET_CELLS = 240
-# Cells as read this poll: (table, column) -> index -> (value, sysUpTime ticks of its PDU).
-Read = dict[tuple[str, str], dict[Index, tuple[object, int | None]]]
 
 
 def cycle_budget_s(interval_s: float) -> float:
@@ -219,23 +218,20 @@ class ApPoller:
             target.profile = await self._detect(target)
         profile = target.profile
         answer = Answer()
-        read: Read = {}
         walked = target.big or target.polls_since_walk >= self.settings.rewalk_every or \
             any(table not in target.indexes for table in profile.tables)
         if walked:
-            await self._walk_tables(target, profile, read, answer)
+            await self._walk_tables(target, profile, answer)
         target.polls_since_walk += 1
-        await self._read_plan(target, profile, self._plan(target, profile, walked), read, answer)
-        for table in profile.tables:
-            cells = {name: read.get((table, name), {}) for name in profile.tables[table].columns}
-            answer.tables[table] = typed_rows(profile, table, cells, answer.problems)
+        await self._read_plan(target, profile, self._plan(target, profile, walked), answer)
+        fill_fallbacks(profile, answer)
         now_s = time.monotonic()
         poll_ms = (time.perf_counter() - began) * 1000
         if target.controller:
             return controller_readings(target.id, target.aps, profile, answer, target.states,
                                        time_ns, now_s, poll_ms)
         ap = target.aps[0]
-        state = target.states.setdefault(ap.id, ApState())
+        state = target.states.get(ap.id) or target.states.setdefault(ap.id, ApState())
         return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
 
     async def _detect(self, target: PollTarget) -> Profile:
@@ -262,7 +258,7 @@ class ApPoller:
             target.plans[walked] = plan
         return plan
 
-    async def _read_plan(self, target: PollTarget, profile: Profile, plan: ReadPlan, read: Read,
+    async def _read_plan(self, target: PollTarget, profile: Profile, plan: ReadPlan,
                          answer: Answer) -> None:
         """GET every page of the plan; a primary missing in a row is read from its fallback
         column at once, and that row keeps the fallback until the next walk."""
@@ -290,7 +286,7 @@ class ApPoller:
                     if value is not None:
                         answer.scalars[name] = value
                 else:
-                    read.setdefault((table, name), {})[index] = (raw, page_ticks)
+                    put_cell(profile, table, name, index, raw, page_ticks, answer)
         switched = [s for s in absent if s[0] and s not in target.fallbacks
                     and fallback_of(profile, s[0], s[1]) is not None]
         if switched:
@@ -298,7 +294,7 @@ class ApPoller:
             target.rows_changed()
             now = build_plan(profile, {}, set(), False, False, cells=[
                 (t, fallback_of(profile, t, c) or c, i) for t, c, i in switched])
-            await self._read_plan(target, profile, now, read, answer)
+            await self._read_plan(target, profile, now, answer)
         elif any(table for table, _, _ in absent):
             self._note_vanished(target, plan, absent)
 
@@ -329,8 +325,7 @@ class ApPoller:
             values.update(got)
         return values
 
-    async def _walk_tables(self, target: PollTarget, profile: Profile, read: Read,
-                           answer: Answer) -> None:
+    async def _walk_tables(self, target: PollTarget, profile: Profile, answer: Answer) -> None:
         """Walk each table's plain columns (counters are read by GET, timed by sysUpTime) and
         learn its rows; a primary column missing in a row is read from its fallback."""
         assert target.session is not None
@@ -343,8 +338,7 @@ class ApPoller:
             found: dict[str, set[Index]] = {}
             for names in (plain, [n for n in spec.columns if n not in plain]):
                 for name in names:
-                    found[name] = await self._walk_column(target, profile, table, name, read,
-                                                          answer)
+                    found[name] = await self._walk_column(target, profile, table, name, answer)
                     rows |= found[name]
                 if rows:
                     break  # other columns are read by GET, row by row
@@ -361,7 +355,7 @@ class ApPoller:
         target.rows_changed()
 
     async def _walk_column(self, target: PollTarget, profile: Profile, table: str, name: str,
-                           read: Read, answer: Answer) -> set[Index]:
+                           answer: Answer) -> set[Index]:
         assert target.session is not None
         column = profile.tables[table].columns[name]
         known = target.indexes.get(table)
@@ -372,7 +366,7 @@ class ApPoller:
             walk = await target.session.walk(column.oid, repetitions,
                                              self.settings.max_table_rows)
         except SnmpFailure as exc:
-            if not read and not answer.scalars:
+            if not answer.tables and not answer.scalars:
                 raise
             answer.problems.append(f"table {table} {name}: {exc}")
             return set()
@@ -383,7 +377,6 @@ class ApPoller:
             answer.problems.append(f"table {table} {name}: the agent answered OIDs out of "
                                    "order, the walk stopped there")
         if column.type not in COUNTERS:  # counters only count when timed (by GET)
-            cells = read.setdefault((table, name), {})
             for index, value in walk.rows:
-                cells[index] = (value, None)
+                put_cell(profile, table, name, index, value, None, answer)
         return {index for index, _ in walk.rows}

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from collectors.snmp.derive import TICKS_MODULUS, TICKS_PER_S, CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
-from collectors.snmp.values import COUNTER_WIDTH, RANGES, Value, convert, convert_noting
+from collectors.snmp.values import COUNTER_WIDTH, RANGES, Value, convert_noting
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
@@ -40,40 +40,64 @@ class Answer:
     problems: list[str] = field(default_factory=list)
 
 
-# Cells as read: column name -> row index -> (value, sysUpTime ticks of its PDU or None).
-Cells = Mapping[str, Mapping[tuple[int, ...], tuple[Any, int | None]]]
+@dataclass(frozen=True, slots=True)
+class _TableTypes:
+    """A table's columns as the hot path needs them: (kind, counter width, low, high) by
+    name, and the (fallback, primary) pairs."""
+
+    columns: dict[str, tuple[str, int | None, int, int]]
+    fallbacks: list[tuple[str, str]]
 
 
-def typed_rows(profile: Profile, table: str, walked: Cells,
-               problems: list[str] | None = None) -> Rows:
-    """Column-major cells to rows; fallback columns fill in, row by row, for missing primaries."""
-    spec = profile.tables[table]
-    rows: Rows = {}
-    for name, cells in walked.items():
-        if not cells:
+# Profiles are few and live as long as their catalog: each table's types are worked out once.
+_TYPES: dict[tuple[int, str], tuple[Profile, _TableTypes]] = {}
+
+
+def _types(profile: Profile, table: str) -> _TableTypes:
+    known = _TYPES.get((id(profile), table))
+    if known is None or known[0] is not profile:
+        spec = profile.tables[table]
+        types = _TableTypes(
+            {name: (c.type, COUNTER_WIDTH.get(c.type), *RANGES.get(c.type, (1, 0)))
+             for name, c in spec.columns.items()},
+            [(name, c.fallback_for) for name, c in spec.columns.items()
+             if c.fallback_for is not None])
+        known = _TYPES[(id(profile), table)] = (profile, types)
+    return known[1]
+
+
+def put_cell(profile: Profile, table: str, name: str, index: tuple[int, ...], raw: object,
+             ticks: int | None, answer: Answer) -> None:
+    """One value as read, typed by its column, into the answer's rows (counters with the
+    sysUpTime of their PDU); a value its type cannot carry is noted and dropped."""
+    kind, width, low, high = _types(profile, table).columns[name]
+    if type(raw) is int and low <= raw <= high:
+        value: Value | None = raw  # the usual number, checked in place: hot path
+    else:
+        value = convert_noting(raw, kind, f"table {table} {name}", answer.problems)
+        if value is None:
+            return
+    rows = answer.tables.get(table)
+    if rows is None:
+        rows = answer.tables[table] = {}
+    row = rows.get(index)
+    if row is None:
+        row = rows[index] = {}
+    row[name] = Counter(value, width, ticks) if width else value  # type: ignore[arg-type]
+
+
+def fill_fallbacks(profile: Profile, answer: Answer) -> None:
+    """Every table present; a fallback column's value stands in, row by row, for a primary
+    the row lacks (ifDescr for ifName, ifInOctets for ifHCInOctets)."""
+    for table in profile.tables:
+        rows = answer.tables.get(table)
+        if rows is None:
+            answer.tables[table] = {}
             continue
-        kind = spec.columns[name].type
-        width = COUNTER_WIDTH.get(kind)
-        low, high = RANGES.get(kind, (1, 0))
-        for index, (raw, ticks) in cells.items():
-            if type(raw) is int and low <= raw <= high:
-                value: Value | None = raw  # the usual number, checked in place: hot path
-            elif problems is None:
-                value = convert(raw, kind)
-            else:
-                value = convert_noting(raw, kind, f"table {table} {name}", problems)
-            if value is None:
-                continue
-            row = rows.get(index)
-            if row is None:
-                row = rows[index] = {}
-            row[name] = Counter(value, width, ticks) if width else value  # type: ignore[arg-type]
-    for name, column in spec.columns.items():
-        if column.fallback_for is not None:
+        for fallback, primary in _types(profile, table).fallbacks:
             for row in rows.values():
-                if column.fallback_for not in row and name in row:
-                    row[column.fallback_for] = row[name]
-    return rows
+                if primary not in row and fallback in row:
+                    row[primary] = row[fallback]
 
 
 def ap_tags(ap: AccessPoint, profile: Profile | None, model: str | None = None) -> dict[str, str]:
@@ -174,15 +198,6 @@ class Clock:
         return self.uptime_s + (counter.ticks - self.ticks) % TICKS_MODULUS / TICKS_PER_S
 
 
-def _rate(state: ApState, index: tuple[int, ...], row: Row, column: str, clock: Clock,
-          reset: bool) -> float | None:
-    counter = row.get(column)
-    if not isinstance(counter, Counter):
-        return None
-    return state.counters.rate_bps((index, column), counter.value, counter.width,
-                                   clock.at(counter), reset)
-
-
 def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, clock: Clock,
              reset: bool, tags: Mapping[str, str], time_ns: int,
              ) -> tuple[list[Sample], float | None, float | None]:
@@ -191,6 +206,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
         return [], None, None
     uplink = _pattern(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
     uplinks = state.uplinks
+    rate_bps = state.counters.rate_bps
     samples: list[Sample] = []
     rx_total: float | None = 0.0
     tx_total: float | None = 0.0
@@ -198,14 +214,22 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
     for index, row in sorted(answer.tables[profile.ap.traffic].items()):
         name = str(row.get("name") or ".".join(map(str, index)))
         fields: dict[str, FieldValue] = {}
-        if isinstance(row.get("oper_status"), int):
-            fields["oper_up"] = int(row["oper_status"] == IF_OPER_UP)
-        rx = _rate(state, index, row, "in_octets", clock, reset)
-        tx = _rate(state, index, row, "out_octets", clock, reset)
-        if rx is not None:
-            fields["rx_bps"] = round(rx, 3)
-        if tx is not None:
-            fields["tx_bps"] = round(tx, 3)
+        oper = row.get("oper_status")
+        if type(oper) is int:
+            fields["oper_up"] = 1 if oper == IF_OPER_UP else 0
+        rx = tx = None
+        counter = row.get("in_octets")
+        if type(counter) is Counter:
+            rx = rate_bps((index, "in_octets"), counter.value, counter.width,
+                          clock.at(counter), reset)
+            if rx is not None:
+                fields["rx_bps"] = round(rx, 3)
+        counter = row.get("out_octets")
+        if type(counter) is Counter:
+            tx = rate_bps((index, "out_octets"), counter.value, counter.width,
+                          clock.at(counter), reset)
+            if tx is not None:
+                fields["tx_bps"] = round(tx, 3)
         counts = uplinks.get(name)
         if counts is None:
             counts = uplinks[name] = uplink.search(name) is not None
@@ -289,7 +313,7 @@ def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Pro
                                          f"controller {controller_id} reports state "
                                          f"{state_text}", poll_ms, tags["model"]))
             continue
-        state = states.setdefault(ap.id, ApState())
+        state = states.get(ap.id) or states.setdefault(ap.id, ApState())
         uptime_s, rebooted = None, False
         ticks = row.get(spec.uptime) if spec.uptime else None
         if isinstance(ticks, int):

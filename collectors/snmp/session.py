@@ -12,7 +12,7 @@ import ipaddress
 import math
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from gufo.snmp import (
     SnmpVersion,
     User,
 )
+from gufo.snmp._fast import GetIter
 from gufo.snmp.aio import SnmpSession
 from gufo.snmp.typing import ValueType
 
@@ -131,6 +132,24 @@ class _Session(SnmpSession):
         except BlockingIOError:  # the send buffer is full: gufo waits until it drains
             await self._send(lambda: sock.send_get_many(oids))
         return await self._recv(sock.recv_get_many)
+
+    async def bulk_page(self, cursor: GetIter) -> list[tuple[str, ValueType] | None]:
+        """One GETBULK page of a walk (None marks its end); StopAsyncIteration past it."""
+        sock = self._sock
+        try:
+            sock.send_get_bulk(cursor)
+        except BlockingIOError:
+            await self._send(lambda: sock.send_get_bulk(cursor))
+        return await self._recv(lambda: sock.recv_get_bulk(cursor))
+
+    async def next_one(self, cursor: GetIter) -> list[tuple[str, ValueType] | None]:
+        """One GETNEXT step of an SNMPv1 walk, as a page of one."""
+        sock = self._sock
+        try:
+            sock.send_get_next(cursor)
+        except BlockingIOError:
+            await self._send(lambda: sock.send_get_next(cursor))
+        return [await self._recv(lambda: sock.recv_get_next(cursor))]
 
     async def _recv(self, receiver: Callable[[], T]) -> T:
         self.sent += 1  # one wait per request sent
@@ -330,26 +349,32 @@ class AgentSession:
         """Every row under `column` (GETBULK; GETNEXT on SNMPv1), up to `max_rows`; stops
         where an agent answers out of order (it would loop for ever)."""
         session = await self._ready()
-        pages: AsyncIterator[tuple[str, ValueType]] = session.fetch(column) \
-            if self.credentials.version == "1" else session.getbulk(column, max_repetitions)
+        cursor = GetIter(column, max_repetitions)
+        ask = session.next_one if self.credentials.version == "1" else session.bulk_page
         walk = Walk([])
         prefix = column + "."
         last: tuple[int, ...] = ()
         while True:
             try:
-                oid, value = await self._tried(pages.__anext__, session)
+                page = await self._tried(ask, session, cursor)
             except StopAsyncIteration:
                 break
-            if not oid.startswith(prefix):
-                break  # past the column
-            index = tuple(int(arc) for arc in oid[len(prefix):].split("."))
-            if index <= last:
-                walk.disordered = True
-                break
-            if len(walk.rows) == max_rows:
-                walk.truncated = True
-                break
-            walk.rows.append((index, value))
-            last = index
-        self._synced_at = time.monotonic()
+            for item in page:
+                if item is None or not item[0].startswith(prefix):
+                    return self._walked(walk)  # past the column, or the end of the MIB
+                oid, value = item
+                index = tuple(int(arc) for arc in oid[len(prefix):].split("."))
+                if index <= last:
+                    walk.disordered = True
+                    return self._walked(walk)
+                if len(walk.rows) == max_rows:
+                    walk.truncated = True
+                    return self._walked(walk)
+                walk.rows.append((index, value))
+                last = index
+        return self._walked(walk)
+
+    def _walked(self, walk: Walk) -> Walk:
+        if self.credentials.version == "3":
+            self._synced_at = time.monotonic()
         return walk
