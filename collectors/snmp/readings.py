@@ -164,6 +164,22 @@ class ApState:
     # Rates are timed by the agent's own sysUpTime when it answers one: no network jitter.
     agent_clock: bool = False
     uplinks: dict[str, bool] = field(default_factory=dict)  # interface name -> counted in rx/tx
+    # The AP's tags and each interface's, built once for this AP and profile: Samples are
+    # frozen and nothing changes their tags, so one dict serves every poll.
+    tags_of: tuple[AccessPoint, Profile] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    iface_tags: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def tags_for(self, ap: AccessPoint, profile: Profile) -> dict[str, str]:
+        if self.tags_of is None or self.tags_of[0] is not ap or self.tags_of[1] is not profile:
+            self.tags_of, self.tags, self.iface_tags = (ap, profile), ap_tags(ap, profile), {}
+        return self.tags
+
+    def tags_of_iface(self, name: str) -> dict[str, str]:
+        tags = self.iface_tags.get(name)
+        if tags is None:
+            tags = self.iface_tags[name] = {**self.tags, "ifname": name}
+        return tags
 
 
 def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
@@ -199,8 +215,7 @@ class Clock:
 
 
 def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, clock: Clock,
-             reset: bool, tags: Mapping[str, str], time_ns: int,
-             ) -> tuple[list[Sample], float | None, float | None]:
+             reset: bool, time_ns: int) -> tuple[list[Sample], float | None, float | None]:
     """Per-interface samples, and the AP's rx/tx summed over its uplink interfaces."""
     if profile.ap.traffic is None or profile.ap.traffic not in answer.tables:
         return [], None, None
@@ -238,7 +253,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
             rx_total = None if rx is None or rx_total is None else rx_total + rx
             tx_total = None if tx is None or tx_total is None else tx_total + tx
         if fields:
-            samples.append(Sample("ap_iface", {**tags, "ifname": name}, fields, time_ns))
+            samples.append(Sample("ap_iface", state.tags_of_iface(name), fields, time_ns))
     if counted == 0:
         return samples, None, None
     return samples, rx_total, tx_total
@@ -247,7 +262,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
 def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState,
                time_ns: int, now_s: float, poll_ms: float) -> ApObservation:
     """The reading of an AP polled directly."""
-    tags = ap_tags(ap, profile)
+    tags = state.tags_for(ap, profile)
     uptime_s, rebooted = None, False
     ticks = answer.scalars.get(profile.ap.uptime or "")
     if isinstance(ticks, int):
@@ -257,7 +272,7 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
     clock = Clock(now_s, uptime_s, ticks if isinstance(ticks, int) else None)
     reset = rebooted or agent_clock != state.agent_clock  # never mix two clocks in one rate
     state.agent_clock = agent_clock
-    samples, rx, tx = _traffic(ap, profile, answer, state, clock, reset, tags, time_ns)
+    samples, rx, tx = _traffic(ap, profile, answer, state, clock, reset, time_ns)
     for spec in profile.rows:
         samples.extend(row_samples(spec, answer.tables.get(spec.table, {}).items(), tags,
                                    time_ns))
