@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.snmp.derive import TICKS_MODULUS, CounterRates, UptimeTracker
+from collectors.snmp.derive import MAX_COUNTERS, TICKS_MODULUS, CounterRates, UptimeTracker
+from collectors.snmp.readings import MAX_REMEMBERED, ApState
 
 
 def test_uptime_grows_without_reboot() -> None:
@@ -72,3 +73,14 @@ def test_width_change_gives_no_rate() -> None:
     rates = CounterRates()
     rates.rate_bps("eth0", 1_000, 32, 0.0)
     assert rates.rate_bps("eth0", 2_000, 64, 1.0) is None
+
+
+def test_an_agent_inventing_rows_grows_no_memory_for_ever() -> None:
+    rates = CounterRates()
+    for index in range(MAX_COUNTERS * 3):
+        rates.rate_bps(((index,), "in_octets"), 1000, 64, 1.0)
+    assert len(rates.last) <= MAX_COUNTERS
+    state = ApState()
+    for index in range(MAX_REMEMBERED * 3):
+        state.tags_of_iface(f"eth{index}")
+    assert len(state.iface_tags) <= MAX_REMEMBERED

@@ -14,6 +14,7 @@ from collectors.snmp.poller import ApPoller, PollTarget
 from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog, default_catalog
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.models import AccessPoint
+from netmon.observation import ApObservation
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, credentials, start_snmpd
 
@@ -164,6 +165,25 @@ async def test_snmpv1_reads_every_present_value_around_an_absent_one(snmpd: Snmp
     assert reading.up and reading.error is None
     assert reading.uptime_s is not None and reading.clients is not None
     assert any(s.measurement == "ap_iface" for s in reading.samples)
+
+
+def test_an_ipv6_agent_is_polled(tmp_path: Path) -> None:
+    agent = start_snmpd(tmp_path, ipv6=True)
+    try:
+        ap = _ap("ap-v6", agent.port, credentials(version="2c", community=COMMUNITY))
+        target = PollTarget(ap.id, "::1", agent.port, ap.credentials, "generic", [ap])  # type: ignore[arg-type]
+        poller = ApPoller(FAST, default_catalog(), [target])
+
+        async def poll() -> ApObservation:
+            try:
+                return (await poller.poll()).observations[0]
+            finally:
+                await poller.close()
+
+        reading = asyncio.run(poll())
+        assert reading.up and reading.error is None and reading.uptime_s is not None
+    finally:
+        agent.stop()
 
 
 def test_garbage_and_missing_values(tmp_path: Path) -> None:

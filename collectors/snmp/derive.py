@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TICKS_PER_S = 100
+# Counters remembered per agent: one agent inventing row indexes must not grow them for ever.
+MAX_COUNTERS = 16384
 TICKS_MODULUS = 2**32  # sysUpTime is TimeTicks (32 bits): it rolls over after about 497 days
 # How far the observed uptime may stray from the wall clock before a drop counts as a reboot.
 ROLLOVER_TOLERANCE_S = 30.0
@@ -45,6 +47,8 @@ class CounterRates:
                  reset: bool = False) -> float | None:
         """None on the first poll, after a reboot, or when a 64-bit counter went back."""
         previous = self.last.get(key)
+        if previous is None and len(self.last) >= MAX_COUNTERS:
+            self.last.clear()  # a pathological agent: its rates restart, nothing grows
         self.last[key] = (octets, width, now_s)
         if previous is None or reset:
             return None

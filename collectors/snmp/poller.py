@@ -18,11 +18,13 @@ from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
     Answer,
     ApState,
+    TableTypes,
     ap_reading,
     controller_readings,
     down_reading,
     fill_fallbacks,
     put_cell,
+    table_types,
 )
 from collectors.snmp.session import AgentSession
 from collectors.snmp.settings import PollSettings, SnmpCredentials
@@ -266,6 +268,7 @@ class ApPoller:
         session = target.session
         assert session is not None
         v1 = target.credentials.version == "1"
+        types: dict[str, TableTypes] = {}
         for oids, slots in plan.pages:
             values = await session.get(oids)
             if not values and v1 and len(oids) > 1:
@@ -286,7 +289,9 @@ class ApPoller:
                     if value is not None:
                         answer.scalars[name] = value
                 else:
-                    put_cell(profile, table, name, index, raw, page_ticks, answer)
+                    columns = types.get(table) or types.setdefault(
+                        table, table_types(profile, table))
+                    put_cell(columns, table, name, index, raw, page_ticks, answer)
         switched = [s for s in absent if s[0] and s not in target.fallbacks
                     and fallback_of(profile, s[0], s[1]) is not None]
         if switched:
@@ -377,6 +382,7 @@ class ApPoller:
             answer.problems.append(f"table {table} {name}: the agent answered OIDs out of "
                                    "order, the walk stopped there")
         if column.type not in COUNTERS:  # counters only count when timed (by GET)
+            types = table_types(profile, table)
             for index, value in walk.rows:
-                put_cell(profile, table, name, index, value, None, answer)
+                put_cell(types, table, name, index, value, None, answer)
         return {index for index, _ in walk.rows}

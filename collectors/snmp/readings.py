@@ -19,6 +19,9 @@ from netmon.sample import FieldValue, Sample
 DEFAULT_UPLINK = r"^(?!lo)"
 IF_OPER_UP = 1
 MAX_PROBLEMS_SHOWN = 5  # a hostile agent can make thousands: the error stays one line
+# Per-AP memories keyed by what an agent names (interfaces, rows): an agent inventing new
+# names on every poll must not grow them for ever.
+MAX_REMEMBERED = 4096
 
 
 class Counter(NamedTuple):
@@ -41,7 +44,7 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
-class _TableTypes:
+class TableTypes:
     """A table's columns as the hot path needs them: (kind, counter width, low, high) by
     name, and the (fallback, primary) pairs."""
 
@@ -50,14 +53,14 @@ class _TableTypes:
 
 
 # Profiles are few and live as long as their catalog: each table's types are worked out once.
-_TYPES: dict[tuple[int, str], tuple[Profile, _TableTypes]] = {}
+_TYPES: dict[tuple[int, str], tuple[Profile, TableTypes]] = {}
 
 
-def _types(profile: Profile, table: str) -> _TableTypes:
+def table_types(profile: Profile, table: str) -> TableTypes:
     known = _TYPES.get((id(profile), table))
     if known is None or known[0] is not profile:
         spec = profile.tables[table]
-        types = _TableTypes(
+        types = TableTypes(
             {name: (c.type, COUNTER_WIDTH.get(c.type), *RANGES.get(c.type, (1, 0)))
              for name, c in spec.columns.items()},
             [(name, c.fallback_for) for name, c in spec.columns.items()
@@ -66,11 +69,11 @@ def _types(profile: Profile, table: str) -> _TableTypes:
     return known[1]
 
 
-def put_cell(profile: Profile, table: str, name: str, index: tuple[int, ...], raw: object,
+def put_cell(types: TableTypes, table: str, name: str, index: tuple[int, ...], raw: object,
              ticks: int | None, answer: Answer) -> None:
     """One value as read, typed by its column, into the answer's rows (counters with the
     sysUpTime of their PDU); a value its type cannot carry is noted and dropped."""
-    kind, width, low, high = _types(profile, table).columns[name]
+    kind, width, low, high = types.columns[name]
     if type(raw) is int and low <= raw <= high:
         value: Value | None = raw  # the usual number, checked in place: hot path
     else:
@@ -94,7 +97,7 @@ def fill_fallbacks(profile: Profile, answer: Answer) -> None:
         if rows is None:
             answer.tables[table] = {}
             continue
-        for fallback, primary in _types(profile, table).fallbacks:
+        for fallback, primary in table_types(profile, table).fallbacks:
             for row in rows.values():
                 if primary not in row and fallback in row:
                     row[primary] = row[fallback]
@@ -178,6 +181,8 @@ class ApState:
     def tags_of_iface(self, name: str) -> dict[str, str]:
         tags = self.iface_tags.get(name)
         if tags is None:
+            if len(self.iface_tags) >= MAX_REMEMBERED:
+                self.iface_tags.clear()
             tags = self.iface_tags[name] = {**self.tags, "ifname": name}
         return tags
 
@@ -247,6 +252,8 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
                 fields["tx_bps"] = round(tx, 3)
         counts = uplinks.get(name)
         if counts is None:
+            if len(uplinks) >= MAX_REMEMBERED:
+                uplinks.clear()
             counts = uplinks[name] = uplink.search(name) is not None
         if counts:
             counted += 1

@@ -44,12 +44,15 @@ class Snmpd:
             self.process.wait(timeout=10)
 
 
-def start_snmpd(work_dir: Path, extra: str = "") -> Snmpd:
-    """A net-snmp agent with a v1/v2c community and the V3_USERS, on a free port."""
+def start_snmpd(work_dir: Path, extra: str = "", ipv6: bool = False) -> Snmpd:
+    """A net-snmp agent with a v1/v2c community and the V3_USERS, on a free port (of
+    127.0.0.1, and of ::1 too with `ipv6`)."""
     binary = shutil.which("snmpd") or "/usr/sbin/snmpd"
     port = free_udp_ports(1)[0]
     work_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"agentaddress udp:127.0.0.1:{port}", f"rocommunity {COMMUNITY} 127.0.0.1",
+    address = f"udp:127.0.0.1:{port}" + (f",udp6:[::1]:{port}" if ipv6 else "")
+    lines = [f"agentaddress {address}", f"rocommunity {COMMUNITY} 127.0.0.1",
+             *([f"rocommunity6 {COMMUNITY} ::1"] if ipv6 else []),
              "sysLocation Hôtel de Ville, Aix-les-Bains", "sysContact it@example.org"]
     for user, (auth, auth_key, priv, priv_key) in V3_USERS.items():
         priv_part = f" {priv} {priv_key}" if priv else ""
