@@ -26,7 +26,7 @@ from collectors.snmp.readings import (
     put_cell,
     table_types,
 )
-from collectors.snmp.session import AgentSession
+from collectors.snmp.session import AgentSession, WireCounts
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from collectors.snmp.sockets import SessionPool
 from collectors.snmp.values import convert, convert_noting
@@ -111,6 +111,7 @@ class ApPoller:
         self._own_pool = sessions is None
         self.sessions = sessions or SessionPool(0)
         self._plans: dict[tuple[object, ...], ReadPlan] = {}  # shared by agents alike
+        self.counts = WireCounts()  # every cycle's requests and stray reads, all time
         self.unpolled = 0  # APs whose turn never came within a cycle's budget
         self._prepared = False
 
@@ -130,8 +131,8 @@ class ApPoller:
             target.profile = self.catalog.get(target.profile_name)
 
     def dropped_datagrams(self) -> int:
-        """Datagrams read from agents' sockets that answered nothing asked (all time)."""
-        return sum(t.session.dropped_total for t in self.targets if t.session is not None)
+        """Reads of datagrams from agents that answered nothing asked (all time)."""
+        return self.counts.stray
 
     async def close(self) -> None:
         self.sessions.close_all()
@@ -151,8 +152,7 @@ class ApPoller:
         deadline = loop.time() + budget_s
         started_ns = time.time_ns()
         started = time.perf_counter()
-        requests_before = sum(t.session.requests for t in chosen if t.session)
-        stray_before = sum(t.session.dropped_total for t in chosen if t.session)
+        counts = WireCounts()  # this cycle's: each agent counts into it while polled
         results: list[tuple[list[ApObservation], list[Sample]]] = [([], [])] * len(chosen)
         queue = iter(enumerate(chosen))
         late: list[str] = []
@@ -163,6 +163,8 @@ class ApPoller:
                 if loop.time() >= deadline:
                     late.append(target.id)  # its turn came too late: not asked, not judged
                     continue
+                assert target.session is not None
+                target.session.counts = counts
                 results[position] = await self._poll_in_time(target, started_ns, deadline,
                                                              budget_s)
 
@@ -175,10 +177,10 @@ class ApPoller:
                         len(late), budget_s)
         readings = [r for rs, _ in results for r in rs]
         shared = [s for _, ss in results for s in ss]
-        requests = sum(t.session.requests for t in chosen if t.session) - requests_before
-        stray = sum(t.session.dropped_total for t in chosen if t.session) - stray_before
-        return Cycle(started_ns, time.perf_counter() - started, readings, shared, requests,
-                     stray)
+        self.counts.sent += counts.sent
+        self.counts.stray += counts.stray
+        return Cycle(started_ns, time.perf_counter() - started, readings, shared, counts.sent,
+                     counts.stray)
 
     async def _poll_in_time(self, target: PollTarget, time_ns: int, deadline: float,
                             budget_s: float) -> tuple[list[ApObservation], list[Sample]]:
@@ -334,7 +336,8 @@ class ApPoller:
         """Walk each table's plain columns (counters are read by GET, timed by sysUpTime) and
         learn its rows; a primary column missing in a row is read from its fallback."""
         assert target.session is not None
-        target.fallbacks.clear()
+        before = set(target.fallbacks)
+        target.fallbacks.clear()  # asked afresh: a row may have gained its primary column
         cells = 0
         for table, spec in profile.tables.items():
             primaries = [n for n, c in spec.columns.items() if c.fallback_for is None]
@@ -357,7 +360,8 @@ class ApPoller:
             cells += len(rows) * len(spec.columns)
         target.big = cells > MAX_GET_CELLS
         target.polls_since_walk = 0
-        target.rows_changed()
+        if target.fallbacks != before:
+            target.rows_changed()
 
     async def _walk_column(self, target: PollTarget, profile: Profile, table: str, name: str,
                            answer: Answer) -> set[Index]:

@@ -81,11 +81,19 @@ class Walk:
     disordered: bool = False  # the agent answered an OID not after the last one
 
 
+@dataclass(slots=True)
+class WireCounts:
+    """Requests sent (tries included) and stray reads, over every session that shares it."""
+
+    sent: int = 0
+    stray: int = 0  # reads of datagrams that answered no request (another id, undecodable)
+
+
 class _Session(SnmpSession):
     """gufo's session, waiting for a reply with a deadline per try that strangers cannot
     extend, and counting the datagrams it reads and throws away."""
 
-    sent = 0  # requests on the wire, tries included
+    counts = WireCounts()  # replaced by the owner's, shared with its other sessions
     dropped = 0  # read from the socket but not our reply (another request id, undecodable)
     malformed = 0
     last_malformed = ""
@@ -152,7 +160,7 @@ class _Session(SnmpSession):
         return [await self._recv(lambda: sock.recv_get_next(cursor))]
 
     async def _recv(self, receiver: Callable[[], T]) -> T:
-        self.sent += 1  # one wait per request sent
+        self.counts.sent += 1  # one wait per request sent
         loop = asyncio.get_running_loop()
         try_ends = loop.time() + self._timeout
         deadline, reason = (try_ends, TimeoutError) if try_ends < self.deadline else \
@@ -173,6 +181,7 @@ class _Session(SnmpSession):
                 return receiver()
             except BlockingIOError:
                 self.dropped += 1  # gufo read a datagram that answers nothing we asked
+                self.counts.stray += 1
             except SnmpDecodeError as exc:
                 self._malformed(str(exc))
             except Exception:
@@ -186,6 +195,7 @@ class _Session(SnmpSession):
 
     def _malformed(self, detail: str) -> None:
         self.dropped += 1
+        self.counts.stray += 1
         self.malformed += 1
         self.last_malformed = detail
 
@@ -213,14 +223,12 @@ class AgentSession:
     `retries + 1` times; closed sessions reopen on the next request."""
 
     def __init__(self, host: str, port: int, credentials: SnmpCredentials, timeout_s: float,
-                 retries: int) -> None:
+                 retries: int, counts: WireCounts | None = None) -> None:
         self.host, self.port = host, port
         self.credentials = credentials
         self.timeout_s = timeout_s
         self.tries = retries + 1
-        # Totals of sessions already closed, so the counts never go back.
-        self.sent = 0
-        self.dropped = 0
+        self.counts = counts or WireCounts()  # a poller shares one among its agents
         self._session: _Session | None = None
         self._engine_id = b""  # SNMPv3: discovered once, kept across reopenings
         self.deadline = math.inf  # loop time when this poll's work must end
@@ -235,14 +243,6 @@ class AgentSession:
         """Whether the event loop watches this agent's socket now."""
         return self._session is not None and self._session.watched
 
-    @property
-    def requests(self) -> int:
-        return self.sent + (self._session.sent if self._session else 0)
-
-    @property
-    def dropped_total(self) -> int:
-        return self.dropped + (self._session.dropped if self._session else 0)
-
     def close(self) -> None:
         """Drop the socket now (gufo closes it when its object goes)."""
         if self._session is not None:
@@ -251,8 +251,6 @@ class AgentSession:
 
     def _retire(self, session: _Session) -> None:
         session.release()
-        self.sent += session.sent
-        self.dropped += session.dropped
 
     async def _open(self) -> _Session:
         try:
@@ -308,6 +306,7 @@ class AgentSession:
         """`ask(*args)`, tried `tries` times; the failure typed."""
         malformed, dropped = session.malformed, session.dropped
         session.deadline = self.deadline
+        session.counts = self.counts
         for _ in range(self.tries):
             try:
                 return await ask(*args)

@@ -29,8 +29,10 @@ def raise_fd_limit() -> int:
 class SessionPool:
     """Keeps at most `capacity` idle sessions open (sessions in use are never closed)."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, agents: int | None = None) -> None:
         self.capacity = max(capacity, 0)
+        # Room for every agent the pool will see: no socket ever needs closing.
+        self.bounded = agents is None or agents > self.capacity
         self._open: OrderedDict[int, AgentSession] = OrderedDict()
         self._in_use: set[int] = set()
         self.closed = 0  # sessions closed to stay within the budget
@@ -43,7 +45,7 @@ class SessionPool:
             log.warning("open-file limit allows %d SNMP sockets for %d agents: the least "
                         "recently polled are closed and reopened (SNMPv3: one more round trip)",
                         max(budget, 0), agents)
-        return cls(min(agents, budget) if budget > 0 else 0)
+        return cls(min(agents, budget) if budget > 0 else 0, agents)
 
     @property
     def open_sessions(self) -> int:
@@ -51,9 +53,12 @@ class SessionPool:
 
     def acquire(self, session: AgentSession) -> None:
         """`session` is in use: it stays open until `release`."""
-        self._in_use.add(id(session))
+        if self.bounded:
+            self._in_use.add(id(session))
 
     def release(self, session: AgentSession) -> None:
+        if not self.bounded:
+            return  # every agent keeps its socket: nothing to track
         key = id(session)
         self._in_use.discard(key)
         if session.is_open:
