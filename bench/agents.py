@@ -46,13 +46,17 @@ class SnmpdFleet:
                 [binary, "-f", "-C", "-c", str(conf), "-Lf", str(self.work_dir / f"{n}.log")],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))
-        for first in range(0, self.count, PORTS_PER_AGENT):
-            port = self.ports[first]
-            deadline = time.monotonic() + 30
-            while not snmp_answers("127.0.0.1", port, COMMUNITY):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"snmpd on {port} did not start")
-                time.sleep(0.1)
+        try:
+            for first in range(0, self.count, PORTS_PER_AGENT):
+                port = self.ports[first]
+                deadline = time.monotonic() + 30
+                while not snmp_answers("127.0.0.1", port, COMMUNITY):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"snmpd on {port} did not start")
+                    time.sleep(0.1)
+        except BaseException:
+            self.stop()  # none of them outlives a failed start
+            raise
         return self
 
     def stop(self) -> None:

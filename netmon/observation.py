@@ -45,6 +45,7 @@ class Cycle:
     shared_samples: list[Sample] = field(default_factory=list)
     requests: int = 0
     stray_replies: int = 0  # replies read that answered nothing asked (a hostile network)
+    missed: int = 0  # APs not looked at: the cycle's time ran out before their turn
     source: str = "snmp"  # which collector made it: for logs and metrics only
     # How long these observations stand for (the poll interval): netmon was watching the
     # fleet during [started_ns, started_ns + covers_s). 0 for a one-off look (a confirmation).

@@ -112,3 +112,21 @@ async def test_one_job_per_interval_group_and_shutdown_waits(snmpd: Snmpd) -> No
     assert {r.observations[0].ap_id: r.covers_s for r in cycles.reports} == {
         "ap-fast": 2.0, "ap-slow": 60.0}
     assert not scheduler.scheduler.running
+
+
+async def test_aps_whose_turn_never_comes_are_counted_not_judged(snmpd: Snmpd) -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    # One AP at a time; the silent one, first, holds the whole 1 s budget of a 2 s interval.
+    settings = PollSettings(interval_s=5, timeout_s=1.5, retries=1, concurrency=1)
+    targets = [_target("ap-silent", silent.getsockname()[1], 2),
+               *(_target(f"ap-{n}", snmpd.port, 2) for n in range(3))]
+    poller = ApPoller(settings, default_catalog(), targets)
+    try:
+        cycle = await poller.poll()
+    finally:
+        await poller.close()
+        silent.close()
+    assert [o.ap_id for o in cycle.observations] == ["ap-silent"]
+    assert not cycle.observations[0].up
+    assert cycle.missed == 3 and poller.unpolled == 3

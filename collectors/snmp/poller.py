@@ -29,7 +29,7 @@ from collectors.snmp.readings import (
 from collectors.snmp.session import AgentSession, WireCounts
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from collectors.snmp.sockets import SessionPool
-from collectors.snmp.values import convert, convert_noting
+from collectors.snmp.values import RANGES, convert, convert_noting
 from netmon.config.models import AccessPoint, NetmonConfig
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
@@ -42,6 +42,7 @@ DEADLINE_TIMEOUTS = 4
 # Known rows are read by GET while their cells fit in this many varbinds; bigger tables are
 # walked on every poll.
 MAX_GET_CELLS = 240
+INTEGER_KINDS = frozenset(RANGES)
 
 
 def cycle_budget_s(interval_s: float) -> float:
@@ -170,8 +171,10 @@ class ApPoller:
 
         await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency,
                                                              len(chosen)))))
+        missed = 0
         if late:
-            self.unpolled += sum(len(t.aps) for t in chosen if t.id in set(late))
+            missed = sum(len(t.aps) for t in chosen if t.id in set(late))
+            self.unpolled += missed
             log.warning("%d agents not polled: the cycle's %g s budget was spent first "
                         "(raise poll.concurrency or lower timeout_s x (retries + 1))",
                         len(late), budget_s)
@@ -180,7 +183,7 @@ class ApPoller:
         self.counts.sent += counts.sent
         self.counts.stray += counts.stray
         return Cycle(started_ns, time.perf_counter() - started, readings, shared, counts.sent,
-                     counts.stray)
+                     counts.stray, missed)
 
     async def _poll_in_time(self, target: PollTarget, time_ns: int, deadline: float,
                             budget_s: float) -> tuple[list[ApObservation], list[Sample]]:
@@ -286,8 +289,11 @@ class ApPoller:
                     continue
                 table, name, index = slot
                 if not table:
-                    value = convert_noting(raw, profile.scalars[name].type, name,
-                                           answer.problems)
+                    kind = profile.scalars[name].type
+                    if type(raw) is int and kind in INTEGER_KINDS and 0 <= raw < 2**32:
+                        answer.scalars[name] = raw  # in every integer type's range: hot path
+                        continue
+                    value = convert_noting(raw, kind, name, answer.problems)
                     if value is not None:
                         answer.scalars[name] = value
                 else:

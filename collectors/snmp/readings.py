@@ -172,11 +172,21 @@ class ApState:
     tags_of: tuple[AccessPoint, Profile] | None = None
     tags: dict[str, str] = field(default_factory=dict)
     iface_tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    index_names: dict[tuple[int, ...], str] = field(default_factory=dict)
 
     def tags_for(self, ap: AccessPoint, profile: Profile) -> dict[str, str]:
         if self.tags_of is None or self.tags_of[0] is not ap or self.tags_of[1] is not profile:
             self.tags_of, self.tags, self.iface_tags = (ap, profile), ap_tags(ap, profile), {}
         return self.tags
+
+    def index_name(self, index: tuple[int, ...]) -> str:
+        """An interface without a name is named by its index (e.g. "3")."""
+        name = self.index_names.get(index)
+        if name is None:
+            if len(self.index_names) >= MAX_REMEMBERED:
+                self.index_names.clear()
+            name = self.index_names[index] = ".".join(map(str, index))
+        return name
 
     def tags_of_iface(self, name: str) -> dict[str, str]:
         tags = self.iface_tags.get(name)
@@ -232,7 +242,9 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
     tx_total: float | None = 0.0
     counted = 0
     for index, row in sorted(answer.tables[profile.ap.traffic].items()):
-        name = str(row.get("name") or ".".join(map(str, index)))
+        name = row.get("name")
+        if type(name) is not str or not name:
+            name = str(name) if name else state.index_name(index)
         fields: dict[str, FieldValue] = {}
         oper = row.get("oper_status")
         if type(oper) is int:

@@ -72,6 +72,10 @@ class PollMetrics:
                              registry=registry)
         self.errors = Counter("netmon_poll_errors", "APs whose poll failed or was partial, "
                               "by kind of error.", ["kind"], registry=registry)
+        self.missed = Counter("netmon_poll_missed_aps",
+                              "APs a cycle did not look at: its time (the interval less a "
+                              "margin) ran out before their turn; raise poll.concurrency.",
+                              registry=registry)
         self.last_cycle = Gauge("netmon_poll_last_cycle_timestamp_seconds",
                                 "When the last poll cycle started (Unix time); alert if old.",
                                 registry=registry)
@@ -86,6 +90,7 @@ class PollMetrics:
         self.cycles.inc()
         self.requests.inc(report.requests)
         self.stray.inc(report.stray_replies)
+        self.missed.inc(report.missed)
         self.last_cycle.set(report.started_ns / NS_PER_S)
         for reading in report.observations:
             kind = error_kind(reading)
