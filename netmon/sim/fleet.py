@@ -105,15 +105,20 @@ class SimulatedFleet:
         flapping = [a for a in self.plan.agents if a.behaviour == "flapping"]
         self.steady = self._write(steady, "steady")
         self.flapping = self._write(flapping, "flapping")
-        for process in (self.steady, self.flapping):
-            if process is not None:
-                process.start()
-        if wait:
-            for agents, process in ((steady, self.steady), (flapping, self.flapping)):
+        try:
+            for process in (self.steady, self.flapping):
                 if process is not None:
-                    for community in {a.community for a in agents}:
-                        process.wait_ready([a.port for a in agents if a.community == community],
-                                           community=community)
+                    process.start()
+            if wait:
+                for agents, process in ((steady, self.steady), (flapping, self.flapping)):
+                    if process is not None:
+                        for community in {a.community for a in agents}:
+                            process.wait_ready(
+                                [a.port for a in agents if a.community == community],
+                                community=community)
+        except BaseException:
+            self.stop()  # no simulator outlives a start that failed
+            raise
         if self.flapping is not None:
             self._toggler = threading.Thread(target=self._toggle, name="sim-flapper",
                                              daemon=True)
