@@ -133,32 +133,28 @@ def scrape_cycle(exporter: Exporter, ports: list[int], module: str, concurrency:
     return exporter.cpu_s() - cpu, wall, failed
 
 
-def measure(ports: list[int], cycles: int, concurrency: int, v3: bool = False,
-            ) -> dict[str, dict[str, float]]:
-    """Per module (v2c, or SNMPv3 authPriv): one warm-up scrape of every AP, then `cycles`
-    timed ones."""
+def measure(ports: list[int], cycles: int, concurrency: int, module: str,
+            ) -> dict[str, float]:
+    """One module (MODULES: v2c, V3_MODULES: SNMPv3 authPriv) on a fresh exporter (its own
+    peak RSS): one warm-up scrape of every AP, then `cycles` timed ones."""
     interfaces = interfaces_of(ports[0])
-    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="netmon-bench-exporter-") as tmp:
         work = Path(tmp)
-        for module in V3_MODULES if v3 else MODULES:
-            exporter = Exporter(work, interfaces).start()  # fresh: its own peak RSS
-            try:
-                with urllib.request.urlopen(exporter.url(ports[0], module), timeout=10) as got:
-                    per_ap = values_in(got.read().decode())
-                expected = 2 + len(COLUMNS) * len(interfaces)
-                if per_ap != expected:
-                    raise RuntimeError(f"{module}: {per_ap} values per scrape, not {expected}")
-                scrape_cycle(exporter, ports, module, concurrency, work)
-                runs = [scrape_cycle(exporter, ports, module, concurrency, work)
-                        for _ in range(cycles)]
-                cpu = sum(r[0] for r in runs)
-                results[module] = {
-                    "aps": len(ports), "cycles": cycles, "cpu_s_per_cycle": cpu / cycles,
+        exporter = Exporter(work, interfaces).start()
+        try:
+            with urllib.request.urlopen(exporter.url(ports[0], module), timeout=10) as got:
+                per_ap = values_in(got.read().decode())
+            expected = 2 + len(COLUMNS) * len(interfaces)
+            if per_ap != expected:
+                raise RuntimeError(f"{module}: {per_ap} values per scrape, not {expected}")
+            scrape_cycle(exporter, ports, module, concurrency, work)
+            runs = [scrape_cycle(exporter, ports, module, concurrency, work)
+                    for _ in range(cycles)]
+            cpu = sum(r[0] for r in runs)
+            return {"aps": len(ports), "cycles": cycles, "cpu_s_per_cycle": cpu / cycles,
                     "wall_s_per_cycle": sum(r[1] for r in runs) / cycles,
                     "aps_per_cpu_s": len(ports) * cycles / max(cpu, 1e-9),
                     "errors_per_cycle": sum(r[2] for r in runs) / cycles,
                     "peak_rss_mb": exporter.peak_rss_mb()}
-            finally:
-                exporter.stop()
-    return results
+        finally:
+            exporter.stop()

@@ -1,9 +1,10 @@
 """Polling side by side: netmon (v2c, SNMPv3), netmon before gufo-snmp, net-snmp's C tools
 and snmp_exporter (v2c, SNMPv3) on the same agents.
 
-For each fleet size one SnmpdFleet serves every poller; each poller does one warm-up cycle
-and then the same number of timed cycles. netmon runs in a child process of its own; so does
-the poller of BASELINE_COMMIT, from that commit's own tree (`git archive`).
+For each fleet size one SnmpdFleet serves every poller. netmon runs in a child process of its
+own; so does the poller of BASELINE_COMMIT, from that commit's own tree (`git archive`). Each
+run of a poller does one warm-up cycle, then its timed cycles; netmon, the baseline and the
+exporter run in ROUNDS rounds, the order reversed every other round (see `interleaved`).
 """
 
 from __future__ import annotations
@@ -13,49 +14,43 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench import bench_exporter, bench_netsnmp
 from bench.agents import SnmpdFleet
+from bench.poll_rounds import (
+    Measure,
+    NotRun,
+    PollerUnavailable,
+    PollRow,
+    interleaved,
+)
 from collectors.snmp.settings import PollSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-# The last poller with netmon's own BER codec (v1/v2c) and pysnmp (SNMPv3), before gufo-snmp.
+# The last commit before gufo-snmp: its poller speaks v1/v2c through netmon's own BER codec
+# (collectors/snmp/ber.py, community.py) and SNMPv3 through pysnmp. The baseline row runs it.
 BASELINE_COMMIT = "a59a095"
-NETMON = "netmon"
+# Today's bench_poll freezes the GC after its warm-up poll, as `netmon run` does (and did at
+# BASELINE_COMMIT); the baseline's harness gets that one line too, its poller nothing.
+WARM_UP_LINE = "\n    await poller.poll()\n"
+FREEZE_LINES = "    import gc\n    gc.freeze()\n"
+NETMON = "netmon, v2c"
 NETMON_V3 = "netmon, SNMPv3 authPriv"
-NETMON_BEFORE = f"netmon before gufo-snmp ({BASELINE_COMMIT})"
-SNMPGET = "net-snmp snmpget"
-SNMPBULKGET = "net-snmp snmpbulkget"
+NETMON_BEFORE = f"netmon before gufo (commit {BASELINE_COMMIT}), v2c"
+SNMPGET = "net-snmp snmpget, v2c"
+SNMPBULKGET = "net-snmp snmpbulkget, v2c"
 SNMPGET_V3 = "net-snmp snmpget, SNMPv3 authPriv"
-EXPORTER_GET = "snmp_exporter, GET module"
-EXPORTER_WALK = "snmp_exporter, walk module"
-EXPORTER_GET_V3 = "snmp_exporter, GET module, SNMPv3 authPriv"
-EXPORTER_WALK_V3 = "snmp_exporter, walk module, SNMPv3 authPriv"
-EXPORTER_NAMES = {"bench_get": EXPORTER_GET, "bench_walk": EXPORTER_WALK,
-                  "bench_get_v3": EXPORTER_GET_V3, "bench_walk_v3": EXPORTER_WALK_V3}
-# Enough timed cycles that a small fleet still gives tenths of CPU-seconds to compare.
-MIN_TIMED_APS = 2000
-MAX_CYCLES = 10
-
-
-@dataclass
-class PollRow:
-    """One poller over one fleet: figures per cycle."""
-
-    poller: str
-    aps: int
-    cycles: int
-    cpu_s: float
-    wall_s: float
-    peak_rss_mb: float
-    errors: float
-    note: str = ""
-
-    @property
-    def aps_per_cpu_s(self) -> float:
-        return self.aps / self.cpu_s if self.cpu_s > 0 else float("inf")
+SNMPBULKGET_V3 = "net-snmp snmpbulkget, SNMPv3 authPriv"
+EXPORTER_NAMES = {"bench_get": "snmp_exporter, GET module, v2c",
+                  "bench_walk": "snmp_exporter, walk module, v2c",
+                  "bench_get_v3": "snmp_exporter, GET module, SNMPv3 authPriv",
+                  "bench_walk_v3": "snmp_exporter, walk module, SNMPv3 authPriv"}
+# Enough timed cycles that a 1,000-AP fleet gives seconds of CPU to compare (the exporter's
+# CPU is read in 10 ms ticks).
+MIN_TIMED_APS = 20_000
+MAX_CYCLES = 20
+ROUNDS = 2
 
 
 def cycles_for(aps: int, cycles: int) -> int:
@@ -77,8 +72,14 @@ def run_netmon(ports: list[int], cycles: int, work: Path, v3: bool = False,
                "--cycles", str(cycles), "--json"]
     if v3:
         command.append("--v3")
-    out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True,
+    out = subprocess.run(command, cwd=tree, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(tree)})
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        failure = f"bench_poll in {tree} exited {out.returncode}: {last}"
+        if tree == ROOT:
+            raise RuntimeError(failure)
+        raise PollerUnavailable(failure)
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     note = (f"{figures['requests_per_cycle'] / figures['aps']:.2f} requests/AP, "
             f"{figures['samples_per_cycle'] / figures['aps']:.0f} Samples/AP; "
@@ -86,16 +87,25 @@ def run_netmon(ports: list[int], cycles: int, work: Path, v3: bool = False,
     return _row(name or (NETMON_V3 if v3 else NETMON), figures, note)
 
 
-def baseline_tree(work: Path) -> tuple[Path | None, str]:
-    """BASELINE_COMMIT's sources in `work`, or None and why not (no git, a shallow clone)."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE_COMMIT],
-                             capture_output=True)
+def baseline_tree(work: Path, commit: str = BASELINE_COMMIT) -> Path:
+    """`commit`'s sources in `work`, its harness freezing the GC after the warm-up poll."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit],
+                                 capture_output=True)
+    except FileNotFoundError as exc:
+        raise PollerUnavailable(f"no git to export commit {commit}") from exc
     if archive.returncode != 0:
-        return None, f"git archive {BASELINE_COMMIT}: {archive.stderr.decode().strip()}"
-    tree = work / "baseline"
+        why = archive.stderr.decode(errors="replace").strip().splitlines() or ["?"]
+        raise PollerUnavailable(f"git archive {commit}: {why[-1]}")
+    tree = work / f"baseline-{commit}"
     tree.mkdir()
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree, ""
+    harness = tree / "bench" / "bench_poll.py"
+    text = harness.read_text() if harness.exists() else ""
+    if WARM_UP_LINE not in text:
+        raise PollerUnavailable(f"commit {commit}'s bench/bench_poll.py has no warm-up poll")
+    harness.write_text(text.replace(WARM_UP_LINE, WARM_UP_LINE + FREEZE_LINES, 1))
+    return tree
 
 
 def _tool_row(name: str, sample: list[int], aps: int, cycles: int, tool: str,
@@ -109,18 +119,35 @@ def _tool_row(name: str, sample: list[int], aps: int, cycles: int, tool: str,
                                f"{figures['parallel']:.0f}; RSS = that many processes")
 
 
+def _pollers(ports: list[int], work: Path, with_v3: bool, baseline: Path | None,
+             ) -> dict[str, Measure]:
+    """netmon, the baseline and the exporter modules, each a function of its cycles."""
+    pollers: dict[str, Measure] = {NETMON: lambda c: run_netmon(ports, c, work)}
+    if with_v3:
+        pollers[NETMON_V3] = lambda c: run_netmon(ports, c, work, v3=True)
+    if baseline is not None:
+        pollers[NETMON_BEFORE] = lambda c: run_netmon(ports, c, work, tree=baseline,
+                                                      name=NETMON_BEFORE)
+    concurrency = PollSettings().concurrency
+    modules = bench_exporter.MODULES + (bench_exporter.V3_MODULES if with_v3 else ())
+    for module in modules:
+        def scrape(c: int, module: str = module) -> PollRow:
+            figures = bench_exporter.measure(ports, c, concurrency, module)
+            return _row(EXPORTER_NAMES[module], figures, f"curl --parallel-max {concurrency}")
+        pollers[EXPORTER_NAMES[module]] = scrape
+    return pollers
+
+
 def compare(aps: int, cycles: int, with_baseline: bool, tool_aps: int | None = None,
-            tool_cycles: int = 1, with_v3: bool = False, log: object = None,
-            ) -> tuple[list[PollRow], list[str]]:
-    """Every poller over one fleet of `aps` agents, and notes on pollers that could not run.
+            tool_cycles: int = 1, with_v3: bool = False, log: bool = False,
+            rounds: int = ROUNDS) -> tuple[list[PollRow], list[NotRun]]:
+    """Every poller over one fleet of `aps` agents, and the pollers that could not run.
 
     The C tools start one process per AP, so their cost per AP does not depend on the fleet:
     `tool_aps` lets them poll only the first APs of a big fleet (--quick does).
     """
     cycles = cycles_for(aps, cycles)
-    concurrency = PollSettings().concurrency
-    rows: list[PollRow] = []
-    notes: list[str] = []
+    not_run: list[NotRun] = []
 
     def say(text: str) -> None:
         if log:
@@ -128,37 +155,28 @@ def compare(aps: int, cycles: int, with_baseline: bool, tool_aps: int | None = N
 
     with tempfile.TemporaryDirectory(prefix="netmon-bench-poll-") as tmp:
         work = Path(tmp)
+        baseline = None
+        if with_baseline:
+            try:
+                baseline = baseline_tree(work)
+            except PollerUnavailable as exc:
+                not_run.append(NotRun(NETMON_BEFORE, aps, str(exc)))
         fleet = SnmpdFleet(aps, work / "agents").start()
         try:
-            say(f"{len(fleet.processes)} snmpd processes up; netmon")
-            rows.append(run_netmon(fleet.ports, cycles, work))
-            if with_v3:
-                say("netmon over SNMPv3")
-                rows.append(run_netmon(fleet.ports, cycles, work, v3=True))
-            if with_baseline:
-                say(f"netmon at {BASELINE_COMMIT}")
-                tree, why = baseline_tree(work)
-                if tree is None:
-                    notes.append(f"{NETMON_BEFORE}: not run ({why}).")
-                else:
-                    rows.append(run_netmon(fleet.ports, cycles, work, tree=tree,
-                                           name=NETMON_BEFORE))
+            say(f"{len(fleet.processes)} snmpd processes up")
+            rows, failed = interleaved(_pollers(fleet.ports, work, with_v3, baseline), cycles,
+                                       rounds, say)
+            not_run += [NotRun(name, aps, why) for name, why in failed.items()]
             sample = fleet.ports[:tool_aps] if tool_aps else fleet.ports
             tools = [("snmpget", SNMPGET, False), ("snmpbulkget", SNMPBULKGET, False)]
             if with_v3:
-                tools.append(("snmpget", SNMPGET_V3, True))
+                tools += [("snmpget", SNMPGET_V3, True), ("snmpbulkget", SNMPBULKGET_V3, True)]
             for tool, name, v3 in tools:
                 say(name)
                 rows.append(_tool_row(name, sample, aps, tool_cycles, tool, v3))
-            for v3 in (False, True) if with_v3 else (False,):
-                say("snmp_exporter" + (" over SNMPv3" if v3 else ""))
-                for module, figures in bench_exporter.measure(fleet.ports, cycles, concurrency,
-                                                              v3).items():
-                    rows.append(_row(EXPORTER_NAMES[module], figures,
-                                     f"curl --parallel-max {concurrency}"))
         finally:
             fleet.stop()
-    return rows, notes
+    return rows, not_run
 
 
 def netmon_alone(aps: int, cycles: int) -> PollRow:
