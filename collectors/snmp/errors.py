@@ -43,6 +43,15 @@ class MalformedReply(SnmpFailure):
 
 
 
+class Refused(SnmpFailure):
+    """The agent answered with an error-status (v1/v2c): genErr, tooBig, noSuchName…"""
+
+    def __init__(self, status: str, index: int, oid: str | None) -> None:
+        self.status, self.index = status, index
+        at = f" at index {index}" + (f" ({oid})" if oid else "") if index else ""
+        super().__init__(f"request refused by the agent: {status}{at}")
+
+
 class DeadlineReached(Exception):
     """The AP's time in this cycle ran out while waiting for a reply (not an SNMP failure:
     the poller says whose deadline it was)."""

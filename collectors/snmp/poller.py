@@ -10,8 +10,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gufo.snmp.typing import ValueType
-
 from collectors.snmp.errors import DeadlineReached, SnmpFailure
 from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan, fallback_of
 from collectors.snmp.profile import Profile, ProfileCatalog
@@ -272,12 +270,9 @@ class ApPoller:
         absent: list[Slot] = []
         session = target.session
         assert session is not None
-        v1 = target.credentials.version == "1"
         types: dict[str, TableTypes] = {}
         for oids, slots in plan.pages:
             values = await session.get(oids)
-            if not values and v1 and len(oids) > 1:
-                values = await self._halves(target, oids)
             ticks = values.get(plan.clock_oid) if plan.clock_oid else None
             page_ticks = ticks if isinstance(ticks, int) else None
             for oid, slot in zip(oids, slots, strict=True):
@@ -324,19 +319,6 @@ class ApPoller:
                 missing[table, index] = missing.get((table, index), 0) + 1
         if any(asked.get(row) == count for row, count in missing.items()):
             target.polls_since_walk = self.settings.rewalk_every
-
-    async def _halves(self, target: PollTarget, oids: list[str]) -> dict[str, ValueType]:
-        """SNMPv1 fails a whole GET when one OID is absent (noSuchName): ask each half, and
-        the halves of a half that fails, until every present value is read."""
-        assert target.session is not None
-        middle = len(oids) // 2
-        values: dict[str, ValueType] = {}
-        for half in (oids[:middle], oids[middle:]):
-            got = await target.session.get(half)
-            if not got and len(half) > 1:
-                got = await self._halves(target, half)
-            values.update(got)
-        return values
 
     async def _walk_tables(self, target: PollTarget, profile: Profile, answer: Answer) -> None:
         """Walk each table's plain columns (counters are read by GET, timed by sysUpTime) and

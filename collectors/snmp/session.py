@@ -41,9 +41,11 @@ from collectors.snmp.errors import (
     AuthFailure,
     DeadlineReached,
     MalformedReply,
+    Refused,
     RequestTimeout,
     UnknownEngine,
 )
+from collectors.snmp.refusal import refusal
 from collectors.snmp.settings import SnmpCredentials
 
 T = TypeVar("T")
@@ -56,6 +58,7 @@ VERSIONS = {"1": SnmpVersion.v1, "2c": SnmpVersion.v2c, "3": SnmpVersion.v3}
 # USM rejects a message whose engine time strays 150 s from the agent's: resync well before.
 TIME_WINDOW_RESYNC_S = 120.0
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+MAX_DATAGRAM = 65535
 
 
 def usm_user(credentials: SnmpCredentials) -> User:
@@ -101,6 +104,10 @@ class _Session(SnmpSession):
     # request), until a datagram arrives that no request waits for.
     _watcher: asyncio.AbstractEventLoop | None = None
     _waiter: asyncio.Future[None] | None = None
+    # v1/v2c: the same socket, to peek at each reply before gufo reads it (gufo drops the
+    # error-status a refusal carries); `datagram` is the last reply peeked at.
+    peek: socket.socket | None = None
+    datagram = b""
     deadline = math.inf  # loop time when the AP's work must end, whatever the tries left
 
     _idle_wakeups = 0
@@ -112,13 +119,13 @@ class _Session(SnmpSession):
             # twice, a datagram nobody asked for: it waits for the next request, unwatched.
             self._idle_wakeups += 1
             if self._idle_wakeups > 1:
-                self.release()
+                self._unwatch()
         elif not waiter.done():
             waiter.set_result(None)
 
     def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._watcher is not loop:
-            self.release()
+            self._unwatch()
             loop.add_reader(self._fd, self._readable)
             self._watcher = loop
 
@@ -126,8 +133,17 @@ class _Session(SnmpSession):
     def watched(self) -> bool:
         return self._watcher is not None
 
+    def peek_replies(self) -> None:
+        self.peek = socket.socket(fileno=self._fd)  # gufo's descriptor, not a copy
+
     def release(self) -> None:
-        """Stop watching the socket (before it closes, so its number can be reused)."""
+        """Before the socket closes: stop watching it (so its number can be reused)."""
+        if self.peek is not None:
+            self.peek.detach()  # gufo closes the descriptor, not this wrapper
+            self.peek = None
+        self._unwatch()
+
+    def _unwatch(self) -> None:
         watcher, self._watcher = self._watcher, None
         if watcher is not None and not watcher.is_closed():
             watcher.remove_reader(self._fd)
@@ -177,6 +193,13 @@ class _Session(SnmpSession):
             finally:
                 timer.cancel()
                 self._waiter = None
+            if self.peek is not None:
+                try:
+                    self.datagram = self.peek.recv(MAX_DATAGRAM, socket.MSG_PEEK)
+                except ConnectionRefusedError:  # ICMP port unreachable: as gufo says it
+                    raise TimeoutError("connection refused") from None
+                except OSError:
+                    self.datagram = b""
             try:
                 return receiver()
             except BlockingIOError:
@@ -265,6 +288,7 @@ class AgentSession:
                                      community=credentials.community.get_secret_value(),
                                      version=VERSIONS[credentials.version],
                                      timeout=self.timeout_s, allow_bulk=True)
+            self._session.peek_replies()
             return self._session
         if not self._engine_id:
             self._engine_id = await self._discover(address)
@@ -328,7 +352,25 @@ class AgentSession:
         return session
 
     async def get(self, oids: list[str]) -> dict[str, ValueType]:
-        """GET: the values the agent has; absent ones (noSuchObject…) are left out."""
+        """GET: the values the agent has; absent ones (noSuchObject…) are left out. A v1
+        noSuchName drops that OID and asks the rest again; another refusal is `Refused`."""
+        asked = oids
+        while True:
+            result = await self._get(asked)
+            if len(result) == len(asked):
+                return result
+            session = self._session
+            why = refusal(session.datagram, asked) if session and session.peek else None
+            if why is None:
+                return result  # absent values (v2c, v3 say so value by value)
+            if why.status == "noSuchName" and why.oid is not None:
+                asked = [oid for oid in asked if oid != why.oid]  # SNMPv1: one absent OID
+                if not asked:
+                    return result
+                continue
+            raise Refused(why.status, why.index, why.oid)
+
+    async def _get(self, oids: list[str]) -> dict[str, ValueType]:
         session = await self._ready()
         try:
             result = await self._tried(session.ask_many, session, oids)

@@ -20,7 +20,8 @@ from pysnmp.proto import api
 
 SYS_UPTIME: Final = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 SEQUENCE, INTEGER, OCTET_STRING, OID, TIME_TICKS, COUNTER64 = 0x30, 0x02, 0x04, 0x06, 0x43, 0x46
-GET_RESPONSE, GET_REQUEST, END_OF_MIB_VIEW = 0xA2, 0xA0, 0x82
+GET_RESPONSE, GET_REQUEST, END_OF_MIB_VIEW, NULL = 0xA2, 0xA0, 0x82, 0x05
+GEN_ERR = 5  # RFC 3416 error-status
 HUGE: Final = int.from_bytes(b"\x7f" + b"\xff" * 499, "big")  # 500 bytes of INTEGER (gufo-snmp
 # reads replies of up to 4 kB: a few of these fit)
 FLOOD: Final = 100  # stray datagrams before each true reply (more would overflow the
@@ -36,6 +37,7 @@ class Mode(enum.Enum):
     OTHER_PORT = "other-port"  # a true reply, sent from another port
     HUGE_LENGTH = "huge-length"  # a SEQUENCE claiming 4 GiB
     OVERSIZED_OID = "oversized-oid"  # a 1,000-arc OID with arcs past 2^64
+    GEN_ERR = "gen-err"  # every request refused: genErr at index 1, the varbinds echoed
     LATE_STRAYS = "late-strays"  # a true reply, then 20 copies when nobody waits any more
     FLOOD = "flood"  # 100 stray datagrams (wrong id, and from another port), then the reply
 
@@ -109,8 +111,10 @@ class HostileAgent:
             self._answer(peer, community, request_id, oids, is_get)
             self.answered += 1
 
-    def _reply(self, community: bytes, request_id: int, varbinds: bytes) -> bytes:
-        body = _integer(request_id) + _integer(0) + _integer(0) + _tlv(SEQUENCE, varbinds)
+    def _reply(self, community: bytes, request_id: int, varbinds: bytes, status: int = 0,
+               index: int = 0) -> bytes:
+        body = _integer(request_id) + _integer(status) + _integer(index) + \
+            _tlv(SEQUENCE, varbinds)
         return _tlv(SEQUENCE, _integer(1) + _tlv(OCTET_STRING, community)
                     + _tlv(GET_RESPONSE, body))
 
@@ -137,6 +141,9 @@ class HostileAgent:
             arcs = (1, 3, *([2**70] * 1000))
             varbinds = b"".join(_tlv(SEQUENCE, _oid(arcs) + _integer(1)) for _ in oids)
             self.sock.sendto(self._reply(community, request_id, varbinds), peer)
+        elif mode is Mode.GEN_ERR:
+            echoed = b"".join(_tlv(SEQUENCE, _oid(o) + bytes((NULL, 0))) for o in oids)
+            self.sock.sendto(self._reply(community, request_id, echoed, GEN_ERR, 1), peer)
         elif mode is Mode.LATE_STRAYS:
             self.sock.sendto(reply, peer)
             time.sleep(0.05)
