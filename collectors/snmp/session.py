@@ -354,24 +354,9 @@ class AgentSession:
     async def get(self, oids: list[str]) -> dict[str, ValueType]:
         """GET: the values the agent has; absent ones (noSuchObject…) are left out. A v1
         noSuchName drops that OID and asks the rest again; another refusal is `Refused`."""
-        asked = oids
-        while True:
-            result = await self._get(asked)
-            if len(result) == len(asked):
-                return result
-            session = self._session
-            why = refusal(session.datagram, asked) if session and session.peek else None
-            if why is None:
-                return result  # absent values (v2c, v3 say so value by value)
-            if why.status == "noSuchName" and why.oid is not None:
-                asked = [oid for oid in asked if oid != why.oid]  # SNMPv1: one absent OID
-                if not asked:
-                    return result
-                continue
-            raise Refused(why.status, why.index, why.oid)
-
-    async def _get(self, oids: list[str]) -> dict[str, ValueType]:
-        session = await self._ready()
+        session = self._session
+        if session is None or self.credentials.version == "3":
+            session = await self._ready()
         try:
             result = await self._tried(session.ask_many, session, oids)
         except AuthFailure:
@@ -384,7 +369,21 @@ class AgentSession:
             result = await self._tried(session.ask_many, session, oids)
         if self.credentials.version == "3":
             self._synced_at = time.monotonic()
+        if len(result) < len(oids) and session.peek is not None:
+            return await self._short(oids, result, session.datagram)
         return result
+
+    async def _short(self, oids: list[str], result: dict[str, ValueType], datagram: bytes,
+                     ) -> dict[str, ValueType]:
+        """Values missing from a v1/v2c reply: absent ones, or a refusal (gufo-snmp drops the
+        error-status; the datagram peeked at keeps it)."""
+        why = refusal(datagram, oids)
+        if why is None:
+            return result  # absent values (v2c says so value by value)
+        if why.status == "noSuchName" and why.oid is not None:
+            rest = [oid for oid in oids if oid != why.oid]  # SNMPv1: one absent OID
+            return await self.get(rest) if rest else result
+        raise Refused(why.status, why.index, why.oid)
 
     async def walk(self, column: str, max_repetitions: int, max_rows: int) -> Walk:
         """Every row under `column` (GETBULK; GETNEXT on SNMPv1), up to `max_rows`; stops
