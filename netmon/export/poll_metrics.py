@@ -20,7 +20,7 @@ ERROR_KINDS = (
     ("authentication", re.compile(r"SNMPv3 (authentication failed|engine unknown)")),
     ("malformed_reply", re.compile(r"malformed reply")),
     ("network", re.compile(r"network error")),
-    ("agent_error", re.compile(r"agent error", re.IGNORECASE)),
+    ("agent_error", re.compile(r"agent error|refused by the agent", re.IGNORECASE)),
     ("controller_reports_down", re.compile(r"controller \S+ reports state")),
     ("not_reported_by_controller", re.compile(r"not reported by controller")),
     ("internal", re.compile(r"internal error")),
