@@ -17,6 +17,7 @@ from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.support.agents import COMMUNITY, V3_USERS, Snmpd, credentials, start_snmpd
+from tests.support.engineless_agent import EnginelessAgent
 
 FAST = PollSettings(timeout_s=0.5, retries=1)
 
@@ -184,6 +185,18 @@ def test_an_ipv6_agent_is_polled(tmp_path: Path) -> None:
         assert reading.up and reading.error is None and reading.uptime_s is not None
     finally:
         agent.stop()
+
+
+async def test_v3_discovery_without_an_engine_id_is_named() -> None:
+    agent = EnginelessAgent()
+    try:
+        poller = _poller(_ap("ap-v3", agent.port, _v3("authpriv")))
+        reading = (await poller.poll()).observations[0]
+        await poller.close()
+    finally:
+        agent.stop()
+    assert reading.error == (f"ap-v3 127.0.0.1:{agent.port}: SNMPv3 engine unknown: the "
+                             "discovery reply carried no engine id")
 
 
 def test_garbage_and_missing_values(tmp_path: Path) -> None:
