@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from netmon.alerts.references import reference_problems
 from netmon.config.errors import ConfigError, describe
 from netmon.config.merge import deep_merge
 from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
+from netmon.config.safe_yaml import load_yaml
 from netmon.config.secrets import UnresolvedReference, resolve_references
 
 # Keys the loader consumes itself; they shape the inventory but are not part of the model.
@@ -23,18 +24,8 @@ INVENTORY_KEYS = ("zones", "controllers", "aps")
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; problems name the file (and line, when YAML knows it)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"{path}:{where}: not valid YAML: {problem}"]) from exc
+    """Parse one YAML file safely; problems name the file (and line, when YAML knows it)."""
+    return load_yaml(path)
 
 
 class _Item:
@@ -212,6 +203,20 @@ def _cross_check(items: dict[str, list[_Item]], config: NetmonConfig,
                             f"{ctl.profile!r} (known: {', '.join(sorted(profiles))})")
 
 
+def store_path_problems(path: Path) -> list[str]:
+    """A store file must be a file (or not exist yet) in a folder netmon may write."""
+    if path.is_dir():
+        return [f"{path} is a folder, not a database file"]
+    if path.exists():
+        return [] if os.access(path, os.W_OK) else [f"{path} is not writable"]
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # netmon creates the missing folders: the first one must be
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        return [f"cannot create {path}: {folder} is not a writable folder"]
+    return []
+
+
 def load_config(path: str | Path, profiles: Collection[str] | None = None) -> NetmonConfig:
     """Load and validate; raise `ConfigError` listing every problem found, never a traceback."""
     entry = Path(path).resolve()
@@ -259,6 +264,7 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
         "store": config.store.model_copy(update={"path": store_path}),
     })
     _cross_check(items, config, profiles, problems, invalid_zones)
+    problems.extend(f"{entry}: store.path: {p}" for p in store_path_problems(store_path))
     problems.extend(reference_problems(config, entry))
     if problems:
         raise ConfigError(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -128,13 +129,17 @@ class Zone(Strict):
         return self
 
 
+# Retention beyond a century is a typo, and would overflow the nanosecond time arithmetic.
+MAX_RETENTION_DAYS = 36500
+
+
 class StoreSettings(Strict):
     path: Path = Path("netmon.db")
-    raw_days: Annotated[int, Field(ge=1)] = 30
+    raw_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)] = 30
     # 5-minute detail for a quarter (as Zabbix keeps its history), hourly for 10 years:
     # with raw points for 30 days, about 7 MB per AP per year (docs/store.md).
-    rollup_5m_days: Annotated[int, Field(ge=1)] = 90
-    rollup_1h_days: Annotated[int, Field(ge=1)] = 3650
+    rollup_5m_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)] = 90
+    rollup_1h_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)] = 3650
     batch_size: Annotated[int, Field(ge=1, le=100000)] = 1000
     # Measurements whose raw points retention never deletes: slow, dated history such as fibre.
     keep_raw: list[str] = ["fibre"]
@@ -147,6 +152,16 @@ class NetmonConfig(Strict):
     language: Literal["fr", "en"] = "en"
     timezone: str = "Europe/Paris"
     poll: PollSettings = PollSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as "
+                             "Europe/Paris)") from None
+        return value
     store: StoreSettings = StoreSettings()
     alerts: AlertSettings = AlertSettings()
     maintenance: list[MaintenanceWindow] = []
