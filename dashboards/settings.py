@@ -7,6 +7,8 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from netmon.tokens import checked_token
+
 URL_ENV: Final = "NETMON_GRAFANA_URL"
 TOKEN_ENV: Final = "NETMON_GRAFANA_TOKEN"
 DEFAULT_PROMETHEUS_URL: Final = "http://127.0.0.1:9090"
@@ -27,6 +29,11 @@ class GrafanaSettings(BaseModel):
     url: str | None = None
     # A service account token (Bearer); prefer `${NETMON_GRAFANA_TOKEN}` over the value itself.
     token: SecretStr | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return checked_token(value)
     folder: str = "netmon"
     folder_uid: Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]{1,40}$")] = "netmon"
     flavour: Literal["influxdb", "prometheus"] = "prometheus"

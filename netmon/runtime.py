@@ -27,6 +27,7 @@ from netmon.sample import Sample
 from netmon.scheduler import PollScheduler
 from netmon.store.reader import SampleReader
 from netmon.store.writer import SampleStore
+from netmon.web.exposure import exposure_warnings
 from netmon.web.status.router import status_router
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class Monitor:
         self.scheduler.start()
         log.info("polling %d APs (%d agents), database %s", len(self.config.aps),
                  len(self.poller.targets), self.owner.where)
+        for warning in exposure_warnings(self.config):
+            log.warning("%s", warning)
 
     async def stop(self) -> None:
         # A cycle in flight finishes and is stored; then the store is closed (and flushed).

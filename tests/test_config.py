@@ -48,6 +48,7 @@ def write(tmp_path: Path, doc: dict[str, Any], name: str = "netmon.yaml") -> Pat
 @pytest.fixture(autouse=True)
 def _community(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_COMMUNITY", SECRET)
+    monkeypatch.setenv("EMPTY_TOKEN", "")
 
 
 def test_inheritance_defaults_zone_group_ap(tmp_path: Path) -> None:
@@ -90,6 +91,17 @@ def test_secrets_file_and_no_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(app, ["check-config", str(tmp_path / "netmon.yaml")])
     assert result.exit_code == 0, result.output
     assert SECRET not in result.output
+
+
+def test_an_api_open_to_the_network_without_a_token_is_warned_about(tmp_path: Path) -> None:
+    doc = {**copy.deepcopy(BASE), "http": {"listen": "0.0.0.0:9108"}}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 0, result.output
+    assert "reachable from the network and status_page.api_token is not set" in \
+        " ".join(result.output.split())
+    doc["status_page"] = {"api_token": "a-token-of-enough-length"}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 0 and "warning" not in result.output
 
 
 def test_check_config_warns_when_a_silent_ap_cannot_fit_the_cycle(tmp_path: Path) -> None:
@@ -148,6 +160,10 @@ BAD = [
     ("aps[0].host", "DELETE", "netmon.yaml: aps[0]: an AP needs a host"),
     ("include", ["missing.yaml"], "netmon.yaml: include[0]:"),
     ("aps[0].uplink_if", "eth[", "netmon.yaml: aps[0].uplink_if: not a valid regular expression"),
+    ("status_page", {"api_token": "${EMPTY_TOKEN}"},
+     "netmon.yaml: status_page.api_token: is empty (a ${NAME} set to \"\"?)"),
+    ("status_page", {"api_token": "short-token"},
+     "netmon.yaml: status_page.api_token: is 11 characters: at least 16"),
     ("groups.v3.credentials.context", "vlan-12",
      "context names are not supported: the poller's SNMP library (gufo-snmp)"),
 ]

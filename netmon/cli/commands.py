@@ -31,6 +31,7 @@ from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
 from netmon.runtime import Monitor, run_until_signalled
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
+from netmon.web.exposure import exposure_warnings
 
 RATE_WINDOW_S = 3.0
 
@@ -64,7 +65,7 @@ def check_config(
     problems = layer_problems(config)
     if problems:
         fail_config(problems)
-    for warning in budget_warnings(config):
+    for warning in [*budget_warnings(config), *exposure_warnings(config)]:
         console.print(f"[yellow]warning[/] {file}: {warning}")
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from netmon.tokens import checked_token
+
 Precision = Literal["s", "ms", "us", "ns"]
 TagKey = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -23,6 +25,11 @@ class InfluxSettings(_Section):
     org: str = ""
     bucket: str = "netmon"
     token: SecretStr | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return checked_token(value)
     batch_size: Annotated[int, Field(ge=1, le=100_000)] = 5000
     flush_interval_s: Annotated[float, Field(gt=0, le=300)] = 1.0
     # Concurrent write requests: the server parses one batch while it answers another.
