@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import update
 
 from netmon.alerts.delivery import DeliveryQueue
@@ -20,6 +21,7 @@ from netmon.config.models import NetmonConfig
 from netmon.db.owner import DatabaseOwner
 from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
+from netmon.export.core_metrics import ChannelMetrics
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import NS, at, town
 from tests.alerts_support.servers import SMTP_PASSWORD, SMTP_USER, WebhookSink, smtp_server
@@ -222,3 +224,34 @@ async def test_a_channel_down_for_days_keeps_retrying_without_overflow(tmp_path:
     await done(queue)
     (delivery,) = queue.history()
     assert delivery.status == "pending" and delivery.next_attempt_ns > delivery.created_ns
+
+
+async def test_a_relay_back_after_a_thousand_failed_attempts_gets_every_page(
+        tmp_path: Path, sink: WebhookSink) -> None:
+    """Past attempt 1,024 (where 2 ** attempts once overflowed and the queue died quietly),
+    the channel is exported as failing, then every page arrives once the receiver is back."""
+    sink.fail_next = 40  # the receiver answers 500 forty more times, then recovers
+    config = town(tmp_path / "n.db", alerts={"webhooks": [{"url": sink.url("/hook")}],
+                                             "delivery": {"retry_base_s": 0.001,
+                                                          "retry_max_s": 0.002,
+                                                          "give_up_after_h": 720}})
+    queue = queue_for(config)
+    registry = CollectorRegistry()
+    registry.register(ChannelMetrics(queue))
+    await queue.enqueue(DOWN, ["webhook-1"])
+    await queue.enqueue(UP, ["webhook-1"])
+    await queue.owner.call(lambda conn: conn.execute(
+        update(deliveries).values(attempts=1_000)))  # days of outage behind it
+    await queue.start()
+    await async_wait_until(lambda: queue.failing.get("webhook-1"), 10, "the channel failing")
+    assert registry.get_sample_value("netmon_alert_channel_failing",
+                                     {"channel": "webhook-1"}) == 1
+    assert await queue.wait_idle(30)
+    assert registry.get_sample_value("netmon_alert_channel_up", {"channel": "webhook-1"}) == 1
+    assert registry.get_sample_value("netmon_alert_channel_failing",
+                                     {"channel": "webhook-1"}) == 0
+    await done(queue)
+    assert registry.get_sample_value("netmon_alert_channel_up", {"channel": "webhook-1"}) == 0
+    assert [h.body["kind"] for h in sink.received] == ["ap_down", "ap_up"]
+    first, second = queue.history()
+    assert first.status == second.status == "sent" and first.attempts > 1_024

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -97,6 +98,9 @@ class DeliveryQueue:
         self._tasks: list[asyncio.Task[None]] = []
         self.sent = 0
         self.failed = 0
+        # Per channel: its queue runs (a task drains it), and its last attempt failed.
+        self.running: dict[str, bool] = {}
+        self.failing: dict[str, bool] = {}
 
     def pending(self, channel: str | None = None) -> list[Delivery]:
         with self.reader.snapshot() as conn:
@@ -139,7 +143,17 @@ class DeliveryQueue:
                         "given up", channel)
         for name in self.notifiers:
             self._wake[name] = asyncio.Event()
-            self._tasks.append(asyncio.create_task(self._drain(name), name=f"deliver-{name}"))
+            task = asyncio.create_task(self._drain(name), name=f"deliver-{name}")
+            self.failing.setdefault(name, False)
+            self.running[name] = True
+            task.add_done_callback(functools.partial(self._stopped, name))
+            self._tasks.append(task)
+
+    def _stopped(self, channel: str, task: asyncio.Task[None]) -> None:
+        """A queue ends only when netmon stops; anything else is said and exported."""
+        self.running[channel] = False
+        if not task.cancelled():
+            log.error("channel %s: its delivery queue stopped: %r", channel, task.exception())
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -164,6 +178,14 @@ class DeliveryQueue:
             return pending(conn, channel, limit=1)
 
     async def _drain(self, channel: str) -> None:
+        while True:
+            try:
+                await self._drain_once(channel)
+            except Exception:  # the queue must outlive any failure: say it, wait, go on
+                log.exception("channel %s: delivery queue error, retrying", channel)
+                await asyncio.sleep(self.settings.retry_base_s)
+
+    async def _drain_once(self, channel: str) -> None:
         wake = self._wake[channel]
         while True:
             wake.clear()  # cleared before the read: a commit after it sets it again
@@ -205,9 +227,11 @@ class DeliveryQueue:
 
         await self.owner.call(sent)
         self.sent += 1
+        self.failing[channel] = False
         log.info("sent %s %s to %s", delivery.notice.kind, delivery.notice.subject_id, channel)
 
     async def _failed_attempt(self, delivery: Delivery, error: str) -> None:
+        self.failing[delivery.channel] = True
         now = self.clock()
         attempts = delivery.attempts + 1
         age_s = (now - delivery.created_ns) / NS_PER_S

@@ -31,9 +31,17 @@ class _Tracker(Protocol):
     zones: dict[str, ZoneDurable]
 
 
+class _Queue(Protocol):
+    running: dict[str, bool]
+    failing: dict[str, bool]
+
+
 class _Desk(Protocol):
     @property
     def tracker(self) -> _Tracker: ...
+
+    @property
+    def queue(self) -> _Queue: ...
 
     @property
     def last_decide_s(self) -> float: ...
@@ -67,6 +75,25 @@ class _Health(Collector):
         yield from (failures, rejected)
 
 
+class ChannelMetrics(Collector):
+    """Each alert channel's queue: running, and whether its last attempt failed."""
+
+    def __init__(self, queue: _Queue) -> None:
+        self.queue = queue
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily("netmon_alert_channel_up", "1 while the channel's delivery "
+                               "queue runs; 0 means its pages wait undelivered.",
+                               labels=["channel"])
+        failing = GaugeMetricFamily("netmon_alert_channel_failing", "1 while the channel's "
+                                    "last delivery attempt failed (it is retried).",
+                                    labels=["channel"])
+        for channel, running in sorted(dict(self.queue.running).items()):
+            up.add_metric([channel], int(running))
+            failing.add_metric([channel], int(self.queue.failing.get(channel, False)))
+        yield from (up, failing)
+
+
 class CoreMetrics(Collector):
     """A cycle consumer (placed after the AlertDesk) and the collector of the fleet state.
 
@@ -88,6 +115,7 @@ class CoreMetrics(Collector):
             "Time the fleet tracker took to decide one cycle (on the event loop).",
             buckets=DECIDE_BUCKETS_S, registry=registry)
         registry.register(_Health(consumer_failures, rejected_values))
+        registry.register(ChannelMetrics(desk.queue))
         # Replaced whole, never mutated: a render on another thread reads a consistent copy.
         self._snapshot = _Snapshot()
         fleet_registry.register(self)
