@@ -106,6 +106,8 @@ def test_openapi_document_describes_the_three_endpoints(client: TestClient) -> N
     document = client.get("/openapi.json").json()
     assert {"/api/aps", "/api/zones", "/api/incidents"} <= set(document["paths"])
     assert "/" not in document["paths"] and "/metrics" not in document["paths"]
+    # No page that would load Swagger UI or ReDoc from a CDN, blank on an offline network.
+    assert client.get("/docs").status_code == client.get("/redoc").status_code == 404
 
 
 # Schemathesis generates the requests and checks the answers; they are sent by Starlette's
