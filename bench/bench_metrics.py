@@ -99,9 +99,16 @@ class _Tracker:
 
 
 @dataclass
+class _Queue:
+    running: dict[str, bool] = field(default_factory=dict)
+    failing: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
 class _Desk:
     tracker: _Tracker
     last_decide_s: float = 0.01
+    queue: _Queue = field(default_factory=_Queue)
 
 
 class _Both(Collector):

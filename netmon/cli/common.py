@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from collectors.snmp.profile import ProfileCatalog, default_catalog
+from netmon import redaction
 from netmon.config import ConfigError, NetmonConfig, load_config
 
 EXIT_CONFIG = 2
@@ -53,6 +54,7 @@ def setup_logging(level: str) -> None:
     else:
         logging.basicConfig(level=level.upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction.install()  # every library's records pass the secrets filter
     # pysnmp and apscheduler are chatty at INFO; their warnings still show.
     for noisy in ("apscheduler.executors", "apscheduler.scheduler", "pysnmp"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from netmon.alerts.references import reference_problems
-from netmon.config.errors import ConfigError, describe
+from netmon.alerts.settings import WebhookSettings
+from netmon.config.errors import SECRET_KEY_PARTS, ConfigError, describe
 from netmon.config.merge import deep_merge
 from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
 from netmon.config.safe_yaml import load_yaml
 from netmon.config.secrets import UnresolvedReference, resolve_references
+from netmon.redaction import REDACTOR
 
 # Keys the loader consumes itself; they shape the inventory but are not part of the model.
 LOADER_KEYS = ("include", "secrets_file", "defaults", "groups")
@@ -218,8 +220,46 @@ def store_path_problems(path: Path) -> list[str]:
 
 
 def load_config(path: str | Path, profiles: Collection[str] | None = None) -> NetmonConfig:
-    """Load and validate; raise `ConfigError` listing every problem found, never a traceback."""
-    entry = Path(path).resolve()
+    """Load and validate; raise `ConfigError` listing every problem found, never a traceback,
+    and never a secret: every secret value is registered with the redactor first."""
+    try:
+        config = _load_config(Path(path).resolve(), profiles)
+    except ConfigError as exc:
+        raise ConfigError([REDACTOR.redact(p) for p in exc.problems]) from None
+    REDACTOR.add(secret_values(config))
+    return config
+
+
+def _secret_literals(value: Any) -> Iterator[str]:
+    """Values written in clear under secret-named keys (a community, a token…)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str | int) and any(p in str(key) for p in SECRET_KEY_PARTS):
+                if "${" not in str(item):  # a reference is no secret: its value is, later
+                    yield str(item)
+            else:
+                yield from _secret_literals(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _secret_literals(item)
+
+
+def secret_values(model: Any) -> Iterator[str]:
+    """Every SecretStr in a loaded config, and the webhook URLs (their path is often the
+    credential)."""
+    if isinstance(model, SecretStr):
+        yield model.get_secret_value()
+    elif isinstance(model, BaseModel):
+        if isinstance(model, WebhookSettings):
+            yield str(model.url)
+        for name in type(model).model_fields:
+            yield from secret_values(getattr(model, name))
+    elif isinstance(model, list | tuple):
+        for item in model:
+            yield from secret_values(item)
+
+
+def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
     doc = read_yaml(entry)
     if not isinstance(doc, dict):
         raise ConfigError([f"{entry}: must be a YAML mapping (got {type(doc).__name__})"])
@@ -231,8 +271,11 @@ def load_config(path: str | Path, profiles: Collection[str] | None = None) -> Ne
         if not isinstance(loaded, dict):
             raise ConfigError([f"{secrets_path}: must be a mapping of NAME: value"])
         secrets = {str(k): str(v) for k, v in loaded.items()}
+    resolved: set[str] = set(secrets.values())
+    REDACTOR.add(_secret_literals(doc))
     try:
-        doc = resolve_references(doc, secrets)
+        doc = resolve_references(doc, secrets, resolved=resolved)
+        REDACTOR.add(resolved)
     except UnresolvedReference as exc:
         raise ConfigError([f"{entry}: {exc}"]) from exc
 
