@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from netmon.alerts.prometheus import RULES_FILE
+from netmon.alerts.prometheus import RULES_FILE, webhook_placeholder
 from netmon.sim.snmpsim_process import free_udp_ports
 from tests.alerts_support.fleet import SQUARE
 from tests.alerts_support.servers import Hook, WebhookSink
@@ -91,7 +91,13 @@ def test_prometheus_and_alertmanager_fire_ap_down_from_netmon_metrics(
     exported = subprocess.run([*NETMON, "alerts", "export", "-c", str(config), "--out",
                                str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert exported.returncode == 0, exported.stderr
-    manager = yaml.safe_load((tmp_path / "alertmanager.yml").read_text())
+    text = (tmp_path / "alertmanager.yml").read_text()
+    # The webhook URL is a credential: the file holds a placeholder, which the notes say to
+    # replace, as an operator does.
+    assert sink.url("/alertmanager") not in text
+    placeholder = webhook_placeholder("ops")
+    assert placeholder in text and placeholder in exported.stdout + exported.stderr
+    manager = yaml.safe_load(text.replace(placeholder, sink.url("/alertmanager")))
     manager["route"]["group_wait"] = "1s"  # the test's patience, not the product's
     (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump(manager, sort_keys=False))
     prom_port, am_port = free_tcp_port(), free_tcp_port()

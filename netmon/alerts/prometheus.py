@@ -199,10 +199,21 @@ def _receiver(name: str, config: NetmonConfig, index: int | None) -> dict[str, A
         return {"name": name, "email_configs": [mail]}
     hook = s.webhooks[index]
     if hook.format == "slack":
-        return {"name": name, "slack_configs": [{"api_url": str(hook.url),
+        # A webhook URL is its own credential: it stays out of the file, as the password.
+        return {"name": name, "slack_configs": [{"api_url_file": webhook_url_file(name),
                                                  "send_resolved": True}]}
-    # Alertmanager's own JSON (not netmon's generic format) goes to generic webhooks.
-    return {"name": name, "webhook_configs": [{"url": str(hook.url), "send_resolved": True}]}
+    # Alertmanager's own JSON (not netmon's generic format) goes to generic webhooks. 0.25 has
+    # no url_file: a placeholder that resolves nowhere stands for the URL (see the notes).
+    return {"name": name, "webhook_configs": [{"url": webhook_placeholder(name),
+                                               "send_resolved": True}]}
+
+
+def webhook_url_file(name: str) -> str:
+    return f"/etc/prometheus/netmon-webhook-{name}-url"
+
+
+def webhook_placeholder(name: str) -> str:
+    return f"http://netmon-webhook-{name}.invalid/replace-with-the-url"
 
 
 def alertmanager_config(config: NetmonConfig) -> tuple[dict[str, Any], list[str]]:
@@ -220,6 +231,13 @@ def alertmanager_config(config: NetmonConfig) -> tuple[dict[str, Any], list[str]
                          "came in 0.26); netmon's own notifications reach it")
             continue
         channels.append((name, hook, i))
+        if hook.format == "slack":
+            notes.append(f"{name}: put its URL in {webhook_url_file(name)} (mode 0600): the "
+                         "URL is a credential and stays out of alertmanager.yml")
+        else:
+            notes.append(f"{name}: replace {webhook_placeholder(name)} in alertmanager.yml "
+                         "by its URL (Alertmanager 0.26+: url_file); the URL is a credential "
+                         "and stays out of the generated file")
     repeat = f"{int(s.reminder_every_min)}m" if s.reminder_every_min else "8760h"
     routes = []
     for name, route, _index in channels:
