@@ -28,6 +28,7 @@ SECRETS = {
     "NETMON_T_AUTH": "authkey-Zz1-secret",
     "NETMON_T_PRIV": "privkey-Yy2-secret",
     "NETMON_T_SMTP": "smtp-Pp5-secret",
+    "NETMON_T_INFLUX": "influx-token-Kk4-secret",
 }
 POLYGON = [[5.90, 45.68], [5.92, 45.68], [5.92, 45.70]]
 
@@ -59,6 +60,9 @@ def town(folder: Path, agent: Snmpd, silent: int, http: int, hook: str) -> Path:
         "store": {"path": str(folder / "netmon.db")},
         "http": {"listen": f"127.0.0.1:{http}"},
         "status_page": {"api_token": "${NETMON_T_API}"},
+        # No server there: every point goes to the spool, a file beside the store.
+        "influxdb": {"url": f"http://127.0.0.1:{free_tcp_port()}", "token": "${NETMON_T_INFLUX}",
+                     "flush_interval_s": 0.2, "retry_initial_s": 0.2, "retry_max_s": 1},
         "defaults": {"credentials": {"version": "2c", "community": "${NETMON_T_COMMUNITY}"},
                      "profile": "generic"},
         "alerts": {"webhooks": [{"url": hook}],
@@ -129,7 +133,10 @@ def test_no_secret_in_anything_netmon_writes(tmp_path: Path, agent: Snmpd, sink:
         for file in out.rglob("*"):
             if file.is_file():
                 outputs[str(file.relative_to(tmp_path))] = file.read_text(errors="replace")
-    for file in tmp_path.glob("netmon.db*"):
-        outputs[file.name] = file.read_bytes().decode("latin-1")
+    for file in tmp_path.rglob("*"):  # the store, the spool, anything else netmon wrote
+        if file.is_file() and "snmpd" not in file.parts and file.suffix not in (".yaml",):
+            outputs.setdefault(str(file.relative_to(tmp_path)),
+                               file.read_bytes().decode("latin-1"))
+    assert any("spool" in where for where in outputs), sorted(outputs)
     leaked = {where: leaks(text) for where, text in outputs.items() if leaks(text)}
     assert not leaked, leaked
