@@ -26,11 +26,9 @@ from netmon.cli.common import (
 )
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
-from netmon.export.exporters import ExportError
 from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
-from netmon.runtime import Monitor, run_until_signalled
-from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S, SimulatedFleet, plan_fleet
+from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S
 from netmon.web.exposure import exposure_warnings
 
 RATE_WINDOW_S = 3.0
@@ -109,6 +107,10 @@ def run(
     config_file: ConfigOption,
 ) -> None:
     """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
+    # Loaded here: check-config and the other commands start without the monitor's weight.
+    from netmon.export.exporters import ExportError
+    from netmon.runtime import Monitor, run_until_signalled
+
     config = config_or_exit(config_file)
     frozen = False
 
@@ -138,6 +140,7 @@ def sim(
                                                  "stays up, then down.")] = DEFAULT_FLAP_PERIOD_S,
 ) -> None:
     """Serve every AP of the config as a simulated SNMP agent on 127.0.0.1 until Ctrl-C."""
+    from netmon.sim.fleet import SimulatedFleet, plan_fleet
     config = config_or_exit(config_file)
     plan = plan_fleet(config, catalog_or_exit())
     for reason in plan.skipped:
