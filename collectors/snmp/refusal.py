@@ -24,9 +24,9 @@ class Refusal:
     oid: str | None  # that varbind's OID, when the index names one
 
 
-def refusal(datagram: bytes, asked: list[str]) -> Refusal | None:
-    """The refusal in `datagram` when it is a v1/v2c reply echoing `asked` with a non-zero
-    error-status; None when it is not (or cannot be read)."""
+def refusal(datagram: bytes, asked: list[str]) -> tuple[bool, Refusal | None]:
+    """Whether `datagram` is the v1/v2c reply to `asked` (it echoes those OIDs), and the
+    refusal it carries (a non-zero error-status), if any."""
     try:
         module = MODULES[int(api.decodeMessageVersion(datagram))]
         message, _ = decoder.decode(datagram, asn1Spec=module.Message())
@@ -34,9 +34,12 @@ def refusal(datagram: bytes, asked: list[str]) -> Refusal | None:
         status = int(module.apiPDU.get_error_status(pdu))
         index = int(module.apiPDU.get_error_index(pdu))
         echoed = [str(oid) for oid, _ in module.apiPDU.get_varbinds(pdu)]
-    except Exception:  # any datagram at all may come here: unreadable is no refusal
-        return None
-    if status == 0 or echoed != asked:
-        return None  # a success, or the reply to another request
+    except Exception:  # any datagram at all may come here: unreadable is not ours
+        return False, None
+    if echoed != asked:
+        return False, None  # a GET's reply echoes the OIDs asked, in order: another's
+    if status == 0:
+        return True, None
     name = errorStatus.namedValues.getName(status) or f"error-status {status}"
-    return Refusal(str(name), index, asked[index - 1] if 0 < index <= len(asked) else None)
+    return True, Refusal(str(name), index, asked[index - 1] if 0 < index <= len(asked)
+                         else None)

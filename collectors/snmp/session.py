@@ -374,10 +374,18 @@ class AgentSession:
         return result
 
     async def _short(self, oids: list[str], result: dict[str, ValueType], datagram: bytes,
-                     ) -> dict[str, ValueType]:
+                     again: bool = True) -> dict[str, ValueType]:
         """Values missing from a v1/v2c reply: absent ones, or a refusal (gufo-snmp drops the
         error-status; the datagram peeked at keeps it)."""
-        why = refusal(datagram, oids)
+        ours, why = refusal(datagram, oids)
+        if not ours and again and self._session is not None:
+            # The datagram peeked at was a stray ahead of the reply (gufo read past it): ask
+            # once more, and read that reply's status.
+            session = self._session
+            result = await self._tried(session.ask_many, session, oids)
+            if len(result) == len(oids):
+                return result
+            return await self._short(oids, result, session.datagram, again=False)
         if why is None:
             return result  # absent values (v2c says so value by value)
         if why.status == "noSuchName" and why.oid is not None:
