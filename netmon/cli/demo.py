@@ -12,13 +12,9 @@ import typer
 from rich.live import Live
 
 from netmon.cli.common import catalog_or_exit, config_or_exit, console
-from netmon.cli.demo_guide import where_to_look
-from netmon.cli.demo_outputs import write_demo_outputs
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.observation import Cycle
-from netmon.runtime import Monitor, run_until_signalled
-from netmon.sim.fleet import SimulatedFleet, plan_fleet
 
 DEMO_CONFIG = Path("config/demo.yaml")
 
@@ -38,6 +34,12 @@ def demo(
     = None,
 ) -> None:
     """Start the simulated fleet, poll it on schedule into the store and show it live."""
+    # Loaded here: the other commands start without the monitor's and simulator's weight.
+    from netmon.cli.demo_guide import where_to_look
+    from netmon.cli.demo_outputs import write_demo_outputs
+    from netmon.runtime import Monitor, run_until_signalled
+    from netmon.sim.fleet import SimulatedFleet, plan_fleet
+
     config = config_or_exit(config_file)
     catalog = catalog_or_exit()
     plan = plan_fleet(config, catalog)

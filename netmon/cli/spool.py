@@ -12,8 +12,8 @@ from rich.markup import escape
 from netmon.cli.common import ConfigOption, config_or_exit, console, err_console
 from netmon.config.models import NetmonConfig
 from netmon.export.dead_letter import DeadLetterFile
-from netmon.export.exporters import spool_dir
 from netmon.export.spool import Spool, SpoolBusy
+from netmon.export.spool_location import spool_dir
 
 NS_PER_S = 1_000_000_000
 app = typer.Typer(help="The InfluxDB spool and dead letters (see docs/export.md).",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 from fastapi import APIRouter
 from prometheus_client import CollectorRegistry
@@ -18,6 +17,7 @@ from netmon.export.influx_sink import InfluxSink
 from netmon.export.loop_lag import LoopLagProbe
 from netmon.export.poll_metrics import PollMetrics
 from netmon.export.spool import SpoolBusy
+from netmon.export.spool_location import spool_dir
 from netmon.fibre.snapshot import ProgressSnapshot
 from netmon.pipeline import CycleConsumer
 from netmon.store.base import Sink
@@ -25,23 +25,10 @@ from netmon.web.app import create_app
 from netmon.web.server import HttpServer, ListenError
 
 log = logging.getLogger(__name__)
-SPOOL_DIR_SUFFIX = "-influx-spool"
 
 
 class ExportError(RuntimeError):
     """The exports cannot start as configured (busy port, spool owned by another netmon)."""
-
-
-def spool_dir(config: NetmonConfig) -> Path:
-    """influxdb.spool_dir (relative to the config file), else beside the store file."""
-    assert config.influxdb is not None
-    chosen = config.influxdb.spool_dir
-    if chosen is None:
-        store = config.store.path
-        return store.with_name(store.stem + SPOOL_DIR_SUFFIX)
-    if not chosen.is_absolute() and config.source is not None:
-        return (config.source.parent / chosen).resolve()
-    return chosen
 
 
 class Exporters:
