@@ -70,7 +70,7 @@ def test_includes_and_geojson_zone(tmp_path: Path) -> None:
     doc = copy.deepcopy(BASE)
     inventory = {"aps": doc.pop("aps"), "zones": [
         {"id": "commune", "name": "Aix-les-Bains",
-         "geojson": str(REPO.parent / "shared/data/aix-les-bains-73008.geojson")}]}
+         "geojson": str(REPO / "tests" / "data" / "aix-les-bains-73008.geojson")}]}
     (tmp_path / "inv").mkdir()
     write(tmp_path / "inv", inventory, "aps.yaml")
     doc["include"] = ["inv/aps.yaml"]
@@ -231,7 +231,7 @@ def test_demo_config_is_valid() -> None:
 
 
 def test_check_config_reads_the_map_layers_it_names(tmp_path: Path) -> None:
-    commune = REPO.parent / "shared" / "data" / "aix-les-bains-73008.geojson"
+    commune = REPO / "tests" / "data" / "aix-les-bains-73008.geojson"
     (tmp_path / "not-a-layer.geojson").write_text("this is not GeoJSON\n")
     (tmp_path / "points.geojson").write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},'

@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, Polygon, shape
 
@@ -113,7 +112,6 @@ def test_bad_buildings_of_ours_are_rejected_others_skipped(tmp_path: Path) -> No
     assert counts(result.milestones)["73008"] == (1, 1)
 
 
-@pytest.mark.skipif(not COMMUNE_OUTLINE.exists(), reason="shared commune outline not present")
 def test_real_commune_outline_as_a_district(tmp_path: Path) -> None:
     """The IGN outline of Aix-les-Bains as a zone: every building of 73008 falls inside it."""
     import json

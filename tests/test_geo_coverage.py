@@ -17,8 +17,8 @@ from geo.radius import RadiusModel, ap_radius_m
 from geo.settings import CoverageSettings, PathLossSettings, PlacementRadius
 from geo.vector_files import LayerError, read_polygons, read_union
 
-# The real commune outline (IGN Admin Express, Licence Ouverte), shared beside the repository.
-COMMUNE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aix-les-bains-73008.geojson"
+# The real commune outline (IGN Admin Express, Licence Ouverte): tests/data/README.md.
+COMMUNE = Path(__file__).with_name("data") / "aix-les-bains-73008.geojson"
 CX, CY = 925_000.0, 6_508_000.0  # Lambert-93, near Aix-les-Bains
 SIDE_M = 600.0
 

@@ -15,8 +15,8 @@ from netmon.config import NetmonConfig, load_config
 
 REPO: Final = Path(__file__).resolve().parents[2]
 SAMPLES: Final = REPO / "collectors" / "fibre" / "samples"
-# The real commune outline (IGN Admin Express, Licence Ouverte), shared beside the repository.
-COMMUNE_OUTLINE: Final = REPO.parent / "shared" / "data" / "aix-les-bains-73008.geojson"
+# The real commune outline (IGN Admin Express, Licence Ouverte): tests/data/README.md.
+COMMUNE_OUTLINE: Final = REPO / "tests" / "data" / "aix-les-bains-73008.geojson"
 
 CENTRE: Final = [[5.9078, 45.6851], [5.911, 45.6838], [5.9185, 45.6846], [5.9228, 45.687],
                  [5.9222, 45.6915], [5.917, 45.6928], [5.9105, 45.692], [5.9075, 45.6892]]
