@@ -24,6 +24,12 @@ SYSTEM = ("1.3.6.1.2.1.1.1.0|4|test agent\n"
           "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10\n")
 
 
+def _snmprec(lines: list[str]) -> str:
+    """snmprec text: `OID|tag|value` lines sorted by OID, numerically, as snmpsim reads them."""
+    return "\n".join(sorted(lines, key=lambda x: tuple(map(int, x.split("|")[0].split("."))))) \
+        + "\n"
+
+
 def _recording(uptime: str, in_octets: str, out_octets: str, hc: bool) -> str:
     """One ethernet interface, with 64-bit (ifXTable) or only 32-bit (ifTable) counters."""
     lines = [SYSTEM + f"1.3.6.1.2.1.1.3.0|67:numeric|{uptime}",
@@ -35,8 +41,7 @@ def _recording(uptime: str, in_octets: str, out_octets: str, hc: bool) -> str:
     else:
         lines += [f"1.3.6.1.2.1.2.2.1.10.1|65:numeric|{in_octets}",
                   f"1.3.6.1.2.1.2.2.1.16.1|65:numeric|{out_octets}"]
-    return "\n".join(sorted(lines, key=lambda x: tuple(map(int, x.split("|")[0].split("."))))) \
-        + "\n"
+    return _snmprec(lines)
 
 
 @contextmanager
@@ -143,8 +148,7 @@ def _interfaces(rows: dict[int, tuple[int, bool]], uptime: str = "rate=100,initi
         else:
             lines += [f"1.3.6.1.2.1.2.2.1.10.{index}|65:numeric|rate={rate},initial=7",
                       f"1.3.6.1.2.1.2.2.1.16.{index}|65:numeric|rate={rate},initial=7"]
-    return "\n".join(sorted(lines, key=lambda x: tuple(map(int, x.split("|")[0].split("."))))) \
-        + "\n"
+    return _snmprec(lines)
 
 
 def _rates(reading: ApObservation) -> dict[str, tuple[float | None, float | None]]:

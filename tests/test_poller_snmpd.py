@@ -103,19 +103,20 @@ async def test_dead_ap_times_out_while_others_answer(snmpd: Snmpd) -> None:
     await poller.close()
 
 
+USM_REFUSAL = ("SNMPv3 authentication failed: the agent reported an unknown user, a wrong key "
+               "or a wrong authentication protocol")
+
+
 @pytest.mark.parametrize(("ap_credentials", "reason"), [
     (_v3("authpriv", auth_key="wrong-password"),
-     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
-     "authentication protocol"),
+     USM_REFUSAL),
     (_v3("authpriv", user="nobody-here"),
-     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
-     "authentication protocol"),
+     USM_REFUSAL),
     (_v3("authpriv", priv_key="wrong-privacy"),
      "SNMPv3 authentication failed: no reply could be decrypted after 2 tries (wrong AES "
      "privacy key or protocol?)"),
     (_v3("authpriv", auth_protocol="md5"),
-     "SNMPv3 authentication failed: the agent reported an unknown user, a wrong key or a wrong "
-     "authentication protocol"),
+     USM_REFUSAL),
 ], ids=["wrong-auth-key", "unknown-user", "wrong-priv-key", "wrong-auth-protocol"])
 async def test_v3_refusals_are_named_and_leak_no_key(snmpd: Snmpd, ap_credentials: SnmpCredentials,
                                                     reason: str) -> None:

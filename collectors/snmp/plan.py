@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
+from collectors.snmp.columns import fallback_of
 from collectors.snmp.profile import Profile
 
 Index = tuple[int, ...]
@@ -21,20 +22,6 @@ COUNTERS = ("counter", "counter64")
 class ReadPlan:
     pages: list[tuple[list[str], list[Slot | None]]]  # OIDs and their cells; None: the clock
     clock_oid: str | None
-
-
-# Profiles are few and live as long as their catalog: their fallbacks are worked out once.
-_FALLBACKS: dict[int, tuple[Profile, dict[tuple[str, str], str]]] = {}
-
-
-def fallback_of(profile: Profile, table: str, column: str) -> str | None:
-    """The column read instead of `column` in rows that lack it (e.g. ifInOctets)."""
-    known = _FALLBACKS.get(id(profile))
-    if known is None or known[0] is not profile:
-        known = _FALLBACKS[id(profile)] = (profile, {
-            (t, c.fallback_for): name for t, spec in profile.tables.items()
-            for name, c in spec.columns.items() if c.fallback_for is not None})
-    return known[1].get((table, column))
 
 
 def _row_cells(profile: Profile, indexes: Mapping[str, list[Index]], fallbacks: Set[Slot],

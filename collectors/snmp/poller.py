@@ -10,19 +10,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from collectors.snmp.columns import TableTypes, fallback_of, table_types
 from collectors.snmp.errors import DeadlineReached, SnmpFailure
-from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan, fallback_of
+from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan
 from collectors.snmp.profile import Profile, ProfileCatalog
 from collectors.snmp.readings import (
     Answer,
     ApState,
-    TableTypes,
     ap_reading,
     controller_readings,
     down_reading,
     fill_fallbacks,
     put_cell,
-    table_types,
 )
 from collectors.snmp.session import AgentSession, WireCounts
 from collectors.snmp.settings import PollSettings, SnmpCredentials
@@ -171,7 +170,8 @@ class ApPoller:
                                                              len(chosen)))))
         missed = 0
         if late:
-            missed = sum(len(t.aps) for t in chosen if t.id in set(late))
+            unreached = set(late)
+            missed = sum(len(t.aps) for t in chosen if t.id in unreached)
             self.unpolled += missed
             log.warning("%d agents not polled: the cycle's %g s budget was spent first "
                         "(raise poll.concurrency or lower timeout_s x (retries + 1))",

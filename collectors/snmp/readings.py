@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from collectors.snmp.columns import TableTypes, table_types
 from collectors.snmp.derive import TICKS_MODULUS, TICKS_PER_S, CounterRates, UptimeTracker
 from collectors.snmp.profile import Profile, RowSamples
-from collectors.snmp.values import COUNTER_WIDTH, RANGES, Value, convert_noting
+from collectors.snmp.values import Value, convert_noting
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
 from netmon.sample import FieldValue, Sample
@@ -41,32 +42,6 @@ class Answer:
     scalars: dict[str, Value] = field(default_factory=dict)
     tables: dict[str, Rows] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class TableTypes:
-    """A table's columns as the hot path needs them: (kind, counter width, low, high) by
-    name, and the (fallback, primary) pairs."""
-
-    columns: dict[str, tuple[str, int | None, int, int]]
-    fallbacks: list[tuple[str, str]]
-
-
-# Profiles are few and live as long as their catalog: each table's types are worked out once.
-_TYPES: dict[tuple[int, str], tuple[Profile, TableTypes]] = {}
-
-
-def table_types(profile: Profile, table: str) -> TableTypes:
-    known = _TYPES.get((id(profile), table))
-    if known is None or known[0] is not profile:
-        spec = profile.tables[table]
-        types = TableTypes(
-            {name: (c.type, COUNTER_WIDTH.get(c.type), *RANGES.get(c.type, (1, 0)))
-             for name, c in spec.columns.items()},
-            [(name, c.fallback_for) for name, c in spec.columns.items()
-             if c.fallback_for is not None])
-        known = _TYPES[(id(profile), table)] = (profile, types)
-    return known[1]
 
 
 def put_cell(types: TableTypes, table: str, name: str, index: tuple[int, ...], raw: object,
@@ -229,6 +204,19 @@ class Clock:
         return self.uptime_s + (counter.ticks - self.ticks) % TICKS_MODULUS / TICKS_PER_S
 
 
+def _rate(counters: CounterRates, index: tuple[int, ...], row: Row, column: str, field: str,
+          fields: dict[str, FieldValue], clock: Clock, reset: bool) -> float | None:
+    """The rate of one counter of a row, put in `fields` as well when there is one."""
+    counter = row.get(column)
+    if type(counter) is not Counter:
+        return None
+    rate = counters.rate_bps((index, column), counter.value, counter.width, clock.at(counter),
+                             reset)
+    if rate is not None:
+        fields[field] = round(rate, 3)
+    return rate
+
+
 def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, clock: Clock,
              reset: bool, time_ns: int) -> tuple[list[Sample], float | None, float | None]:
     """Per-interface samples, and the AP's rx/tx summed over its uplink interfaces."""
@@ -236,7 +224,7 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
         return [], None, None
     uplink = _pattern(ap.uplink_if or profile.ap.uplink or DEFAULT_UPLINK)
     uplinks = state.uplinks
-    rate_bps = state.counters.rate_bps
+    counters = state.counters
     samples: list[Sample] = []
     rx_total: float | None = 0.0
     tx_total: float | None = 0.0
@@ -249,19 +237,8 @@ def _traffic(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState, 
         oper = row.get("oper_status")
         if type(oper) is int:
             fields["oper_up"] = 1 if oper == IF_OPER_UP else 0
-        rx = tx = None
-        counter = row.get("in_octets")
-        if type(counter) is Counter:
-            rx = rate_bps((index, "in_octets"), counter.value, counter.width,
-                          clock.at(counter), reset)
-            if rx is not None:
-                fields["rx_bps"] = round(rx, 3)
-        counter = row.get("out_octets")
-        if type(counter) is Counter:
-            tx = rate_bps((index, "out_octets"), counter.value, counter.width,
-                          clock.at(counter), reset)
-            if tx is not None:
-                fields["tx_bps"] = round(tx, 3)
+        rx = _rate(counters, index, row, "in_octets", "rx_bps", fields, clock, reset)
+        tx = _rate(counters, index, row, "out_octets", "tx_bps", fields, clock, reset)
         counts = uplinks.get(name)
         if counts is None:
             if len(uplinks) >= MAX_REMEMBERED:

@@ -149,7 +149,8 @@ class _Session(SnmpSession):
             watcher.remove_reader(self._fd)
 
     async def ask_many(self, oids: list[str]) -> dict[str, ValueType]:
-        """gufo's get_many without its wrappers (one coroutine less per request)."""
+        """gufo's get_many without its wrappers; `_exchange` written out, as this is the one
+        request of almost every poll (no lambdas, no coroutine level)."""
         sock = self._sock
         try:
             sock.send_get_many(oids)
@@ -160,20 +161,21 @@ class _Session(SnmpSession):
     async def bulk_page(self, cursor: GetIter) -> list[tuple[str, ValueType] | None]:
         """One GETBULK page of a walk (None marks its end); StopAsyncIteration past it."""
         sock = self._sock
-        try:
-            sock.send_get_bulk(cursor)
-        except BlockingIOError:
-            await self._send(lambda: sock.send_get_bulk(cursor))
-        return await self._recv(lambda: sock.recv_get_bulk(cursor))
+        return await self._exchange(lambda: sock.send_get_bulk(cursor),
+                                    lambda: sock.recv_get_bulk(cursor))
 
     async def next_one(self, cursor: GetIter) -> list[tuple[str, ValueType] | None]:
         """One GETNEXT step of an SNMPv1 walk, as a page of one."""
         sock = self._sock
+        return [await self._exchange(lambda: sock.send_get_next(cursor),
+                                     lambda: sock.recv_get_next(cursor))]
+
+    async def _exchange(self, send: Callable[[], None], receive: Callable[[], T]) -> T:
         try:
-            sock.send_get_next(cursor)
-        except BlockingIOError:
-            await self._send(lambda: sock.send_get_next(cursor))
-        return [await self._recv(lambda: sock.recv_get_next(cursor))]
+            send()
+        except BlockingIOError:  # the send buffer is full: gufo waits until it drains
+            await self._send(send)
+        return await self._recv(receive)
 
     async def _recv(self, receiver: Callable[[], T]) -> T:
         self.counts.sent += 1  # one wait per request sent
@@ -251,7 +253,7 @@ class AgentSession:
         self.credentials = credentials
         self.timeout_s = timeout_s
         self.tries = retries + 1
-        self.counts = counts or WireCounts()  # a poller shares one among its agents
+        self.counts = counts or WireCounts()  # the poller gives each cycle its own
         self._session: _Session | None = None
         self._engine_id = b""  # SNMPv3: discovered once, kept across reopenings
         self.deadline = math.inf  # loop time when this poll's work must end
