@@ -85,6 +85,7 @@ class HostileAgent:
         self.stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.stranger.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
+        self.asked = 0  # requests received (counted before the answer, which may sleep)
         self.answered = 0
         self._bad = cycle(BAD_VALUES)
         self._rows: set[tuple[int, ...]] = set()
@@ -108,6 +109,7 @@ class HostileAgent:
             oids = [tuple(o) for o, _ in module.apiPDU.get_varbinds(pdu)]
             is_get = pdu.tagSet[0][2] == GET_REQUEST & 0x1F
             community = bytes(module.apiMessage.get_community(message))
+            self.asked += 1
             self._answer(peer, community, request_id, oids, is_get)
             self.answered += 1
 
@@ -125,7 +127,10 @@ class HostileAgent:
             varbinds = b"".join(self._bad_varbind(o, is_get) for o in oids)
             self.sock.sendto(self._reply(community, request_id, varbinds), peer)
             return
-        truth = b"".join(_tlv(SEQUENCE, _oid(o) + _integer(123_456, TIME_TICKS)) for o in oids)
+        # Late copies carry an older uptime than the next reply: a stale copy taken for
+        # the reply would show.
+        ticks = 123_456 + (100 * (self.asked - 1) if mode is Mode.LATE_STRAYS else 0)
+        truth = b"".join(_tlv(SEQUENCE, _oid(o) + _integer(ticks, TIME_TICKS)) for o in oids)
         reply = self._reply(community, request_id, truth)
         if mode is Mode.GARBAGE:
             self.sock.sendto(b"\x30" + os.urandom(60), peer)
