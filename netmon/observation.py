@@ -27,12 +27,16 @@ class ApObservation:
     rx_bps: float | None = None
     tx_bps: float | None = None
     poll_ms: float = 0.0
+    # Answered, but without the figures its profile promises (uptime, clients, traffic): not
+    # an outage, not plainly up either; `error` says what was missing.
+    degraded: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {"ap": self.ap_id, "zone": self.zone, "up": int(self.up),
                 "uptime_s": self.uptime_s, "clients": self.clients, "rx_bps": self.rx_bps,
                 "tx_bps": self.tx_bps, "poll_ms": round(self.poll_ms, 2), "error": self.error,
-                "rebooted": self.rebooted}
+                "rebooted": self.rebooted,
+                "degraded": int(self.degraded)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class Cycle:
     # How long these observations stand for (the poll interval): netmon was watching the
     # fleet during [started_ns, started_ns + covers_s). 0 for a one-off look (a confirmation).
     covers_s: float = 0.0
+    # Problems above any one AP (a controller whose AP table is missing or cut): one line each.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def samples(self) -> list[Sample]:

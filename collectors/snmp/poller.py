@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from collectors.snmp.columns import TableTypes, fallback_of, table_types
+from collectors.snmp.controller import controller_readings
 from collectors.snmp.errors import DeadlineReached, SnmpFailure
 from collectors.snmp.plan import COUNTERS, Index, ReadPlan, Slot, build_plan
 from collectors.snmp.profile import Profile, ProfileCatalog
@@ -18,7 +19,6 @@ from collectors.snmp.readings import (
     Answer,
     ApState,
     ap_reading,
-    controller_readings,
     down_reading,
     fill_fallbacks,
     put_cell,
@@ -111,6 +111,8 @@ class ApPoller:
         self._plans: dict[tuple[object, ...], ReadPlan] = {}  # shared by agents alike
         self.counts = WireCounts()  # every cycle's requests and stray reads, all time
         self.unpolled = 0  # APs whose turn never came within a cycle's budget
+        # Controller-level problems of the last poll of each controller (logged on change).
+        self.controller_notes: dict[str, list[str]] = {}
         self._prepared = False
 
     async def prepare(self) -> None:
@@ -180,8 +182,10 @@ class ApPoller:
         shared = [s for _, ss in results for s in ss]
         self.counts.sent += counts.sent
         self.counts.stray += counts.stray
+        notes = [f"controller {t.id} {t.address}: {note}" for t in chosen
+                 for note in self.controller_notes.get(t.id, ())]
         return Cycle(started_ns, time.perf_counter() - started, readings, shared, counts.sent,
-                     counts.stray, missed)
+                     counts.stray, missed, notes=notes)
 
     async def _poll_in_time(self, target: PollTarget, time_ns: int, deadline: float,
                             budget_s: float) -> tuple[list[ApObservation], list[Sample]]:
@@ -233,11 +237,23 @@ class ApPoller:
         now_s = time.monotonic()
         poll_ms = (time.perf_counter() - began) * 1000
         if target.controller:
-            return controller_readings(target.id, target.aps, profile, answer, target.states,
-                                       time_ns, now_s, poll_ms)
+            result = controller_readings(target.id, target.aps, profile, answer, target.states,
+                                         time_ns, now_s, poll_ms)
+            self._note(target, result.problems)
+            return result.readings, result.shared
         ap = target.aps[0]
         state = target.states.get(ap.id) or target.states.setdefault(ap.id, ApState())
         return [ap_reading(ap, profile, answer, state, time_ns, now_s, poll_ms)], []
+
+    def _note(self, target: PollTarget, problems: list[str]) -> None:
+        """Controller-level problems: logged when they change, kept for the cycle's notes."""
+        if problems != self.controller_notes.get(target.id, []):
+            for problem in problems:
+                log.warning("controller %s %s: %s", target.id, target.address, problem)
+            if not problems:
+                log.info("controller %s %s: its AP table reads whole again", target.id,
+                         target.address)
+        self.controller_notes[target.id] = problems
 
     async def _detect(self, target: PollTarget) -> Profile:
         assert target.session is not None
@@ -368,8 +384,11 @@ class ApPoller:
             answer.problems.append(f"table {table} {name}: {exc}")
             return set()
         if walk.truncated:
-            answer.problems.append(f"table {table}: more than {self.settings.max_table_rows} "
-                                   "rows, the rest was not read")
+            answer.truncated.add(table)
+            if not target.controller:  # a controller says it once, at its own level
+                answer.problems.append(f"table {table}: more than "
+                                       f"{self.settings.max_table_rows} rows, the rest was "
+                                       "not read")
         if walk.disordered:
             answer.problems.append(f"table {table} {name}: the agent answered OIDs out of "
                                    "order, the walk stopped there")

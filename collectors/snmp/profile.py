@@ -16,6 +16,8 @@ from netmon.config.merge import deep_merge
 PROFILE_DIR = Path(__file__).with_name("profiles")
 Oid = Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
 ValueType = Literal["int", "str", "ticks", "counter", "counter64", "mac", "oid", "hex"]
+# ap: answers for itself; controller: reports many APs; both: an AP that also reports others.
+Role = Literal["ap", "controller", "both"]
 
 
 class _Strict(BaseModel):
@@ -69,6 +71,10 @@ class ControllerSpec(_Strict):
     up: UpWhen | None = None
     uptime: str | None = None
     model: str | None = None
+    # The identity the controller keys APs by, matched against the inventory's `mac` and
+    # `serial` before any name: a column, or `index` when the AP table is indexed by the MAC.
+    mac: str | None = None
+    serial: str | None = None
 
 
 class RowSamples(_Strict):
@@ -113,6 +119,7 @@ class Profile(_Strict):
     model: str
     description: str = ""
     extends: str | None = None
+    role: Role | None = None  # None: a controller when `controller` is given, else an AP
     # sysObjectID prefixes that select this profile when the inventory says `profile: auto`.
     detect: list[Oid] = []
     scalars: dict[str, Scalar] = {}
@@ -126,6 +133,10 @@ class Profile(_Strict):
     @classmethod
     def _listify(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @property
+    def kind(self) -> Role:
+        return self.role or ("controller" if self.controller is not None else "ap")
 
     @model_validator(mode="after")
     def _references(self) -> Profile:
@@ -141,11 +152,21 @@ class Profile(_Strict):
             ):
                 raise ValueError(f"{what}: {ref!r} names no scalar")
 
+        if self.role == "ap" and self.controller is not None:
+            raise ValueError("role ap: a profile with a controller block reports other APs")
+        if self.role in ("controller", "both") and self.controller is None:
+            raise ValueError(f"role {self.role}: needs a controller block")
         if self.controller is not None:
             if self.controller.table not in self.tables:
                 raise ValueError(f"controller.table: no table {self.controller.table!r}")
             if self.tables[self.controller.table].ap_index is None:
                 raise ValueError("controller.table needs ap_index")
+            columns = self.tables[self.controller.table].columns
+            for what, ref in (("mac", self.controller.mac), ("serial", self.controller.serial)):
+                if ref is not None and ref not in columns and not (what == "mac"
+                                                                   and ref == "index"):
+                    raise ValueError(f"controller.{what}: {ref!r} is no column of "
+                                     f"{self.controller.table}")
         check(self.ap.uptime, "ap.uptime", False)
         check(self.ap.clients, "ap.clients", True)
         if self.ap.traffic is not None and self.ap.traffic not in self.tables:

@@ -42,6 +42,7 @@ class Answer:
     scalars: dict[str, Value] = field(default_factory=dict)
     tables: dict[str, Rows] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    truncated: set[str] = field(default_factory=set)  # tables cut at the row limit
 
 
 def put_cell(types: TableTypes, table: str, name: str, index: tuple[int, ...], raw: object,
@@ -172,7 +173,7 @@ class ApState:
         return tags
 
 
-def _clients(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
+def clients_of(profile: Profile, answer: Answer, rows_of: Any = None) -> int | None:
     ref = profile.ap.clients
     if ref is None:
         return None
@@ -263,7 +264,7 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
     ticks = answer.scalars.get(profile.ap.uptime or "")
     if isinstance(ticks, int):
         uptime_s, rebooted = state.uptime.observe(ticks, now_s)
-    clients = _clients(profile, answer)
+    clients = clients_of(profile, answer)
     agent_clock = uptime_s is not None
     clock = Clock(now_s, uptime_s, ticks if isinstance(ticks, int) else None)
     reset = rebooted or agent_clock != state.agent_clock  # never mix two clocks in one rate
@@ -272,13 +273,47 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
     for spec in profile.rows:
         samples.extend(row_samples(spec, answer.tables.get(spec.table, {}).items(), tags,
                                    time_ns))
-    return _assemble(ap, tags, time_ns, samples, answer.problems, rebooted, uptime_s, clients,
-                     rx, tx, poll_ms)
+    traffic = profile.ap.traffic
+    missing = promises_missing(profile, uptime_s, clients,
+                               traffic is not None and not answer.tables.get(traffic))
+    return assemble(ap, profile, tags, time_ns, samples, answer.problems, rebooted, uptime_s,
+                    clients, rx, tx, poll_ms, missing)
 
 
-def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list[Sample],
-              problems: list[str], rebooted: bool, uptime_s: float | None, clients: int | None,
-              rx: float | None, tx: float | None, poll_ms: float) -> ApObservation:
+def _source(profile: Profile, ref: str) -> str:
+    """A profile reference with the OID it reads, for an error a person can check."""
+    table, _, column = ref.partition(".")
+    if column and table in profile.tables and column in profile.tables[table].columns:
+        return f"{ref} ({profile.tables[table].columns[column].oid})"
+    if ref in profile.scalars:
+        return f"{ref} ({profile.scalars[ref].oid})"
+    return ref
+
+
+def promises_missing(profile: Profile, uptime_s: float | None, clients: int | None,
+                     no_traffic: bool, uptime_ref: str | None = None) -> list[str]:
+    """What the profile promises for an AP (uptime, clients, traffic) that the agent did not
+    give: an AP that answers but says none of it is not shown as plainly up."""
+    missing = []
+    uptime_ref = uptime_ref or profile.ap.uptime
+    if uptime_ref and uptime_s is None:
+        missing.append(f"uptime from {_source(profile, uptime_ref)}")
+    if profile.ap.clients and clients is None:
+        missing.append(f"clients from {_source(profile, profile.ap.clients)}")
+    if no_traffic:
+        missing.append(f"traffic from table {profile.ap.traffic}")
+    return missing
+
+
+def degraded_reason(profile: Profile, missing: list[str]) -> str:
+    return (f"degraded: profile {profile.name} got no {', no '.join(missing)} (absent or "
+            f"noSuchObject); is this a {profile.vendor} {profile.model}?")
+
+
+def assemble(ap: AccessPoint, profile: Profile, tags: dict[str, str], time_ns: int,
+             samples: list[Sample], problems: list[str], rebooted: bool, uptime_s: float | None,
+             clients: int | None, rx: float | None, tx: float | None, poll_ms: float,
+             missing: list[str] | None = None) -> ApObservation:
     fields: dict[str, FieldValue] = {"up": 1, "poll_ms": round(poll_ms, 3)}
     if uptime_s is not None:
         fields["uptime_s"] = uptime_s
@@ -291,63 +326,11 @@ def _assemble(ap: AccessPoint, tags: dict[str, str], time_ns: int, samples: list
     shown = problems[:MAX_PROBLEMS_SHOWN]
     if len(problems) > MAX_PROBLEMS_SHOWN:
         shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+    if missing:
+        fields["degraded"] = 1
+        shown.insert(0, degraded_reason(profile, missing))
     error = "; ".join(shown) or None
     ap_sample = Sample("ap", tags, fields, time_ns, error=error)
     return ApObservation(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
-                     rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,
-                     tx_bps=tx, poll_ms=poll_ms)
-
-
-def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Profile,
-                        answer: Answer, states: dict[str, ApState], time_ns: int, now_s: float,
-                        poll_ms: float) -> tuple[list[ApObservation], list[Sample]]:
-    """One reading per AP the controller reports; controller-wide rows (e.g. per SSID) apart."""
-    spec = profile.controller
-    assert spec is not None
-    ap_table = answer.tables.get(spec.table, {})
-    key_len = profile.tables[spec.table].ap_index or 0
-    by_name = {str(row.get(spec.name)): index[:key_len] for index, row in ap_table.items()}
-    readings = []
-    for ap in aps:
-        key = by_name.get(ap.controller_name or ap.name)
-        if key is None:
-            error = f"not reported by controller {controller_id}"
-            readings.append(down_reading(ap, profile, time_ns, error, poll_ms))
-            continue
-        row = next(r for i, r in ap_table.items() if i[:key_len] == key)
-        model = row.get(spec.model) if spec.model else None
-        tags = ap_tags(ap, profile, str(model) if model else None)
-        if spec.up is not None and row.get(spec.up.column) not in spec.up.values:
-            state_text = row.get(spec.up.column)
-            # Same model tag as when it is up, so its `ap` series does not split while down.
-            readings.append(down_reading(ap, profile, time_ns,
-                                         f"controller {controller_id} reports state "
-                                         f"{state_text}", poll_ms, tags["model"]))
-            continue
-        state = states.get(ap.id) or states.setdefault(ap.id, ApState())
-        uptime_s, rebooted = None, False
-        ticks = row.get(spec.uptime) if spec.uptime else None
-        if isinstance(ticks, int):
-            uptime_s, rebooted = state.uptime.observe(ticks, now_s)
-
-        def own_rows(table: str, key: tuple[int, ...] = key) -> list[Row]:
-            length = profile.tables[table].ap_index
-            rows = answer.tables.get(table, {})
-            return [r for i, r in rows.items() if length and i[:length] == key]
-
-        clients = _clients(profile, answer, own_rows)
-        samples: list[Sample] = []
-        for rows_spec in profile.rows:
-            length = profile.tables[rows_spec.table].ap_index
-            if length:
-                mine = [(i[length:], r) for i, r in answer.tables.get(rows_spec.table, {}).items()
-                        if i[:length] == key]
-                samples.extend(row_samples(rows_spec, mine, tags, time_ns))
-        readings.append(_assemble(ap, tags, time_ns, samples, answer.problems, rebooted,
-                                  uptime_s, clients, None, None, poll_ms))
-    shared: list[Sample] = []
-    for rows_spec in profile.rows:
-        if not profile.tables[rows_spec.table].ap_index:
-            shared.extend(row_samples(rows_spec, answer.tables.get(rows_spec.table, {}).items(),
-                                      {"controller": controller_id}, time_ns))
-    return readings, shared
+                         rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,
+                         tx_bps=tx, poll_ms=poll_ms, degraded=bool(missing))

@@ -106,6 +106,7 @@ class PollSettings(_Strict):
     concurrency: Annotated[int, Field(ge=1, le=1000)] = 50
     jitter_s: Annotated[float, Field(ge=0, le=300)] = 2.0
     max_repetitions: Annotated[int, Field(ge=1, le=200)] = 25
-    max_table_rows: Annotated[int, Field(ge=1, le=100000)] = 4096
+    # A safety net, not a working limit: a 10,000-AP controller must read whole.
+    max_table_rows: Annotated[int, Field(ge=1, le=1_000_000)] = 100_000
     # Known table rows are read with one GET; every Nth poll walks the tables again for changes.
     rewalk_every: Annotated[int, Field(ge=1, le=10000)] = 10

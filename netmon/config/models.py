@@ -26,6 +26,15 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 Placement = Literal["indoor", "outdoor"]
+MAC_DIGITS = re.compile(r"[0-9a-f]{12}")
+
+
+def normalize_mac(text: str) -> str:
+    """aa:bb:cc:dd:ee:ff from any usual spelling (colons, dashes, Cisco dots, bare hex)."""
+    digits = re.sub(r"[:.\-\s]", "", text.strip().lower())
+    if not MAC_DIGITS.fullmatch(digits):
+        raise ValueError(f"not a MAC address: {text!r} (e.g. 00:3a:7d:11:22:01)")
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
 
 
 class Strict(BaseModel):
@@ -68,9 +77,17 @@ class AccessPoint(Strict):
     # An AP reported by a controller (Cisco WLC, Aruba VC, Ruckus ZD) is polled through it.
     controller: Identifier | None = None
     controller_name: str | None = None
+    # What a controller keys the AP by: matched before any name (names repeat, MACs do not).
+    mac: str | None = None
+    serial: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     enabled: bool = True
     # Simulation only: how `netmon sim` makes this AP behave.
     sim: Literal["normal", "down", "flapping"] = "normal"
+
+    @field_validator("mac")
+    @classmethod
+    def _mac(cls, v: str | None) -> str | None:
+        return None if v is None else normalize_mac(v)
 
     @field_validator("uplink_if")
     @classmethod
@@ -99,7 +116,7 @@ class Controller(Strict):
     name: str
     host: str
     port: Port = 161
-    profile: str
+    profile: str = "auto"  # auto: picked by sysObjectID among the controller profiles
     credentials: SnmpCredentials
     interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None
 
