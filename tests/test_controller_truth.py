@@ -70,8 +70,8 @@ def _credentials(community: str) -> SnmpCredentials:
 
 
 def _ap(ap_id: str, **keys: str) -> AccessPoint:
-    return AccessPoint(id=ap_id, name=keys.pop("name", ap_id), zone="centre", lat=45.69,
-                       lon=5.92, controller="wlc", **keys)
+    return AccessPoint.model_validate({"id": ap_id, "name": ap_id, "zone": "centre",
+                                       "lat": 45.69, "lon": 5.92, "controller": "wlc", **keys})
 
 
 async def _poll(target: PollTarget, settings: PollSettings = SETTINGS) -> Cycle:
