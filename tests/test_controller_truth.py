@@ -172,3 +172,23 @@ async def test_a_controller_without_uptime_or_radio_tables_is_degraded(port: int
     # The full recording: the same AP is plainly up.
     whole = _by_id(await _poll(_wlc("wlc", port, [_ap("hdv", mac=HDV_MAC)])))["hdv"]
     assert whole.up and not whole.degraded and whole.error is None
+
+
+async def test_auto_on_a_controller_listed_as_an_ap_says_so(port: int) -> None:
+    ap = AccessPoint(id="wlc-as-ap", name="wlc", zone="centre", lat=45.69, lon=5.92,
+                     host="127.0.0.1", port=port, credentials=_credentials("wlc"))
+    target = PollTarget(ap.id, "127.0.0.1", port, _credentials("wlc"), "auto", [ap])
+    [seen] = (await _poll(target)).observations
+    # Read as the AP profile its sysObjectID fits (none: generic), never with a controller's
+    # total as its own clients, and told why.
+    assert target.profile is not None and target.profile.name == "generic"
+    assert seen.up and seen.clients is None
+    assert seen.error is not None and "sysObjectID 1.3.6.1.4.1.9.1.1069 is a cisco AireOS WLC " \
+        "controller's (profile cisco-wlc): list it under controllers:" in seen.error
+
+
+async def test_auto_on_a_controller_picks_its_controller_profile(port: int) -> None:
+    target = _wlc("wlc", port, [_ap("hdv", mac=HDV_MAC)], profile="auto")
+    seen = _by_id(await _poll(target))["hdv"]
+    assert target.profile is not None and target.profile.name == "cisco-wlc"
+    assert seen.up and seen.clients == 13

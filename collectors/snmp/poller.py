@@ -71,6 +71,9 @@ class PollTarget:
     polls_since_walk: int = 0
     plans: dict[bool, ReadPlan] = field(default_factory=dict)  # by "walked this poll"
     states: dict[str, ApState] = field(default_factory=dict)
+    # `profile: auto` found a controller's sysObjectID on a device listed as an AP: said in
+    # every reading of it, as it is likely a mistake of the inventory.
+    detect_note: str | None = None
 
     @property
     def address(self) -> str:
@@ -229,6 +232,8 @@ class ApPoller:
         answer = Answer()
         walked = target.big or target.polls_since_walk >= self.settings.rewalk_every or \
             any(table not in target.indexes for table in profile.tables)
+        if target.detect_note:
+            answer.problems.append(target.detect_note)
         if walked:
             await self._walk_tables(target, profile, answer)
         target.polls_since_walk += 1
@@ -256,10 +261,20 @@ class ApPoller:
         self.controller_notes[target.id] = problems
 
     async def _detect(self, target: PollTarget) -> Profile:
+        """The profile `auto` stands for: the best match among those fit for the target's
+        role (an AP's or a controller's)."""
         assert target.session is not None
         values = await target.session.get([SYS_OBJECT_ID])
-        sys_object_id = convert(values.get(SYS_OBJECT_ID), "oid")
-        profile = self.catalog.detect(str(sys_object_id or ""))
+        sys_object_id = str(convert(values.get(SYS_OBJECT_ID), "oid") or "")
+        profile = self.catalog.detect(sys_object_id, "controller" if target.controller else "ap")
+        best = self.catalog.detect(sys_object_id)
+        if best is not profile and not target.controller:
+            target.detect_note = (f"sysObjectID {sys_object_id} is a {best.vendor} {best.model} "
+                                  f"controller's (profile {best.name}): list it under "
+                                  f"controllers:, not as an AP (read here as {profile.name})")
+        if target.controller and profile.kind == "ap":
+            log.warning("controller %s %s: sysObjectID %s matches no controller profile: set "
+                        "its profile", target.id, target.address, sys_object_id)
         log.info("%s %s: sysObjectID %s -> profile %s", target.id, target.address,
                  sys_object_id, profile.name)
         return profile

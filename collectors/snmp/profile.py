@@ -236,10 +236,13 @@ class ProfileCatalog:
     def get(self, name: str) -> Profile:
         return self.profiles[name]
 
-    def detect(self, sys_object_id: str) -> Profile:
-        """Most specific profile whose `detect` prefix matches sysObjectID; generic otherwise."""
+    def detect(self, sys_object_id: str, role: Role | None = None) -> Profile:
+        """Most specific profile whose `detect` prefix matches sysObjectID (among those that
+        can serve `role`, when given); generic otherwise."""
         best: tuple[int, Profile] | None = None
         for profile in self.profiles.values():
+            if role is not None and profile.kind not in (role, "both"):
+                continue
             for prefix in profile.detect:
                 if sys_object_id == prefix or sys_object_id.startswith(prefix + "."):
                     length = prefix.count(".")

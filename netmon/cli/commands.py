@@ -54,6 +54,17 @@ def budget_warnings(config: NetmonConfig) -> list[str]:
             if tries_s > (budget := cycle_budget_s(interval))]
 
 
+def shared_name_warnings(config: NetmonConfig) -> list[str]:
+    """APs of one controller looked up by the same name: a name can match only one of them."""
+    named: dict[tuple[str, str], list[str]] = {}
+    for ap in config.aps:
+        if ap.controller is not None and ap.mac is None and ap.serial is None:
+            named.setdefault((ap.controller, ap.controller_name or ap.name), []).append(ap.id)
+    return [f"controller {ctl}: APs {', '.join(ids)} are all looked up by the name {name!r}: "
+            "give each its mac or serial (a name two rows share is never matched)"
+            for (ctl, name), ids in sorted(named.items()) if len(ids) > 1]
+
+
 def check_config(
     file: Annotated[Path, typer.Argument(help="netmon YAML config file.", show_default=False)],
 ) -> None:
@@ -63,7 +74,8 @@ def check_config(
     problems = layer_problems(config)
     if problems:
         fail_config(problems)
-    for warning in [*budget_warnings(config), *exposure_warnings(config)]:
+    for warning in [*budget_warnings(config), *exposure_warnings(config),
+                    *shared_name_warnings(config)]:
         console.print(f"[yellow]warning[/] {file}: {warning}")
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "

@@ -41,7 +41,8 @@ def config_or_exit(path: Path) -> NetmonConfig:
     """Load and validate, or print every problem (file, key path, expectation) and exit 2."""
     catalog = catalog_or_exit()
     try:
-        return load_config(path, profiles=catalog.names())
+        return load_config(path, profiles={name: catalog.get(name).kind
+                                           for name in catalog.names()})
     except ConfigError as exc:
         fail_config(exc.problems)
 

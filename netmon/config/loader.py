@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -198,11 +198,20 @@ def _cross_check(items: dict[str, list[_Item]], config: NetmonConfig,
         if profiles is not None and ap.profile != "auto" and ap.profile not in profiles:
             problems.append(f"{item.file}: {item.where}.profile: unknown profile "
                             f"{ap.profile!r} (known: auto, {', '.join(sorted(profiles))})")
+        elif isinstance(profiles, Mapping) and ap.controller is None and \
+                profiles.get(ap.profile) == "controller":
+            problems.append(f"{item.file}: {item.where}.profile: {ap.profile!r} is a controller "
+                            "profile: list the device under controllers: and its APs with "
+                            "controller: <its id>")
     for i, ctl in enumerate(config.controllers):
-        if profiles is not None and ctl.profile not in profiles:
-            source = items["controllers"][i]
+        source = items["controllers"][i]
+        if profiles is not None and ctl.profile != "auto" and ctl.profile not in profiles:
             problems.append(f"{source.file}: {source.where}.profile: unknown profile "
-                            f"{ctl.profile!r} (known: {', '.join(sorted(profiles))})")
+                            f"{ctl.profile!r} (known: auto, {', '.join(sorted(profiles))})")
+        elif isinstance(profiles, Mapping) and profiles.get(ctl.profile) == "ap":
+            problems.append(f"{source.file}: {source.where}.profile: {ctl.profile!r} is an AP "
+                            "profile, it reads no AP table: name a controller profile (known: "
+                            f"{', '.join(sorted(n for n, r in profiles.items() if r != 'ap'))})")
 
 
 def store_path_problems(path: Path) -> list[str]:
