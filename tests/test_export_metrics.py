@@ -26,14 +26,15 @@ TAGS = {"ap": "centre-01", "ap_name": 'Hôtel de Ville "1", nord', "zone": "cent
 
 
 def reading(ap: str, zone: str, up: bool, clients: int | None = None,
-            error: str | None = None, rebooted: bool = False) -> ApObservation:
+            error: str | None = None, rebooted: bool = False,
+            degraded: bool = False) -> ApObservation:
     tags = {**TAGS, "ap": ap, "zone": zone}
     fields: dict[str, float | int | bool | str] = {"up": int(up), "poll_ms": 12.5}
     sample = Sample("ap", tags, fields, time.time_ns(), error=error)
     return ApObservation(ap, zone, up, (sample,), error=error, rebooted=rebooted,
                      uptime_s=3600.0 if up else None, clients=clients,
                      rx_bps=8000.0 if up else None, tx_bps=16000.0 if up else None,
-                     poll_ms=12.5)
+                     poll_ms=12.5, degraded=degraded)
 
 
 def report(*readings: ApObservation) -> Cycle:
@@ -57,7 +58,8 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
                 reading("centre-01", "centre", True, clients=7, rebooted=True),
                 reading("centre-07", "centre", False, error="centre-07 127.0.0.1:1: timeout "
                         "after 2 tries"),
-                reading("port-01", "grand-port", True, clients=3)))
+                reading("port-01", "grand-port", True, clients=3, degraded=True,
+                        error="degraded: profile x got no uptime from sysUpTime")))
         await exporters.exposition.rendered()
         status, content_type, text = await scrape(exporters)
     finally:
@@ -74,6 +76,10 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
     live = f'{{ap="centre-01",{name},site="Hôtel de Ville",zone="centre"}}'
     assert value(text, f"netmon_ap_up{live}") == 1
     assert value(text, f"netmon_ap_clients{live}") == 7
+    assert value(text, f"netmon_ap_degraded{live}") == 0
+    assert value(text, f'netmon_ap_degraded{{ap="port-01",{name},site="Hôtel de Ville",'
+                       'zone="grand-port"}') == 1
+    assert value(text, 'netmon_poll_errors_total{kind="degraded"}') == 1
     assert value(text, f"netmon_ap_uptime_seconds{live}") == 3600
     assert value(text, f"netmon_ap_receive_bytes_per_second{live}") == 1000
     assert value(text, f"netmon_ap_transmit_bytes_per_second{live}") == 2000

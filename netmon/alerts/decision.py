@@ -42,7 +42,8 @@ class Decision:
         return Decision(
             self.now_ns,
             {k: dataclasses.replace(v, incident=real(v.incident),
-                                    flap_incident=real(v.flap_incident))
+                                    flap_incident=real(v.flap_incident),
+                                    degraded_incident=real(v.degraded_incident))
              for k, v in self.aps.items()},
             {k: dataclasses.replace(v, incident=real(v.incident)) for k, v in self.zones.items()},
             {real_id(k): dataclasses.replace(v, id=real_id(v.id), parent_id=real(v.parent_id))

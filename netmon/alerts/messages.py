@@ -22,6 +22,8 @@ TITLES = {
         "flapping": "AP flapping: {name} ({zone})",
         "flapping_end": "AP stable again: {name} ({zone})",
         "rebooted": "AP rebooted: {name} ({zone})",
+        "degraded": "AP answers without data: {name} ({zone})",
+        "degraded_end": "AP data back: {name} ({zone})",
         "test": "Test message from netmon ({site})",
         "reminder": "Reminder {n}: ",
     },
@@ -33,6 +35,8 @@ TITLES = {
         "flapping": "Borne instable : {name} ({zone})",
         "flapping_end": "Borne de nouveau stable : {name} ({zone})",
         "rebooted": "Borne redémarrée : {name} ({zone})",
+        "degraded": "Borne sans données : {name} ({zone})",
+        "degraded_end": "Données de la borne rétablies : {name} ({zone})",
         "test": "Message de test de netmon ({site})",
         "reminder": "Rappel {n} : ",
     },
@@ -49,6 +53,11 @@ TEXTS = {
                     "held until it has been stable for a while.",
         "flapping_end": "{name} ({ap}) has been stable since its last change; it is {state}.",
         "rebooted": "{name} ({ap}) restarted at {since}; it answers again.",
+        "degraded": "{name} ({ap}) answers SNMP since {since} but without the figures its "
+                    "profile reads (uptime, clients or traffic): not an outage, but what "
+                    "netmon shows of it is incomplete.",
+        "degraded_end": "{name} ({ap}) gives its figures again since {ended} (missing for "
+                        "{duration}).",
         "test": "If you read this, netmon reaches this channel. Sent at {now}.",
         "cause": "Cause: {cause}",
         "address": "Address: {address}",
@@ -68,6 +77,11 @@ TEXTS = {
                     "suspendues jusqu'à ce qu'elle soit stable.",
         "flapping_end": "{name} ({ap}) est stable depuis son dernier changement ; état : {state}.",
         "rebooted": "{name} ({ap}) a redémarré à {since} ; elle répond de nouveau.",
+        "degraded": "{name} ({ap}) répond en SNMP depuis {since} mais sans les valeurs que "
+                    "son profil lit (durée de fonctionnement, clients ou trafic) : ce n'est "
+                    "pas une coupure, mais ce que netmon en montre est incomplet.",
+        "degraded_end": "{name} ({ap}) donne de nouveau ses valeurs depuis {ended} (absentes "
+                        "pendant {duration}).",
         "test": "Si vous lisez ceci, netmon atteint ce canal. Envoyé à {now}.",
         "cause": "Cause : {cause}",
         "address": "Adresse : {address}",
@@ -147,7 +161,7 @@ class MessageWriter:
         lines = [words[notice.kind].format(**values)]
         if notice.note in ("maintenance_over", "zone_recovered"):
             lines.append(words[notice.note])
-        if notice.cause and notice.kind in ("ap_down", "zone_down"):
+        if notice.cause and notice.kind in ("ap_down", "zone_down", "degraded"):
             lines.append(words["cause"].format(cause=notice.cause))
         if ap is not None and ap.address:
             lines.append(words["address"].format(address=ap.address))

@@ -9,7 +9,7 @@ from typing import Literal
 from netmon.alerts.settings import Severity
 
 NoticeKind = Literal["ap_down", "ap_up", "zone_down", "zone_up", "flapping", "flapping_end",
-                     "rebooted", "test"]
+                     "rebooted", "degraded", "degraded_end", "test"]
 Status = Literal["firing", "resolved"]
 Subject = Literal["ap", "zone", "site"]
 

@@ -49,6 +49,8 @@ class ApCounters:
     last_error: str | None = None
     changes: list[int] = field(default_factory=list)
     suspect_until_ns: int | None = None
+    degraded: int = 0  # answered polls in a row without the figures the profile promises
+    first_degraded_ns: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +229,44 @@ class OutageTracker:
                 self._went_down(draft, c, now_ns)
             elif state != DOWN and s.recheck:
                 self.rechecks.add(c.ap)
+        if observation.up:
+            self._degraded(draft, c, observation, now_ns)
         if not observation.up or draft.ap(c.ap).state == UP:
             c.suspect_until_ns = None
         if c.changes or draft.ap(c.ap).flapping:
             self._flap(draft, c, now_ns)
+
+    def _degraded(self, draft: _Draft, c: ApCounters, observation: ApObservation,
+                  now_ns: int) -> None:
+        """Answers without data, polls in a row as for an outage: one low-severity notice
+        (info: not a page), and one when its figures are back."""
+        durable = draft.ap(c.ap)
+        if not observation.degraded:
+            c.degraded, c.first_degraded_ns = 0, None
+            if durable.degraded_incident is not None:
+                incident = draft.change(durable.degraded_incident, end_ns=now_ns)
+                draft.set_ap(c.ap, degraded_incident=None)
+                if incident.paged:
+                    draft.d.notices.append(Notice(
+                        "degraded_end", "info", "resolved", "ap", c.ap, c.zone, now_ns,
+                        since_ns=incident.start_ns, ended_ns=now_ns, incident_id=incident.id,
+                        cause=incident.cause))
+            return
+        c.degraded += 1
+        if c.degraded == 1:
+            c.first_degraded_ns = now_ns
+        if durable.degraded_incident is not None or c.degraded < self.settings.down_after_polls:
+            return
+        start = c.first_degraded_ns or now_ns
+        planned = self._muted(c, now_ns)
+        opened = draft.open("degraded", c.ap, c.zone, start, observation.error, "info",
+                            planned)
+        draft.set_ap(c.ap, degraded_incident=opened)
+        if not planned:
+            draft.noticed(opened, now_ns)
+            draft.d.notices.append(Notice("degraded", "info", "firing", "ap", c.ap, c.zone,
+                                          now_ns, since_ns=start, incident_id=opened,
+                                          cause=observation.error))
 
     def _rebooted(self, draft: _Draft, c: ApCounters, observation: ApObservation,
                   now_ns: int) -> None:

@@ -62,6 +62,8 @@ class FleetMetrics(Collector):
         info = gauge("netmon_ap_info", "AP metadata (value 1): vendor and model as detected.",
                      INFO_LABELS)
         up = gauge("netmon_ap_up", "1 if the AP answered its last poll, else 0.")
+        degraded = gauge("netmon_ap_degraded", "1 if the AP answered its last poll without "
+                         "the uptime, clients or traffic its profile reads, else 0.")
         clients = gauge("netmon_ap_clients", "Wi-Fi clients associated (a count, no identity).")
         uptime = gauge("netmon_ap_uptime_seconds", "Time since the AP last booted.")
         rx = gauge("netmon_ap_receive_bytes_per_second",
@@ -83,6 +85,7 @@ class FleetMetrics(Collector):
             values = [state.labels[k] for k in AP_LABELS]
             info.add_metric([state.labels[k] for k in INFO_LABELS], 1)
             up.add_metric(values, int(r.up))
+            degraded.add_metric(values, int(r.degraded))
             if r.clients is not None:
                 clients.add_metric(values, r.clients)
             if r.uptime_s is not None:
@@ -102,5 +105,5 @@ class FleetMetrics(Collector):
             zone_aps.add_metric([zone], total)
             zone_up.add_metric([zone], answered)
             zone_clients.add_metric([zone], count)
-        yield from (info, up, clients, uptime, rx, tx, poll, polled, reboots, zone_aps, zone_up,
+        yield from (info, up, degraded, clients, uptime, rx, tx, poll, polled, reboots, zone_aps, zone_up,
                     zone_clients)

@@ -21,6 +21,7 @@ ERROR_KINDS = (
     ("malformed_reply", re.compile(r"malformed reply")),
     ("network", re.compile(r"network error")),
     ("agent_error", re.compile(r"agent error|refused by the agent", re.IGNORECASE)),
+    ("degraded", re.compile(r"^degraded: ")),  # answered without the profile's figures
     ("controller_reports_down", re.compile(r"controller \S+ reports state")),
     ("not_reported_by_controller", re.compile(r"not reported by controller")),
     ("internal", re.compile(r"internal error")),

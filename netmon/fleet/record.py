@@ -20,24 +20,26 @@ def save_states(conn: Connection, aps: Mapping[str, ApDurable],
                 zones: Mapping[str, ZoneDurable], now_ns: int) -> None:
     rows = [{"subject": AP_PREFIX + k, "state": v.state, "since_ns": v.since_ns,
              "flapping": v.flapping, "incident_id": v.incident,
-             "flap_incident_id": v.flap_incident, "updated_ns": now_ns}
+             "flap_incident_id": v.flap_incident,
+             "degraded_incident_id": v.degraded_incident, "updated_ns": now_ns}
             for k, v in aps.items()]
     rows += [{"subject": ZONE_PREFIX + k, "state": "down" if v.down else "up",
               "since_ns": v.since_ns, "flapping": False, "incident_id": v.incident,
-              "flap_incident_id": None, "updated_ns": now_ns} for k, v in zones.items()]
+              "flap_incident_id": None, "degraded_incident_id": None, "updated_ns": now_ns}
+             for k, v in zones.items()]
     upsert(conn, fleet_state, rows, ["subject"])
 
 
 def load_states(conn: Connection) -> tuple[dict[str, ApDurable], dict[str, ZoneDurable]]:
     aps: dict[str, ApDurable] = {}
     zones: dict[str, ZoneDurable] = {}
-    for subject, state, since, flapping, incident, flap_incident in conn.execute(select(
-            fleet_state.c.subject, fleet_state.c.state, fleet_state.c.since_ns,
-            fleet_state.c.flapping, fleet_state.c.incident_id,
-            fleet_state.c.flap_incident_id)):
+    for subject, state, since, flapping, incident, flap_incident, degraded in conn.execute(
+            select(fleet_state.c.subject, fleet_state.c.state, fleet_state.c.since_ns,
+                   fleet_state.c.flapping, fleet_state.c.incident_id,
+                   fleet_state.c.flap_incident_id, fleet_state.c.degraded_incident_id)):
         if subject.startswith(AP_PREFIX):
             aps[subject[len(AP_PREFIX):]] = ApDurable(state, since, bool(flapping), incident,
-                                                      flap_incident)
+                                                      flap_incident, degraded)
         elif subject.startswith(ZONE_PREFIX):
             zones[subject[len(ZONE_PREFIX):]] = ZoneDurable(state == "down", since, incident)
     return aps, zones

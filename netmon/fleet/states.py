@@ -21,6 +21,8 @@ class ApDurable:
     flapping: bool = False
     incident: int | None = None
     flap_incident: int | None = None
+    # The open "degraded" notice: it answers without the figures its profile promises.
+    degraded_incident: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

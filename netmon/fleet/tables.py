@@ -17,6 +17,7 @@ fleet_state: Final = Table(
     Column("flapping", Boolean, nullable=False, default=False),
     Column("incident_id", Integer),              # the open outage
     Column("flap_incident_id", Integer),         # the open flapping incident
+    Column("degraded_incident_id", Integer),     # the open "answers without data" incident
     Column("updated_ns", BigInteger, nullable=False),
 )
 
