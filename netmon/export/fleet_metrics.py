@@ -105,5 +105,5 @@ class FleetMetrics(Collector):
             zone_aps.add_metric([zone], total)
             zone_up.add_metric([zone], answered)
             zone_clients.add_metric([zone], count)
-        yield from (info, up, degraded, clients, uptime, rx, tx, poll, polled, reboots, zone_aps, zone_up,
-                    zone_clients)
+        yield from (info, up, degraded, clients, uptime, rx, tx, poll, polled, reboots,
+                    zone_aps, zone_up, zone_clients)
