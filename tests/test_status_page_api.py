@@ -17,7 +17,14 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from netmon.web.app import create_app
 from netmon.web.status.router import status_router
 from netmon.web.status.settings import StatusPageSettings
-from tests.support.status_fleet import DOWN_AP, WATCHED_S, filled, status_config
+from tests.support.status_fleet import (
+    DEGRADED_AP,
+    DOWN_AP,
+    WAS_DEGRADED_AP,
+    WATCHED_S,
+    filled,
+    status_config,
+)
 
 API_TOKEN = "status-api-token-123"
 BASE_URL = "http://testserver"
@@ -50,6 +57,13 @@ def test_aps_lists_every_demo_ap_with_the_down_one_down(client: TestClient) -> N
     assert by_id["centre-01"]["observed_24h_pct"] == pytest.approx(100 * 3 / 24, abs=0.1)
     assert set(aps[0]) >= {"status", "zone", "clients", "uptime_s", "last_seen"}
     assert all(set(a) & {"mac", "ip", "client_ips"} == set() for a in aps)  # counts only
+    # Up without its figures is up and says so; a degraded poll before the newest is past.
+    assert by_id[DEGRADED_AP]["status"] == "up" and by_id[DEGRADED_AP]["degraded"] is True
+    assert by_id[WAS_DEGRADED_AP]["degraded"] is False
+    assert sum(a["degraded"] for a in aps) == 1
+    page = client.get("/?lang=fr").text
+    row = page[page.index(f'id="ap-{DEGRADED_AP}"'):]
+    assert 'class="status degraded"' in row[:row.index("</tr>")] and "sans données" in row
 
 
 def test_zone_filter_and_unknown_zone(client: TestClient) -> None:

@@ -38,6 +38,8 @@ class ApView:
     last_seen_ns: int | None = None
     clients: float | None = None  # only while up
     uptime_s: float | None = None  # only while up
+    # Up, but its newest poll lacked the figures its profile reads (see ApObservation).
+    degraded: bool = False
 
 
 def _last_seen_ns(series: LatestSeries) -> int | None:
@@ -45,6 +47,12 @@ def _last_seen_ns(series: LatestSeries) -> int | None:
     if series.fields.get("up") == 1:
         times.append(series.field_times_ns["up"])
     return max(times, default=None)
+
+
+def _degraded(series: LatestSeries) -> bool:
+    """Written only when true: it holds only if it came with the newest poll."""
+    return series.fields.get("degraded") == 1 and \
+        series.field_times_ns.get("degraded") == series.field_times_ns.get("up")
 
 
 def _number(value: object) -> float | None:
@@ -84,5 +92,6 @@ def read_fleet(config: NetmonConfig, conn: Connection | None, latest: Iterable[L
             durable.since_ns if durable else None, durable.incident if durable else None,
             polled, _last_seen_ns(series) if series is not None else None,
             _number(fields.get("clients")) if answered else None,
-            _number(fields.get("uptime_s")) if answered else None)
+            _number(fields.get("uptime_s")) if answered else None,
+            answered and series is not None and _degraded(series))
     return fleet

@@ -25,6 +25,8 @@ from tests.support.demo import DEMO
 
 NS_PER_S = 1_000_000_000
 DOWN_AP = "centre-07"
+DEGRADED_AP = "centre-03"  # answers without the figures its profile reads
+WAS_DEGRADED_AP = "centre-04"  # did one poll ago, not any more
 OUTAGE_S = 600
 PAST_OUTAGE_S = (7_200, 6_900)  # centre-01 was down 5 minutes, two hours ago
 WATCHED_S = 3 * 3_600  # netmon has been running for the last 3 hours
@@ -64,8 +66,14 @@ def fill_history(config: NetmonConfig) -> int:
         if ap.id == DOWN_AP:
             samples.append(Sample("ap", tags, {"up": 0, "poll_ms": 2000.0}, now_ns))
             continue
-        samples.append(Sample("ap", tags, {"up": 1, "poll_ms": 3.0, "clients": index,
-                                           "uptime_s": 86_400.0 + index}, now_ns))
+        fields: dict[str, int | float] = {"up": 1, "poll_ms": 3.0, "clients": index,
+                                          "uptime_s": 86_400.0 + index}
+        if ap.id == WAS_DEGRADED_AP:
+            samples.append(Sample("ap", tags, {**fields, "degraded": 1},
+                                  now_ns - POLL_S * NS_PER_S))
+        if ap.id == DEGRADED_AP:
+            fields["degraded"] = 1
+        samples.append(Sample("ap", tags, fields, now_ns))
     with write_session(config.store) as session:
         session.publish(samples)
     return now_ns

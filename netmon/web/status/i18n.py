@@ -28,6 +28,9 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "kind": "Kind", "subject": "Subject", "start": "Start", "end": "End",
         "duration": "Duration", "cause": "Cause", "ongoing": "ongoing",
         "ap_down": "AP down", "zone_down": "zone down", "flapping": "flapping",
+        "degraded": "no data",
+        "degraded_hint": "Answers, but without the uptime, clients or traffic its profile "
+                         "reads: check its profile (netmon probe).",
         "no_incident": "No incident.", "no_current": "No current incident.",
         "no_fibre": "No fibre figures imported.", "never": "never",
         "connectable": "Premises connectable", "plan": "Plan", "projection": "Completion",
@@ -53,6 +56,9 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "duration": "Durée", "cause": "Cause", "ongoing": "en cours",
         "ap_down": "borne hors service", "zone_down": "zone hors service",
         "flapping": "instable",
+        "degraded": "sans données",
+        "degraded_hint": "Répond, mais sans la durée de fonctionnement, les clients ou le "
+                         "trafic que son profil lit : vérifier son profil (netmon probe).",
         "no_incident": "Aucun incident.", "no_current": "Aucun incident en cours.",
         "no_fibre": "Aucun chiffre fibre importé.", "never": "jamais",
         "connectable": "Locaux raccordables", "plan": "Objectif", "projection": "Achèvement",

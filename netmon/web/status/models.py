@@ -23,6 +23,8 @@ class ApStatus(BaseModel):
                             "applied); `unknown`: not watched now (never polled, not for "
                             "several intervals, or netmon not running)")
     flapping: bool = Field(False, description="Its answers change too often to page on")
+    degraded: bool = Field(False, description="Up, but its last poll lacked the uptime, "
+                           "clients or traffic its profile reads (wrong profile, MIB missing)")
     clients: int | None = Field(description="Wi-Fi clients associated now (a count)")
     uptime_s: float | None = Field(description="Seconds since the AP last booted")
     availability_24h_pct: float | None = Field(

@@ -81,7 +81,7 @@ class StatusReader:
             row = ap_rows.get(ap.id)
             out.append(ApStatus(
                 id=ap.id, name=ap.name, zone=ap.zone, zone_name=self.zone_names[ap.zone],
-                site=ap.site, status=view.state, flapping=view.flapping,
+                site=ap.site, status=view.state, flapping=view.flapping, degraded=view.degraded,
                 clients=int(view.clients) if view.clients is not None else None,
                 uptime_s=view.uptime_s,
                 availability_24h_pct=row.uptime_pct if row else None,
