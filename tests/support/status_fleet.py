@@ -17,7 +17,7 @@ from netmon.config.models import NetmonConfig
 from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.observation import ApObservation
-from netmon.sample import Sample
+from netmon.sample import FieldValue, Sample
 from netmon.store.reader import SampleReader
 from netmon.store.session import write_session
 from tests.alerts_support.ledger import CommittedTracker
@@ -66,7 +66,7 @@ def fill_history(config: NetmonConfig) -> int:
         if ap.id == DOWN_AP:
             samples.append(Sample("ap", tags, {"up": 0, "poll_ms": 2000.0}, now_ns))
             continue
-        fields: dict[str, int | float] = {"up": 1, "poll_ms": 3.0, "clients": index,
+        fields: dict[str, FieldValue] = {"up": 1, "poll_ms": 3.0, "clients": index,
                                           "uptime_s": 86_400.0 + index}
         if ap.id == WAS_DEGRADED_AP:
             samples.append(Sample("ap", tags, {**fields, "degraded": 1},
