@@ -3,9 +3,7 @@ not say what their profile promises, served by a real snmpsim from altered recor
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -15,13 +13,10 @@ from collectors.snmp.profile import default_catalog
 from collectors.snmp.settings import PollSettings, SnmpCredentials
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation, Cycle
-from netmon.sim.probe import snmp_answers
-from netmon.sim.snmpsim_process import SnmpsimProcess, free_udp_ports
-from tests.support.wait import wait_until
+from tests.support.recordings import case_recording, serving
 
-CASES = Path(__file__).with_name("cases")
-WLC = (CASES / "cisco-wlc-5508" / "agent.snmprec").read_text(encoding="utf-8")
-OPENWRT = (CASES / "generic-openwrt-ap" / "agent.snmprec").read_text(encoding="utf-8")
+WLC = case_recording("cisco-wlc-5508")
+OPENWRT = case_recording("generic-openwrt-ap")
 BSN_AP_NAME = "1.3.6.1.4.1.14179.2.2.1.1.3."
 BSN_AP = "1.3.6.1.4.1.14179.2.2.1.1."
 SETTINGS = PollSettings(timeout_s=5.0, retries=1)
@@ -49,20 +44,8 @@ RECORDINGS = {
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    root = tmp_path_factory.mktemp("controllers")
-    data = root / "data"
-    data.mkdir()
-    for community, text in RECORDINGS.items():
-        (data / f"{community}.snmprec").write_text(text, encoding="utf-8")
-    udp = free_udp_ports(1)[0]
-    sim = SnmpsimProcess(data, [udp], root / "work").start()
-    try:
-        wait_until(lambda: snmp_answers("127.0.0.1", udp, community="wlc"), 30,
-                   "snmpsim to answer", poll_s=0.2)
+    with serving(RECORDINGS, tmp_path_factory.mktemp("controllers")) as udp:
         yield udp
-    finally:
-        sim.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _credentials(community: str) -> SnmpCredentials:

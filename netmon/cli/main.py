@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import DatabaseError
 
-from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, report, uptime
+from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, probe, report, uptime
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
@@ -34,6 +34,7 @@ app.command("demo")(demo.demo)
 app.add_typer(fibre_app, name="fibre")
 app.add_typer(alerts.app, name="alerts")
 app.command("uptime")(uptime.uptime)
+app.command("probe")(probe.probe)
 app.command("map")(maps.map_command)
 app.command("report")(report.report)
 app.add_typer(inventory.app, name="inventory")
