@@ -265,4 +265,4 @@ def test_sample_config_loads_with_known_profiles(monkeypatch: pytest.MonkeyPatch
                for t in build_targets(config)}
     assert targets == {"uap-hdv": ("unifi", False, ["uap-hdv"]),
                        "cap-esplanade": ("auto", False, ["cap-esplanade"]),
-                       "wlc-port": ("cisco-wlc", True, ["port-capitainerie"])}
+                       "wlc-port": ("cisco-wlc", True, ["port-capitainerie", "port-jetee"])}
