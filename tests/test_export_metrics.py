@@ -38,7 +38,9 @@ def reading(ap: str, zone: str, up: bool, clients: int | None = None,
 
 
 def report(*readings: ApObservation) -> Cycle:
-    return Cycle(time.time_ns(), 0.42, list(readings), [], 9)
+    return Cycle(time.time_ns(), 0.42, list(readings), [], 9,
+                 notes=["controller wlc 127.0.0.1:161: its AP table (ap, 1.3.6.1.4.1.14179."
+                        "2.2.1.1.3) is missing or empty: its 6 APs are unknown"])
 
 
 def config(tmp_path: Path, **extra: object) -> NetmonConfig:
@@ -80,6 +82,7 @@ async def test_metrics_pass_promtool_and_show_each_ap(tmp_path: Path) -> None:
     assert value(text, f'netmon_ap_degraded{{ap="port-01",{name},site="Hôtel de Ville",'
                        'zone="grand-port"}') == 1
     assert value(text, 'netmon_poll_errors_total{kind="degraded"}') == 1
+    assert value(text, "netmon_poll_controller_problems") == 1
     assert value(text, f"netmon_ap_uptime_seconds{live}") == 3600
     assert value(text, f"netmon_ap_receive_bytes_per_second{live}") == 1000
     assert value(text, f"netmon_ap_transmit_bytes_per_second{live}") == 2000

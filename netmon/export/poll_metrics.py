@@ -77,6 +77,10 @@ class PollMetrics:
                               "APs a cycle did not look at: its time (the interval less a "
                               "margin) ran out before their turn; raise poll.concurrency.",
                               registry=registry)
+        self.notes = Gauge("netmon_poll_controller_problems",
+                           "Controller-level problems in the last cycle (an AP table missing, "
+                           "cut at the row limit, or naming two APs alike): their APs are "
+                           "unknown; the log says which.", registry=registry)
         self.last_cycle = Gauge("netmon_poll_last_cycle_timestamp_seconds",
                                 "When the last poll cycle started (Unix time); alert if old.",
                                 registry=registry)
@@ -92,6 +96,7 @@ class PollMetrics:
         self.requests.inc(report.requests)
         self.stray.inc(report.stray_replies)
         self.missed.inc(report.missed)
+        self.notes.set(len(report.notes))
         self.last_cycle.set(report.started_ns / NS_PER_S)
         for reading in report.observations:
             kind = error_kind(reading)
