@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -44,14 +45,16 @@ def recording(aps: int) -> str:
     """sysObjectID of an SZ100, the AP table indexed by a length-prefixed MAC, 2 WLANs."""
     lines = ["1.3.6.1.2.1.1.1.0|4|SmartZone 100", "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.25053.3.1.11.1",
              "1.3.6.1.2.1.1.3.0|67|8640000"]
-    columns = {5: lambda i: f"4|AP-{i:05d}", 6: lambda i: f"67|{360000 + i}",
-               8: lambda i: "4|R510", 15: lambda i: f"2|{i % 7}", 16: lambda i: "4|Connect"}
+    columns: dict[int, Callable[[int], str]] = {
+        5: lambda i: f"4|AP-{i:05d}", 6: lambda i: f"67|{360000 + i}", 8: lambda i: "4|R510",
+        15: lambda i: f"2|{i % 7}", 16: lambda i: "4|Connect"}
     for column, value in columns.items():
         for i in range(aps):
             index = ".".join(map(str, (6, *mac_of(i))))
             lines.append(f"{AP_TABLE}.{column}.{index}|{value(i)}")
-    for column, value in {1: ("4|Aix-Wifi-Gratuit", "4|Mairie-Pro"), 12: ("2|812", "2|31")}.items():
-        lines += [f"{WLAN_TABLE}.{column}.{w}|{v}" for w, v in enumerate(value, 1)]
+    wlans = {1: ("4|Aix-Wifi-Gratuit", "4|Mairie-Pro"), 12: ("2|812", "2|31")}
+    for wlan_column, cells in wlans.items():
+        lines += [f"{WLAN_TABLE}.{wlan_column}.{w}|{v}" for w, v in enumerate(cells, 1)]
     return "\n".join(lines) + "\n"
 
 

@@ -99,7 +99,8 @@ def test_lat_lon_columns_and_a_fallback_zone(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     aps = yaml.safe_load(out.read_text(encoding="utf-8"))["aps"]
     assert aps == [{"id": "x1-1", "zone": "grand-port", "name": "Chambéry", "site": "Chambéry",
-                    "lat": 45.5646, "lon": 5.9178, "controller": "wlc-port"}]
+                    "lat": 45.5646, "lon": 5.9178, "controller": "wlc-port",
+                    "source": {"site": "x1"}}]
 
 
 def test_geojson_point_in_a_csv_cell(tmp_path: Path) -> None:

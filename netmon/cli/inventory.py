@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -13,14 +12,16 @@ from netmon.cli.common import EXIT_CONFIG, ConfigOption, config_or_exit, console
 
 EXIT_REJECTED: Final = 1
 EXIT_UNREADABLE: Final = 3
-SHOWN_REJECTS: Final = 50
+# A refresh that would disable more than this share of the listed APs is refused.
+SHRINK_LIMIT: Final = 0.2
 
 app = typer.Typer(help="Inventory from outside: hotspot lists published as open data.",
                   no_args_is_help=True)
 
 
-def _column(role: str) -> object:
-    return typer.Option(f"--{role}-column", help=f"Column holding the site's {role}.")
+def _column(role: str, what: str | None = None) -> object:
+    return typer.Option(f"--{role}-column", f"--{role}",
+                        help=what or f"Column holding the site's {role}.")
 
 
 def _fail(message: str, code: int = EXIT_CONFIG) -> typer.Exit:
@@ -54,29 +55,49 @@ def import_list(
     address_column: Annotated[str | None, _column("address")] = None,
     lat_column: Annotated[str | None, _column("lat")] = None,
     lon_column: Annotated[str | None, _column("lon")] = None,
-    point_column: Annotated[str | None, typer.Option(
-        "--point-column", help="Column holding 'lat, lon' (e.g. geo_point_2d).")] = None,
-    count_column: Annotated[str | None, typer.Option(
-        "--count-column", help="Column holding the number of APs of the site.")] = None,
-    status_column: Annotated[str | None, typer.Option(
-        "--status-column", help="Column holding the site's status (not in service: disabled).")]
-    = None,
+    point_column: Annotated[str | None, _column(
+        "point", "Column holding 'lat, lon' or a GeoJSON point (e.g. geo_point_2d).")] = None,
+    count_column: Annotated[str | None, _column(
+        "count", "Column holding the number of APs of the site.")] = None,
+    status_column: Annotated[str | None, _column(
+        "status", "Column holding the site's status (closed or planned: disabled).")] = None,
+    status_word: Annotated[list[str] | None, typer.Option(
+        "--status-word", help="Add to the status vocabulary: 'WORD=closed', '=planned' or "
+                              "'=in-service' (repeatable).")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        help="Sheet of an Excel workbook (default: the first).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help=f"Accept a refresh that disables more than {SHRINK_LIMIT:.0%} of the "
+                          "file's listed APs (a real shrink, not a truncated export).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show what would change; write nothing.")] = False,
     crs: Annotated[str | None, typer.Option(
         help="Reference system of the lat/lon columns when not WGS84, e.g. EPSG:2154 for "
              "Lambert-93 Y/X in metres.")] = None,
 ) -> None:
     """Read a hotspot list (site id, name, address, position, APs, status) into inventory YAML.
 
-    Exit 0: every row imported; 1: some rows rejected (see the .rejects.csv); 2: bad option or
-    config; 3: the file cannot be read as a hotspot list (nothing written).
+    Importing onto an existing file refreshes it: APs updated by their site id, new ones
+    added, those gone from the list disabled; what you added by hand is kept.
+    Exit 0: every row imported; 1: some rows rejected (see the .rejects.csv); 2: bad option,
+    config or target file, or a refused shrink; 3: the file cannot be read as a hotspot list.
+    Nothing is written on exit 2 or 3.
     """
+    from netmon.cli import inventory_report as report
     from netmon.inventory.hotspot_inventory import (
         ImportChoices,
         build_inventory,
-        inventory_yaml,
         template_problem,
     )
     from netmon.inventory.hotspot_list import HotspotListError, read_hotspot_list
+    from netmon.inventory.include_file import (
+        IncludeFileError,
+        include_yaml,
+        read_include,
+        write_atomically,
+    )
+    from netmon.inventory.refresh import refresh
+    from netmon.inventory.status_words import StatusVocabulary
 
     config = config_or_exit(config_file)
     zone_ids = {z.id for z in config.zones}
@@ -93,41 +114,51 @@ def import_list(
         raise _fail(problem)
     if placement not in (None, "indoor", "outdoor"):
         raise _fail(f"--placement: {placement!r} is neither indoor nor outdoor")
+    try:
+        words = StatusVocabulary.with_words(status_word or [])
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    target = out or Path(f"{file.stem}.yaml")
+    try:
+        old_aps = read_include(target)
+    except IncludeFileError as exc:
+        raise _fail(str(exc)) from None
     given = {"id": id_column, "name": name_column, "address": address_column,
              "lat": lat_column, "lon": lon_column, "point": point_column,
              "count": count_column, "status": status_column}
     try:
-        rows = read_hotspot_list(file, given, crs)
+        rows = read_hotspot_list(file, given, crs, sheet, words)
     except HotspotListError as exc:
         raise _fail(str(exc), EXIT_UNREADABLE) from None
     choices = ImportChoices(zone=zone, fallback_zone=fallback_zone, controller=controller,
                             host_template=host_template, id_prefix=id_prefix,
                             placement=placement, profile=profile, model=model)
-    inventory = build_inventory(config, rows.sites, choices)
-    target = out or Path(f"{file.stem}.yaml")
-    target.write_text(inventory_yaml(inventory.aps, file, target, config_file, datetime.now()),
-                      encoding="utf-8")
+    listed = frozenset(str(ap["id"]) for ap in old_aps if ap.get("source"))
+    inventory = build_inventory(config, rows.sites, choices, replacing=listed)
+    held = rows.rejected_sites | {site.site_id for site, _ in inventory.rejected}
+    change = refresh(old_aps, inventory.aps, held, date.today(), words)
     rejected = sorted([*rows.rejected, *((s.line, reason, list(s.cells))
                                          for s, reason in inventory.rejected)])
-    cols = rows.columns
-    console.print(f"{file}: columns used: " + ", ".join(
-        f"{role}={getattr(cols, role)!r}" for role in ("id", "name", "address", "lat", "lon",
-                                                        "point", "count", "status")
-        if getattr(cols, role)), highlight=False, markup=False)
-    for line, reason, _ in rejected[:SHOWN_REJECTS]:
-        err_console.print(f"  {file}:{line}: {reason}", markup=False, highlight=False,
-                          soft_wrap=True)
+    report.columns(file, rows)
+    report.rejects(file, rejected)
+    if old_aps:
+        report.diff(target, change)
+    if listed and len(change.gone) > SHRINK_LIMIT * len(listed) and not replace:
+        raise _fail(f"{file}: refused: {len(change.gone)} of the {len(listed)} listed APs of "
+                    f"{target} would be disabled (more than {SHRINK_LIMIT:.0%}); a truncated "
+                    "export? If the list really shrank, run again with --replace")
     sites = len(rows.sites) - len(inventory.rejected)
     disabled = sum(1 for ap in inventory.aps if ap.get("enabled") is False)
-    summary = (f"{len(inventory.aps)} APs from {sites} sites ({disabled} disabled: not in "
-               f"service) written to {target}; {len(rejected)} rejected")
-    if rejected:
-        rejects = target.with_suffix(".rejects.csv")
-        with rejects.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["reject_line", "reject_reason", *rows.header])
-            writer.writerows([line, reason, *cells] for line, reason, cells in rejected)
-        console.print(f"{summary} (see {rejects})", highlight=False, markup=False)
-        raise typer.Exit(EXIT_REJECTED)
+    summary = (f"{len(inventory.aps)} APs from {sites} sites ({disabled} disabled: closed or "
+               f"planned) {'would be ' if dry_run else ''}written to {target}; "
+               f"{len(rejected)} rejected")
+    if not dry_run:
+        write_atomically(target, include_yaml(change.aps, file, target, config_file,
+                                              datetime.now()))
+        if rejected:
+            rejects = target.with_suffix(".rejects.csv")
+            report.write_rejects(rejects, rows.header, rejected)
+            summary += f" (see {rejects})"
     console.print(summary, highlight=False, markup=False)
-
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)

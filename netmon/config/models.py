@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +56,14 @@ class ApDefaults(Strict):
     interval_s: Annotated[int, Field(ge=5, le=86400)] | None = None
 
 
+class ListedSource(Strict):
+    """The site of a published hotspot list an imported AP stands for: how a refresh finds it."""
+
+    site: Annotated[str, Field(min_length=1, max_length=200)]
+    status: str | None = None  # the list's own word, as published
+    missing_since: date | None = None  # gone from the list: disabled, never deleted
+
+
 class AccessPoint(Strict):
     """One Wi-Fi access point, after inheritance has been applied."""
 
@@ -81,6 +90,7 @@ class AccessPoint(Strict):
     mac: str | None = None
     serial: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     enabled: bool = True
+    source: ListedSource | None = None  # written by `netmon inventory import`
     # Simulation only: how `netmon sim` makes this AP behave.
     sim: Literal["normal", "down", "flapping"] = "normal"
 

@@ -26,10 +26,24 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
               "nombre_de_points_d_acces_wifi", "aps", "count"),
     "status": ("etat_du_site", "etat_site", "etat", "statut", "status", "etat_de_la_borne"),
 }
-# Status words (normalised) of a site that is not in service: its APs are imported disabled.
-INACTIVE_WORDS: Final = ("ferme", "hors_service", "inactif", "inactive", "closed", "travaux",
-                         "projet", "prevu", "planned", "suspendu", "desactive", "retire",
-                         "down", "en_panne")
+# Word rules for headers no alias names (e.g. Paris's `idpw`, `etat2`,
+# `nombre_de_borne_wifi`): a header matches a role when one of its words starts with a stem
+# of `first` and, for `count`, another word starts with a stem of `also`.
+STEMS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "id": (("id", "identifiant", "ident", "code", "ref", "num"), ()),
+    "name": (("nom", "name", "libelle", "designation", "intitule", "denomination"), ()),
+    "address": (("adresse", "adr", "address", "voie", "rue"), ()),
+    "lat": (("lat",), ()),
+    "lon": (("lon", "lng"), ()),
+    "point": (("geo", "coord", "position"), ()),
+    "count": (("nb", "nbr", "nbre", "nombre", "count", "total", "quantite", "qte"),
+              ("borne", "ap", "point", "acces", "hotspot", "antenne", "emetteur", "wifi",
+               "equipement")),
+    "status": (("etat", "statut", "status", "state", "situation"), ()),
+}
+# Words that say a header is something else: a postcode is not a site code.
+NOT_ID: Final = ("postal", "insee", "commune", "cp", "departement", "dataset", "record",
+                  "voie", "rue", "tel")
 
 
 def normalised(text: str) -> str:
@@ -38,9 +52,15 @@ def normalised(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
-def inactive(status: str) -> bool:
-    words = normalised(status)
-    return any(word in words for word in INACTIVE_WORDS)
+def _matches(role: str, header: str) -> bool:
+    words = normalised(header).split("_")
+    first, also = STEMS[role]
+    if role == "id" and any(w.startswith(NOT_ID) for w in words):
+        return False
+    hit = [w for w in words if w.startswith(first)]
+    if not hit:
+        return False
+    return not also or any(w.startswith(also) for w in words if w not in hit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,4 +94,20 @@ class ColumnMap:
                 found[role] = wanted
                 continue
             found[role] = next((by_norm[a] for a in ALIASES[role] if a in by_norm), None)
+        used = {h for h in found.values() if h is not None}
+        for role in ROLES:
+            if found[role] is None and given.get(role) is None:
+                header = next((h for h in headers if h not in used and _matches(role, h)), None)
+                if header is not None:
+                    found[role] = header
+                    used.add(header)
         return cls(**found)
+
+    def missing(self) -> list[str]:
+        """Roles no column was found for."""
+        return [role for role in ROLES if getattr(self, role) is None]
+
+    def unused(self, headers: Iterable[str]) -> list[str]:
+        """Headers of the list that no role reads."""
+        used = {getattr(self, role) for role in ROLES}
+        return [h for h in headers if h not in used]

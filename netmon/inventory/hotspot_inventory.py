@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any, Final
-
-import yaml
 
 from netmon.config.models import NetmonConfig
 from netmon.inventory.columns import normalised
@@ -57,11 +53,14 @@ def _zone_finder(config: NetmonConfig) -> Any:
     return zone_of
 
 
-def build_inventory(config: NetmonConfig, sites: list[HotspotSite],
-                    choices: ImportChoices) -> Inventory:
-    """One AP per AP of each site (`<site>-1`, `<site>-2`...), placed in its zone."""
+def build_inventory(config: NetmonConfig, sites: list[HotspotSite], choices: ImportChoices,
+                    replacing: frozenset[str] = frozenset()) -> Inventory:
+    """One AP per AP of each site (`<site>-1`, `<site>-2`...), placed in its zone.
+
+    `replacing`: ids of the config this import may reuse (the APs of the file it refreshes).
+    """
     zone_of = _zone_finder(config)
-    taken = {ap.id for ap in config.aps} | {z.id for z in config.zones} | {
+    taken = ({ap.id for ap in config.aps} - replacing) | {z.id for z in config.zones} | {
         c.id for c in config.controllers}
     seen_sites: dict[str, int] = {}
     out = Inventory()
@@ -107,19 +106,8 @@ def _ap(site: HotspotSite, ap_id: str, n: int, zone: str, site_slug: str,
             ap[key] = value
     if not site.active:
         ap["enabled"] = False
+    ap["source"] = {"site": site.site_id, **({"status": site.status} if site.status else {})}
     return ap
-
-
-def inventory_yaml(aps: list[dict[str, Any]], source: Path, target: Path, config: Path,
-                   now: datetime) -> str:
-    """An include file (`aps:` only) with a header saying where it came from."""
-    header = (f"# Imported by `netmon inventory import` from {source.name} on "
-              f"{now:%Y-%m-%d %H:%M}.\n"
-              f"# Add it to {config.name}: `include: [{target.name}]` (paths relative to "
-              "it),\n# then check with `netmon check-config`. Disabled APs: sites not in "
-              "service in the list.\n")
-    body = yaml.safe_dump({"aps": aps}, allow_unicode=True, sort_keys=False, width=100)
-    return header + body
 
 
 HOST_FIELDS = re.compile(r"\{(\w+)\}")

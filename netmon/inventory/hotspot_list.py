@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from netmon.inventory.columns import ColumnMap, inactive
+from netmon.inventory.columns import ColumnMap
+from netmon.inventory.list_tables import LAT, LON, ListFormatError, point_of, read_table
+from netmon.inventory.status_words import Standing, StatusVocabulary
 
-ENCODINGS: Final = ("utf-8-sig", "cp1252")
-VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".fgb")
 MAX_APS_PER_SITE: Final = 500
 NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
@@ -36,9 +35,14 @@ class HotspotSite:
     lat: float
     lon: float
     aps: int
-    active: bool
     status: str
+    standing: Standing | None  # None: no status, or a word the vocabulary does not know
     cells: tuple[str, ...] = ()  # the row as read, for the rejects file
+
+    @property
+    def active(self) -> bool:
+        """In service: said so, or said nothing we understand (reported, see `unknown`)."""
+        return self.standing in (None, "in-service")
 
 
 @dataclass(slots=True)
@@ -49,6 +53,8 @@ class HotspotRows:
     columns: ColumnMap
     sites: list[HotspotSite] = field(default_factory=list)
     rejected: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    unknown_statuses: Counter[str] = field(default_factory=Counter)
+    rejected_sites: set[str] = field(default_factory=set)  # ids of rejected rows, if known
 
 
 def _coordinate(text: str) -> float | None:
@@ -57,14 +63,18 @@ def _coordinate(text: str) -> float | None:
 
 
 def _point(text: str) -> tuple[float, float] | None:
-    """`45.69, 5.91` (Opendatasoft's geo_point_2d: lat first), `[45.69, 5.91]`, or a GeoJSON
-    Point (Opendatasoft's geo_shape: lon first)."""
+    """`45.69, 5.91` (Opendatasoft's geo_point_2d in CSV: lat first), `[45.69, 5.91]`, an
+    object `{"lon": …, "lat": …}` (geo_point_2d in JSON and GeoJSON exports), or a GeoJSON
+    geometry or Feature (geo_shape: lon first)."""
     if text.lstrip().startswith("{"):
         try:
-            lon, lat = json.loads(text)["coordinates"][:2]
-            return float(lat), float(lon)
-        except (ValueError, KeyError, TypeError):
+            doc = json.loads(text)
+        except ValueError:
             return None
+        if isinstance(doc, dict) and {"lat", "lon"} <= doc.keys():
+            lat, lon = _coordinate(str(doc["lat"])), _coordinate(str(doc["lon"]))
+            return None if lat is None or lon is None else (lat, lon)
+        return point_of(doc)
     parts = [p for p in re.split(r"[\s,;\[\]()]+", text.strip()) if p]
     if len(parts) != 2:
         return None
@@ -72,74 +82,22 @@ def _point(text: str) -> tuple[float, float] | None:
     return None if lat is None or lon is None else (lat, lon)
 
 
-def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and rows (with their line number) of a CSV or a vector file."""
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        return _vector_table(path)
-    raw = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1252 decodes nearly anything; this is for safety
-        raise HotspotListError(f"{path}: not text in UTF-8 or Windows-1252")
-    try:
-        dialect = csv.Sniffer().sniff(text[:20_000], delimiters=";,\t|")
-    except csv.Error as exc:
-        raise HotspotListError(f"{path}: not a CSV table (no ; , tab or | separated "
-                               "columns found)") from exc
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header:
-        raise HotspotListError(f"{path}: empty file")
-    header = [h.strip() for h in header]
-    rows = []
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in row),
-                                                   strict=False))))
-    return header, rows
-
-
-def _vector_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    import geopandas as gpd
-    from pyogrio.errors import DataLayerError, DataSourceError
-
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
-        raise HotspotListError(f"{path}: cannot read it as a vector file: {exc}") from exc
-    if frame.crs is not None:
-        frame = frame.to_crs("EPSG:4326")
-    header = [c for c in frame.columns if c != "geometry"]
-    rows = []
-    for i, (_, feature) in enumerate(frame.iterrows()):
-        cells = {c: "" if feature[c] is None or feature[c] != feature[c] else str(feature[c])
-                 for c in header}
-        geom = feature.geometry
-        if geom is not None and not geom.is_empty:
-            point = geom if geom.geom_type == "Point" else geom.representative_point()
-            cells["__lat__"], cells["__lon__"] = repr(point.y), repr(point.x)
-        rows.append((i + 1, cells))  # feature number: the "line" of a vector file
-    return header, rows
-
-
-def read_hotspot_list(path: Path, given: dict[str, str | None],
-                      crs: str | None = None) -> HotspotRows:
+def read_hotspot_list(path: Path, given: dict[str, str | None], crs: str | None = None,
+                      sheet: str | None = None,
+                      vocabulary: StatusVocabulary | None = None) -> HotspotRows:
     """Every row becomes a site or a rejection with its reason; never an exception per row.
 
     `crs`: the reference system of the lat/lon (Y/X) columns when not WGS84, e.g. EPSG:2154.
+    A row's real geometry wins over its coordinate columns, unless the user named them.
     """
     if not path.is_file():
         raise HotspotListError(f"{path}: no such file")
-    header, rows = _table(path)
     try:
+        header, rows = read_table(path, sheet)
         columns = ColumnMap.detect(header, given)
-    except ValueError as exc:
+    except (ListFormatError, ValueError) as exc:
         raise HotspotListError(str(exc)) from exc
-    has_geometry = any("__lat__" in cells for _, cells in rows)
+    has_geometry = any(LAT in cells for _, cells in rows)
     if not has_geometry and columns.point is None and (columns.lat is None or columns.lon is None):
         raise HotspotListError(
             f"{path}: no position: found neither a point geometry, nor lat/lon columns, nor a "
@@ -150,14 +108,20 @@ def read_hotspot_list(path: Path, given: dict[str, str | None],
                                f"{', '.join(header)}); name one with --id-column or "
                                "--name-column")
     to_wgs84 = _transformer(crs)
+    named = any(given.get(role) for role in ("lat", "lon", "point"))
+    words = vocabulary or StatusVocabulary()
     out = HotspotRows(header, columns)
     for line, cells in rows:
-        site = _site(line, cells, columns, to_wgs84)
+        site = _site(line, cells, columns, to_wgs84, named, words)
         original = [cells.get(h, "") for h in header]
         if isinstance(site, str):
             out.rejected.append((line, site, original))
-        else:
-            out.sites.append(dataclasses.replace(site, cells=tuple(original)))
+            if key := (cells.get(columns.id or "") or cells.get(columns.name or "") or "").strip():
+                out.rejected_sites.add(key)
+            continue
+        out.sites.append(dataclasses.replace(site, cells=tuple(original)))
+        if site.status and site.standing is None:
+            out.unknown_statuses[site.status] += 1
     return out
 
 
@@ -182,14 +146,17 @@ def _transformer(crs: str | None) -> Callable[[float, float], tuple[float, float
 
 
 def _site(line: int, cells: dict[str, str], columns: ColumnMap,
-          to_wgs84: Callable[[float, float], tuple[float, float]] | None = None
-          ) -> HotspotSite | str:
+          to_wgs84: Callable[[float, float], tuple[float, float]] | None, named: bool,
+          words: StatusVocabulary) -> HotspotSite | str:
     """The site of one row, or why the row cannot be one."""
     def cell(column: str | None) -> str:
         return cells.get(column, "").strip() if column else ""
 
     position: tuple[float, float] | None = None
-    if columns.lat and columns.lon and cell(columns.lat) and cell(columns.lon):
+    geometry = LAT in cells and not named
+    if geometry:
+        position = (float(cells[LAT]), float(cells[LON]))
+    elif columns.lat and columns.lon and cell(columns.lat) and cell(columns.lon):
         lat, lon = _coordinate(cell(columns.lat)), _coordinate(cell(columns.lon))
         position = None if lat is None or lon is None else (lat, lon)
         if position is None:
@@ -198,11 +165,12 @@ def _site(line: int, cells: dict[str, str], columns: ColumnMap,
         position = _point(cell(columns.point))
         if position is None:
             return f"{columns.point} {cell(columns.point)!r} is not 'lat, lon'"
-    elif "__lat__" in cells:
-        position = (float(cells["__lat__"]), float(cells["__lon__"]))
+    elif LAT in cells:
+        position = (float(cells[LAT]), float(cells[LON]))
+        geometry = True
     if position is None:
         return "no position (empty coordinates)"
-    if to_wgs84 is not None and "__lat__" not in cells:
+    if to_wgs84 is not None and not geometry:
         position = to_wgs84(*position)
     lat, lon = position
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat + lon):
@@ -222,4 +190,4 @@ def _site(line: int, cells: dict[str, str], columns: ColumnMap,
         return "the site has 0 APs"
     status = cell(columns.status)
     return HotspotSite(line, site_id or name, name or site_id, cell(columns.address), lat, lon,
-                       aps, not inactive(status) if status else True, status)
+                       aps, status, words.standing(status) if status else None)
