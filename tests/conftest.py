@@ -11,6 +11,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.support.agents import Snmpd, start_snmpd
+from tests.support.postgres import PostgresCluster
 from tests.support.tree_guard import TreeGuard
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,3 +31,13 @@ def snmpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpd]:
     agent = start_snmpd(tmp_path_factory.mktemp("snmpd"))
     yield agent
     agent.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server per test worker; each test takes a database of its own."""
+    cluster = PostgresCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()

@@ -39,9 +39,9 @@ def sample(tags: dict[str, str], time_ns: int, measurement: str = "ap",
 class Rig:
     """A writer and a reader on one file, as `netmon run` has them."""
 
-    def __init__(self, path: Path, **settings: int) -> None:
+    def __init__(self, path: Path, url: str | None = None, **settings: int) -> None:
         self.path = path
-        self.settings = StoreSettings.model_validate({"path": path, **settings})
+        self.settings = StoreSettings.model_validate({"path": path, "url": url, **settings})
         url = database_url(self.settings)
         self.owner = DatabaseOwner(url)
         self.writer = SampleStore(self.owner, self.settings)
@@ -59,8 +59,8 @@ class Rig:
         return found[0].points
 
     def rows(self, table: str) -> list[tuple[object, ...]]:
-        with closing(sqlite3.connect(self.path)) as conn:
-            return sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
+        with self.database.snapshot() as conn:
+            return sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}"))
 
     def close(self) -> None:
         self.writer.close()
@@ -68,8 +68,19 @@ class Rig:
         self.owner.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Rig]:
+    """The same contract on the embedded file and on the shared server."""
+    url = request.getfixturevalue("postgres").new_database() \
+        if request.param == "postgresql" else None
+    made = Rig(tmp_path / "data" / "netmon.db", url)
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
+def file_rig(tmp_path: Path) -> Iterator[Rig]:
+    """SQLite only: what another process holding the file does."""
     made = Rig(tmp_path / "data" / "netmon.db")
     yield made
     made.close()
@@ -168,7 +179,8 @@ def test_bad_values_are_rejected_alone_logged_once_and_counted(
     assert all(len(m) < 400 for m in messages)  # never thousands of digits in a log line
 
 
-def test_a_flush_while_another_process_holds_the_file_is_written_after(rig: Rig) -> None:
+def test_a_flush_while_another_process_holds_the_file_is_written_after(file_rig: Rig) -> None:
+    rig = file_rig
     with closing(sqlite3.connect(rig.path, isolation_level=None)) as other:
         other.execute("BEGIN IMMEDIATE")  # a backup or a report's writer
         rig.writer.write([sample(AP1, T0, clients=1)])
@@ -179,7 +191,8 @@ def test_a_flush_while_another_process_holds_the_file_is_written_after(rig: Rig)
     assert rig.raw("clients") == [Point(T0, 1.0), Point(T0 + MIN_NS, 2.0)]
 
 
-async def test_the_loop_keeps_turning_while_a_flush_waits_for_the_file(rig: Rig) -> None:
+async def test_the_loop_keeps_turning_while_a_flush_waits_for_the_file(file_rig: Rig) -> None:
+    rig = file_rig
     with closing(sqlite3.connect(rig.path, isolation_level=None)) as other:
         other.execute("BEGIN IMMEDIATE")
         rig.writer.write([sample(AP1, T0, clients=1)])

@@ -26,6 +26,7 @@ from netmon.cli.common import (
 )
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
+from netmon.db.url import database_where
 from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S
@@ -80,7 +81,7 @@ def check_config(
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
                   f"({direct} polled directly, {len(config.aps) - direct} through "
-                  f"{len(config.controllers)} controllers), store {config.store.path}")
+                  f"{len(config.controllers)} controllers), store {database_where(config.store)}")
 
 
 def poll(
@@ -142,7 +143,7 @@ def run(
     except ExportError as exc:  # a busy port or spool: say which, no traceback
         err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
-    err_console.print(f"stopped; store flushed to {config.store.path}")
+    err_console.print(f"stopped; store flushed to {database_where(config.store)}")
 
 
 def sim(

@@ -11,6 +11,7 @@ import typer
 from collectors.fibre.records import FORMATS, FormatName
 from netmon.cli.common import ConfigOption, config_or_exit, console, err_console, fail_config
 from netmon.config.models import NetmonConfig
+from netmon.db.url import database_exists, database_where
 from netmon.fibre.settings import FibreSettings, plan_problems
 
 if TYPE_CHECKING:
@@ -138,9 +139,9 @@ def status(
     from netmon.fibre.history import FibreHistory
     from netmon.fibre.progress import RolloutProgress
 
-    if not config.store.path.exists():
-        console.print(f"no fibre data yet: the store {config.store.path} does not exist; run "
-                      f"`netmon fibre import -c {config_file}`", highlight=False)
+    if not database_exists(config.store):
+        console.print(f"no fibre data yet: the store {database_where(config.store)} does not "
+                      f"exist; run `netmon fibre import -c {config_file}`", highlight=False)
         return
     with FibreHistory(config.store) as history:
         milestones = history.milestones()
@@ -149,7 +150,7 @@ def status(
         milestones = [m for m in milestones if m.zone == zone]
     if not milestones:
         console.print(f"no fibre data{f' for zone {zone}' if zone else ''} in "
-                      f"{config.store.path}; run `netmon fibre import -c {config_file}`",
+                      f"{database_where(config.store)}; run `netmon fibre import -c {config_file}`",
                       highlight=False)
         return
     rows = RolloutProgress(config, settings).of(milestones)

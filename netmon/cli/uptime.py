@@ -63,7 +63,7 @@ def uptime(
     reader = DatabaseReader(database_url(config.store))
     try:
         if not reader.exists:
-            err_console.print(f"{config.store.path}: no database yet (netmon has not run): "
+            err_console.print(f"{reader.where}: no database yet (netmon has not run): "
                               "every figure is unknown", markup=False)
             zones: list[UptimeRow] = []
             aps: list[UptimeRow] = []

@@ -316,7 +316,8 @@ def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
         "store": config.store.model_copy(update={"path": store_path}),
     })
     _cross_check(items, config, profiles, problems, invalid_zones)
-    problems.extend(f"{entry}: store.path: {p}" for p in store_path_problems(store_path))
+    if config.store.url is None:
+        problems.extend(f"{entry}: store.path: {p}" for p in store_path_problems(store_path))
     problems.extend(reference_problems(config, entry))
     if problems:
         raise ConfigError(problems)

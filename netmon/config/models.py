@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from collectors.snmp.settings import PartialCredentials, PollSettings, SnmpCredentials
 from collectors.traps.settings import TrapSettings
@@ -162,6 +162,9 @@ MAX_RETENTION_DAYS = 36500
 
 class StoreSettings(Strict):
     path: Path = Path("netmon.db")
+    # A connection string (postgresql://user:${PG_PASSWORD}@host/netmon) replaces the file:
+    # the shared backend of several pollers and `netmon web` (docs/store.md).
+    url: SecretStr | None = None
     raw_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)] = 30
     # 5-minute detail for a quarter (as Zabbix keeps its history), hourly for 10 years:
     # with raw points for 30 days, about 7 MB per AP per year (docs/store.md).
@@ -170,6 +173,23 @@ class StoreSettings(Strict):
     batch_size: Annotated[int, Field(ge=1, le=100000)] = 1000
     # Measurements whose raw points retention never deletes: slow, dated history such as fibre.
     keep_raw: list[str] = ["fibre"]
+
+    @field_validator("url")
+    @classmethod
+    def _backend(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None:
+            return v
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(v.get_secret_value()).get_backend_name()
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. postgresql://netmon@db.example/netmon)"
+                             ) from None
+        if backend != "postgresql":
+            raise ValueError(f"{backend!r}: only postgresql URLs (the file is store.path)")
+        return v
 
 
 class NetmonConfig(Strict):

@@ -16,9 +16,10 @@ READER_CACHE_KIB: Final = 16_384
 
 def writer_engine(url: URL) -> Engine:
     """One connection, used by the writer thread only."""
-    engine = create_engine(url, poolclass=NullPool,
-                           connect_args=_sqlite_args(url) | {"check_same_thread": False})
-    if url.get_backend_name() == "sqlite":
+    sqlite = url.get_backend_name() == "sqlite"
+    engine = create_engine(url, poolclass=NullPool, connect_args=_sqlite_args(url) | (
+        {"check_same_thread": False} if sqlite else {}))
+    if sqlite:
         _sqlite_transactions(engine, "BEGIN IMMEDIATE")
         event.listen(engine, "connect", _writer_pragmas)
     return engine

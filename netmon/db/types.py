@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Numeric
@@ -21,5 +23,15 @@ class ExactNumber(TypeDecorator[Any]):
     def bind_processor(self, dialect: Dialect) -> None:
         return None
 
-    def result_processor(self, dialect: Dialect, coltype: object) -> None:
-        return None
+    def result_processor(self, dialect: Dialect, coltype: object
+                         ) -> Callable[[object], object] | None:
+        # PostgreSQL's NUMERIC comes back as Decimal: integral values as exact ints (as
+        # SQLite's NUMERIC affinity gives them), the others as floats.
+        return None if dialect.name == "sqlite" else _from_decimal
+
+
+def _from_decimal(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() \
+            else float(value)
+    return value

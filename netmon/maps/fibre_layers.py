@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 from geo.vector_files import read_layer
 from netmon.config.models import NetmonConfig
+from netmon.db.url import database_exists
 from netmon.fibre.history import FibreHistory
 from netmon.fibre.paths import BUILDINGS_LAYER, FibrePaths
 from netmon.fibre.progress import RolloutProgress, ZoneProgress
@@ -20,7 +21,7 @@ SOURCE_PREFERENCE: Final = ("milestones", "arcep-communes", "arcep-buildings")
 
 def rollout(config: NetmonConfig) -> list[ZoneProgress]:
     """Progress of every fibre series in the store's history (none without a store)."""
-    if not config.store.path.exists():
+    if not database_exists(config.store):
         return []
     with FibreHistory(config.store) as history:
         milestones = history.milestones()
