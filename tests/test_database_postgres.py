@@ -17,7 +17,7 @@ from tests.support.postgres import PostgresCluster
 
 
 def _url(postgres: PostgresCluster) -> URL:
-    return database_url(StoreSettings(url=postgres.new_database()))
+    return database_url(StoreSettings.model_validate({"url": postgres.new_database()}))
 
 
 def test_the_migrations_build_exactly_the_declared_schema_on_postgresql(
@@ -80,7 +80,8 @@ def test_a_schema_newer_than_netmon_is_refused_on_postgresql(postgres: PostgresC
 
 
 def test_the_password_of_a_server_url_is_never_shown(postgres: PostgresCluster) -> None:
-    settings = StoreSettings(url=f"postgresql://netmon:s3cret-pw@127.0.0.1:{postgres.port}/x")
+    settings = StoreSettings.model_validate(
+        {"url": f"postgresql://netmon:s3cret-pw@127.0.0.1:{postgres.port}/x"})
     assert "s3cret-pw" not in database_where(settings)
     assert "s3cret-pw" not in repr(settings)
     assert database_url(settings).drivername == "postgresql+psycopg"

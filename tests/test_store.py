@@ -42,10 +42,10 @@ class Rig:
     def __init__(self, path: Path, url: str | None = None, **settings: int) -> None:
         self.path = path
         self.settings = StoreSettings.model_validate({"path": path, "url": url, **settings})
-        url = database_url(self.settings)
-        self.owner = DatabaseOwner(url)
+        where = database_url(self.settings)
+        self.owner = DatabaseOwner(where)
         self.writer = SampleStore(self.owner, self.settings)
-        self.database = DatabaseReader(url)
+        self.database = DatabaseReader(where)
         self.reader = SampleReader(self.database, self.settings)
 
     def put(self, batch: list[Sample]) -> None:
