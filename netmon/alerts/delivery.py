@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from netmon.alerts import incidents
 from netmon.alerts.messages import MessageWriter
@@ -63,10 +64,20 @@ def queue_notices(conn: Connection, notices: Iterable[tuple[Notice, Sequence[str
                   now_ns: int) -> None:
     """Queue each notice for its channels (inside the owner's transaction)."""
     rows = [{"channel": c, "notice": n.to_json(), "incident_id": n.incident_id,
-             "status": "pending", "attempts": 0, "created_ns": now_ns, "next_attempt_ns": now_ns}
+             "status": "pending", "attempts": 0, "created_ns": now_ns, "next_attempt_ns": now_ns,
+             "transition": transition_of(n)}
             for n, channels in notices for c in channels]
     if rows:
-        conn.execute(insert(deliveries), rows)
+        # A transition already queued for a channel (decided twice) is not queued again.
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(deliveries).on_conflict_do_nothing(), rows)
+
+
+def transition_of(notice: Notice) -> str | None:
+    """The incident transition a notice announces; None for notices of no incident."""
+    if notice.incident_id is None:
+        return None
+    return f"{notice.incident_id}:{notice.kind}:{notice.status}:{notice.reminder}"
 
 
 def pending(conn: Connection, channel: str | None = None, limit: int | None = None,

@@ -51,6 +51,10 @@ deliveries: Final = Table(
     Column("next_attempt_ns", BigInteger, nullable=False),
     Column("done_ns", BigInteger),
     Column("last_error", Text),
+    # incident:kind:status:reminder: one delivery per channel per incident transition,
+    # however many pollers decide it (a takeover mid-outage, a retried commit).
+    Column("transition", Text),
     # The head of a channel's queue is one index probe (LIMIT 1), however long the history.
     Index(None, "status", "channel", "id"),
+    UniqueConstraint("channel", "transition"),
 )

@@ -15,6 +15,7 @@ from collectors.traps.settings import TrapSettings
 from dashboards.settings import GrafanaSettings
 from geo.settings import MapSettings
 from netmon.alerts.settings import AlertSettings, MaintenanceWindow
+from netmon.cluster.settings import ClusterSettings
 from netmon.export.settings import InfluxSettings, ShardSettings
 from netmon.fibre.settings import FibreSettings
 from netmon.report.settings import ReportSettings
@@ -219,12 +220,25 @@ class NetmonConfig(Strict):
     grafana: GrafanaSettings | None = None
     status_page: StatusPageSettings = StatusPageSettings()
     shard: ShardSettings = ShardSettings()
+    # Pollers sharing shards by lease in the PostgreSQL store (docs/cluster.md).
+    cluster: ClusterSettings | None = None
     maps: MapSettings = MapSettings()
     report: ReportSettings = ReportSettings()
     zones: list[Zone] = []
     controllers: list[Controller] = []
     aps: list[AccessPoint] = []
     source: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_share(self) -> NetmonConfig:
+        if self.cluster is not None:
+            if self.store.url is None:
+                raise ValueError("cluster: needs the shared PostgreSQL store (store.url): "
+                                 "pollers lease their shards there")
+            if self.shard.count > 1:
+                raise ValueError("cluster: and shard: are two ways to split the inventory; "
+                                 "keep cluster: (leases, failover) and remove shard:")
+        return self
 
     def zone(self, zone_id: str) -> Zone:
         return next(z for z in self.zones if z.id == zone_id)

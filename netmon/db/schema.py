@@ -15,6 +15,7 @@ TABLE_MODULES: Final = (
     "netmon.fleet.tables",
     "netmon.alerts.tables",
     "netmon.fibre.tables",
+    "netmon.cluster.tables",
 )
 
 

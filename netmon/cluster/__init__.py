@@ -1,0 +1,1 @@
+"""Several pollers, one truth: shard leases in the shared PostgreSQL database."""

@@ -1,0 +1,82 @@
+"""Shard leases on a real PostgreSQL: fair shares, no shard held twice, takeover, handover."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from netmon.cluster.leases import ClusterMismatch, LeaseKeeper
+from netmon.cluster.settings import ClusterSettings
+from netmon.db.owner import DatabaseOwner
+from tests.support.postgres import PostgresCluster
+from tests.support.wait import wait_until
+
+SHARDS = 16
+
+
+@pytest.fixture
+def url(postgres: PostgresCluster) -> Iterator[URL]:
+    made = make_url(postgres.new_database()).set(drivername="postgresql+psycopg")
+    DatabaseOwner(made).close()  # the schema, as `netmon run` makes it
+    yield made
+
+
+def keeper(url: URL, name: str, shards: int = SHARDS, lease_s: float = 1.0) -> LeaseKeeper:
+    made = LeaseKeeper(url, ClusterSettings(shards=shards, name=name, lease_s=lease_s), 60)
+    made.setup()
+    return made
+
+
+def test_pollers_share_every_shard_and_never_the_same_one(url: URL) -> None:
+    a = keeper(url, "a")
+    assert a.beat() == frozenset(range(SHARDS))  # alone: all of them
+    b, c = keeper(url, "b"), keeper(url, "c")
+    overlaps: list[frozenset[int]] = []
+
+    def beat_often(k: LeaseKeeper) -> None:
+        for _ in range(15):
+            k.beat()
+            overlaps.append((a.owned & b.owned) | (a.owned & c.owned) | (b.owned & c.owned))
+
+    threads = [threading.Thread(target=beat_often, args=(k,)) for k in (a, b, c)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in (a, b, c):
+        k.beat()
+    assert all(not o for o in overlaps)
+    assert a.owned | b.owned | c.owned == frozenset(range(SHARDS))
+    assert sorted(len(k.owned) for k in (a, b, c)) == [4, 6, 6]  # ceil(16 / 3) = 6
+
+
+def test_a_silent_poller_s_shards_are_taken_once_its_leases_lapse(url: URL) -> None:
+    a, b = keeper(url, "a"), keeper(url, "b")
+    a.beat(), b.beat(), a.beat(), b.beat()
+    assert len(a.owned) == len(b.owned) == SHARDS // 2
+    lost = b.owned  # b is killed: it beats no more
+    assert wait_until(lambda: a.beat() == frozenset(range(SHARDS)), 10, "a takes b's shards")
+    assert lost <= a.owned
+
+
+def test_a_clean_stop_hands_over_at_once_and_a_newcomer_gets_its_share(url: URL) -> None:
+    a, b = keeper(url, "a", lease_s=60), keeper(url, "b", lease_s=60)
+    a.beat(), b.beat(), a.beat(), b.beat()
+    assert len(b.owned) == SHARDS // 2
+    b.release()
+    assert b.owned == frozenset() and a.beat() == frozenset(range(SHARDS))
+    c = keeper(url, "c", lease_s=60)
+    c.beat()  # a still holds all: c registers, a gives back above its new fair share
+    a.beat()
+    c.beat()
+    assert len(a.owned) == len(c.owned) == SHARDS // 2 and not a.owned & c.owned
+
+
+def test_a_poller_with_another_shard_count_is_refused(url: URL) -> None:
+    keeper(url, "a")
+    with pytest.raises(ClusterMismatch, match="cluster.shards is 32 here but the database "
+                                               "has 16 shards"):
+        keeper(url, "b", shards=32)
