@@ -77,6 +77,6 @@ def test_a_clean_stop_hands_over_at_once_and_a_newcomer_gets_its_share(url: URL)
 
 def test_a_poller_with_another_shard_count_is_refused(url: URL) -> None:
     keeper(url, "a")
-    with pytest.raises(ClusterMismatch, match="cluster.shards is 32 here but the database "
+    with pytest.raises(ClusterMismatch, match=r"cluster\.shards is 32 here but the database "
                                                "has 16 shards"):
         keeper(url, "b", shards=32)
