@@ -10,10 +10,12 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from collectors.fibre.schedule import add_fibre_import_job
 from collectors.snmp.confirm import SnmpConfirmer
-from collectors.snmp.poller import ApPoller, build_targets
+from collectors.snmp.poller import ApPoller, PollTarget, build_targets
 from collectors.snmp.profile import ProfileCatalog
 from collectors.traps.collector import TrapCollector
 from netmon.alerts.desk import AlertDesk
+from netmon.cluster.leases import LeaseKeeper
+from netmon.cluster.ownership import Ownership
 from netmon.config.models import NetmonConfig
 from netmon.db.owner import DatabaseOwner
 from netmon.db.reader import DatabaseReader
@@ -31,6 +33,7 @@ from netmon.web.exposure import exposure_warnings
 from netmon.web.status.router import status_router
 
 log = logging.getLogger(__name__)
+ZONE_WAIT_POLLS = 2
 
 
 def poller_name(config: NetmonConfig) -> str:
@@ -47,8 +50,9 @@ class Monitor:
                  consumers: Sequence[CycleConsumer] = (),
                  on_cycle: Callable[[Cycle], Awaitable[None] | None] | None = None,
                  ) -> None:
-        # With `shard: {index, count}` this poller owns only its share of the APs.
-        self.config = config = owned_inventory(config)
+        # With `shard: {index, count}` this poller owns only its share of the APs; with
+        # `cluster:` it holds shards by lease and polls what they cover (netmon/cluster).
+        self.config = config = config if config.cluster else owned_inventory(config)
         url = database_url(config.store)
         # The one writer of the database (a thread of its own), and read-only readers.
         self.owner = DatabaseOwner(url)
@@ -77,12 +81,35 @@ class Monitor:
         groups: dict[int, list[object]] = {}
         for target in self.poller.targets:
             groups.setdefault(target.interval_s, []).append(target)
-        self.scheduler = PollScheduler(groups, self.poller.poll, self.pipeline, config.timezone,
+        self.leases: LeaseKeeper | None = None
+        self.ownership: Ownership | None = None
+        if config.cluster is not None:
+            interval = min(groups, default=config.poll.interval_s)
+            self.leases = LeaseKeeper(url, config.cluster, interval)
+            self.ownership = Ownership(config, config.cluster.shards, self.leases.name)
+            self.leases.on_change = self._shards_changed
+            # A zone judged by another poller sees this poller's APs down one interval
+            # later at worst: AP pages wait for that, so a zone outage is one page.
+            self._page_hold_ns = (config.alerts.down_after_polls + ZONE_WAIT_POLLS) * \
+                interval * 1_000_000_000
+        self.scheduler = PollScheduler(groups, self._collect, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
         self._loop: asyncio.AbstractEventLoop | None = None
         # Fibre files are imported on their own cron schedule, on APScheduler's worker thread;
         # their samples enter the same pipeline as the polls.
         add_fibre_import_job(self.scheduler.scheduler, config, self.owner, self._publish_samples)
+
+    async def _collect(self, targets: list[PollTarget]) -> Cycle:
+        """One cycle over the targets of the shards this poller holds (all, alone)."""
+        if self.ownership is not None:
+            targets = [t for t in targets if self.ownership.owns_agent(t.id)]
+        return await self.poller.poll(targets)
+
+    def _shards_changed(self, held: frozenset[int]) -> None:
+        assert self.ownership is not None
+        self.ownership.held = held
+        self.alerts.share(self.ownership.aps(), self.ownership.zones(), self._page_hold_ns,
+                          self.ownership.fence)
 
     def _publish_samples(self, samples: Sequence[Sample]) -> None:
         """From a worker thread: publish samples that belong to no AP, and wait until stored."""
@@ -100,6 +127,8 @@ class Monitor:
         self._loop = asyncio.get_running_loop()
         await self.exporters.start()
         await self.poller.prepare()
+        if self.leases is not None:
+            await self.leases.start()
         await self.alerts.start()
         if self.traps is not None:
             await self.traps.start()
@@ -113,6 +142,8 @@ class Monitor:
         # A cycle in flight finishes and is stored; then the store is closed (and flushed).
         poll = self.config.poll
         await self.scheduler.shutdown(grace_s=poll.timeout_s * (poll.retries + 1) * 4)
+        if self.leases is not None:
+            await self.leases.stop()  # hands the shards over at once
         if self.traps is not None:
             await self.traps.stop()
         await self.alerts.stop()

@@ -13,11 +13,17 @@ from netmon.alerts.notice import Notice
 from netmon.fleet.record import extend_observed, save_states
 
 Route = Callable[[Notice], Sequence[str]]
+Fence = Callable[[Connection, Decision], None]
 
 
 def commit_decision(conn: Connection, decision: Decision, route: Route,
-                    poller: str) -> Decision:
-    """Write the decision (run by the database owner); returns it with real incident ids."""
+                    poller: str, fence: Fence | None = None) -> Decision:
+    """Write the decision (run by the database owner); returns it with real incident ids.
+
+    `fence` (several pollers) raises first when this poller may not decide it any more.
+    """
+    if fence is not None:
+        fence(conn, decision)
     first = incidents.next_id(conn)
     new_ids = {first - k - 1 for k in decision.incidents if k < 0}
     resolved = decision.with_ids(first)

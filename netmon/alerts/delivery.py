@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 NS_PER_S: Final = 1_000_000_000
 # 2 ** 60 backoff units is beyond any retry_max_s: the exponent never needs to grow further.
 MAX_BACKOFF_EXPONENT: Final = 60
+IDLE_LOOK_S: Final = 5.0
+# How long a claimed delivery is left to its sender before another may try (any channel's
+# timeout is at most 120 s).
+CLAIM_S: Final = 150.0
 Clock = Callable[[], int]  # wall-clock nanoseconds
 
 
@@ -93,6 +97,15 @@ def pending(conn: Connection, channel: str | None = None, limit: int | None = No
 
 def history(conn: Connection) -> list[Delivery]:
     return [_delivery(r) for r in conn.execute(select(*_COLUMNS).order_by(deliveries.c.id))]
+
+
+def _claim(conn: Connection, delivery: Delivery, now: int, hold_ns: int) -> bool:
+    """This process sends the delivery: others sharing the database wait `hold_ns` (a
+    poller that dies mid-send leaves it to the next one: at least once, never twice)."""
+    return conn.execute(update(deliveries).where(
+        deliveries.c.id == delivery.id, deliveries.c.status == "pending",
+        deliveries.c.next_attempt_ns == delivery.next_attempt_ns).values(
+        next_attempt_ns=now + hold_ns)).rowcount == 1
 
 
 class DeliveryQueue:
@@ -202,7 +215,10 @@ class DeliveryQueue:
             wake.clear()  # cleared before the read: a commit after it sets it again
             head = await asyncio.to_thread(self._head, channel)
             if not head:
-                await wake.wait()
+                # Woken by this process's commits; the look every IDLE_LOOK_S finds rows
+                # another poller sharing the database committed (and could not send).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), IDLE_LOOK_S)
                 continue
             delivery = head[0]
             wait_s = (delivery.next_attempt_ns - self.clock()) / NS_PER_S
@@ -210,6 +226,10 @@ class DeliveryQueue:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), wait_s)
                 continue
+            claim = functools.partial(_claim, delivery=delivery, now=self.clock(),
+                                      hold_ns=int(CLAIM_S * NS_PER_S))
+            if not await self.owner.call(claim):
+                continue  # another poller is sending it
             try:
                 await self._attempt(channel, delivery)
             except Exception:  # the record could not be written: the head is tried again

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 
 from netmon.alerts import incidents
-from netmon.alerts.commit import commit_decision
+from netmon.alerts.commit import Fence, commit_decision
 from netmon.alerts.decision import Decision
 from netmon.alerts.delivery import Clock, DeliveryQueue
 from netmon.alerts.incidents import AlertEvent
@@ -24,6 +24,7 @@ from netmon.alerts.messages import MessageWriter
 from netmon.alerts.notifiers.base import Notifier
 from netmon.alerts.routing import NoticeRouter, build_notifiers
 from netmon.alerts.tracker import CommittedFleet, OutageTracker
+from netmon.cluster.ownership import LeaseLost
 from netmon.collector import Confirmer, TrapReport
 from netmon.config.models import NetmonConfig
 from netmon.db.owner import DatabaseOwner
@@ -59,6 +60,16 @@ class AlertDesk:
         self.last_decide_s = 0.0
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Several pollers: committed only while this poller holds the shards; the rest of the
+        # town read back before each decision.
+        self.fence: Fence | None = None
+        self.shared = False
+
+    def share(self, aps: frozenset[str], zones: frozenset[str], page_hold_ns: int,
+              fence: Fence) -> None:
+        """Decide only these APs, judge only these zones (a poller of a cluster)."""
+        self.tracker.share(aps, zones, page_hold_ns)
+        self.fence, self.shared = fence, True
 
     def _committed(self) -> CommittedFleet:
         with self.reader.snapshot() as conn:
@@ -84,6 +95,8 @@ class AlertDesk:
         observed = (cycle.started_ns, cycle.started_ns + int(cycle.covers_s * 1e9)) \
             if cycle.covers_s > 0 else None
         async with self._lock:
+            if self.shared:
+                self.tracker.overlay(await asyncio.to_thread(self._committed))
             started = time.perf_counter()
             decision = self.tracker.decide(cycle.observations, cycle.started_ns, observed)
             self.last_decide_s = time.perf_counter() - started
@@ -96,7 +109,12 @@ class AlertDesk:
             return
         try:
             resolved = await self.owner.call(partial(
-                commit_decision, decision=decision, route=self.route, poller=self.poller))
+                commit_decision, decision=decision, route=self.route, poller=self.poller,
+                fence=self.fence))
+        except LeaseLost as lost:
+            self.tracker.rejected(decision)
+            log.info("%s", lost)
+            return
         except BaseException:
             self.tracker.rejected(decision)
             raise

@@ -130,9 +130,46 @@ class OutageTracker:
         self.open_incidents = dict(committed.open_incidents)
         # APs whose first failed poll should be confirmed at once (see AlertSettings.recheck).
         self.rechecks: set[str] = set()
+        # Several pollers (netmon/cluster): the APs this one decides and the zones it judges
+        # (None: all), and how long an AP page waits so a zone judged elsewhere can group it.
+        self.owned: frozenset[str] | None = None
+        self.judged: frozenset[str] | None = None
+        self.page_hold_ns = 0
         # One-off facts (reboots) of decisions not committed yet: carried to the next one.
         self._carried: tuple[list[AlertEvent], list[Notice]] = ([], [])
         self._watched_from: int | None = None
+
+    # -- several pollers ------------------------------------------------------------------------
+
+    def _mine(self, ap_id: str) -> bool:
+        return self.owned is None or ap_id in self.owned
+
+    def _judges(self, zone_id: str) -> bool:
+        return self.judged is None or zone_id in self.judged
+
+    def _decides(self, incident: Incident) -> bool:
+        return self._judges(incident.subject) if incident.kind == "zone_down" \
+            else self._mine(incident.subject)
+
+    def share(self, owned: frozenset[str], judged: frozenset[str], page_hold_ns: int) -> None:
+        """From now on decide only `owned` APs and judge only `judged` zones."""
+        gained = owned - (self.owned or frozenset())
+        for ap_id in gained & self.counters.keys():
+            self.counters[ap_id] = ApCounters(ap_id, self.counters[ap_id].zone)
+        self.owned, self.judged, self.page_hold_ns = owned, judged, page_hold_ns
+
+    def overlay(self, committed: CommittedFleet) -> None:
+        """What other pollers committed: the state of the APs and zones this one does not
+        decide, and their open incidents (a zone is judged on the whole town's APs)."""
+        for ap_id in self.aps:
+            if not self._mine(ap_id):
+                self.aps[ap_id] = committed.aps.get(ap_id, ApDurable())
+        for zone_id in self.zones:
+            if not self._judges(zone_id):
+                self.zones[zone_id] = committed.zones.get(zone_id, ZoneDurable())
+        self.open_incidents = {
+            **{i: inc for i, inc in committed.open_incidents.items() if not self._decides(inc)},
+            **{i: inc for i, inc in self.open_incidents.items() if self._decides(inc)}}
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -157,10 +194,12 @@ class OutageTracker:
         self.rechecks.clear()
         for observation in observations:
             counters = self.counters.get(observation.ap_id)
-            if counters is not None:
+            if counters is not None and self._mine(observation.ap_id):
                 self._observe_ap(draft, counters, observation, now_ns)
         for zone_id in self.zones:
-            self._evaluate_zone(draft, zone_id, now_ns)
+            if self._judges(zone_id):
+                self._evaluate_zone(draft, zone_id, now_ns)
+            self._link_members(draft, zone_id)
         self._page_held(draft, now_ns)
         self._remind(draft, now_ns)
         return decision
@@ -357,9 +396,14 @@ class OutageTracker:
                         "zone_up", "critical", "resolved", "zone", zone_id, zone_id, now_ns,
                         since_ns=incident.start_ns, ended_ns=now_ns, incident_id=incident.id,
                         cause=incident.cause, down=len(down), total=total))
+
+    def _link_members(self, draft: _Draft, zone_id: str) -> None:
+        """This poller's down APs of a down zone belong to the zone's incident (as paged)."""
         zone = draft.zone(zone_id)
         if zone.down and zone.incident is not None:
-            for ap_id in down:
+            for ap_id in self._down_members(draft, zone_id):
+                if not self._mine(ap_id):
+                    continue
                 ap_incident = draft.ap(ap_id).incident
                 if ap_incident is not None and \
                         draft.incident(ap_incident).parent_id != zone.incident:
@@ -384,7 +428,7 @@ class OutageTracker:
             a for a, d in draft.d.aps.items() if d.incident is not None}
         out = []
         for ap_id in self.counters:
-            if ap_id in with_incident:
+            if ap_id in with_incident and self._mine(ap_id):
                 durable = draft.ap(ap_id)
                 if durable.incident is not None:
                     out.append((ap_id, durable.incident))
@@ -394,7 +438,7 @@ class OutageTracker:
         """Page every open outage that nothing holds back any more (and not paged yet)."""
         for zone_id in self.zones:
             zone = draft.zone(zone_id)
-            if zone.incident is None:
+            if zone.incident is None or not self._judges(zone_id):
                 continue
             incident = draft.incident(zone.incident)
             if incident.paged or self.calendar.active(None, zone_id, now_ns) is not None:
@@ -411,7 +455,8 @@ class OutageTracker:
             if draft.ap(ap_id).flapping or draft.zone(c.zone).down:
                 continue
             incident = draft.incident(incident_id)
-            if incident.paged or self._muted(c, now_ns):
+            if incident.paged or self._muted(c, now_ns) or \
+                    now_ns - incident.start_ns < self.page_hold_ns:
                 continue
             note = "maintenance_over" if incident.planned else \
                 "zone_recovered" if incident.parent_id is not None else None
@@ -427,7 +472,7 @@ class OutageTracker:
             return
         for zone_id in self.zones:
             zone = draft.zone(zone_id)
-            if zone.incident is not None:
+            if zone.incident is not None and self._judges(zone_id):
                 self._remind_one(draft, zone.incident, "zone", zone_id, zone_id, None, now_ns,
                                  every_ns)
         for ap_id, incident_id in self._open_ap_incidents(draft):

@@ -38,6 +38,7 @@ from netmon.store.tables import chunks, points_recent, series, store_meta
 log = logging.getLogger(__name__)
 PAIRS_PER_UNIT: Final = 2_500  # a unit of work: under a second (about 0.3 ms of CPU per pair)
 VACUUM_PAGES: Final = 10_000  # given back per maintenance run
+MAINTENANCE_LOCK: Final = 0x6E65_746D_0001  # "netm" 1: the store maintenance's advisory lock
 
 
 def _dialect(conn: Connection):  # type: ignore[no-untyped-def]
@@ -46,8 +47,31 @@ def _dialect(conn: Connection):  # type: ignore[no-untyped-def]
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
+def _take_turn(conn: Connection) -> bool:
+    """Pollers sharing a PostgreSQL store maintain it one at a time (a session lock)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                             {"k": MAINTENANCE_LOCK}).scalar_one())
+
+
+def _end_turn(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MAINTENANCE_LOCK})
+
+
 def maintain(owner: DatabaseOwner, settings: StoreSettings, now_ns: int) -> None:
     """Pack the complete hours, expire what is past retention, give the space back."""
+    if not owner.run(_take_turn):
+        log.debug("store maintenance: another poller is at it")
+        return
+    try:
+        _maintain(owner, settings, now_ns)
+    finally:
+        owner.run(_end_turn)
+
+
+def _maintain(owner: DatabaseOwner, settings: StoreSettings, now_ns: int) -> None:
     until = now_ns - now_ns % BUCKET_1H_NS  # an hour is packed once it is over
     kept_raw = owner.run(lambda conn: _kept_raw(conn, settings.keep_raw))
     packed = 0

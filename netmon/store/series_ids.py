@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, select
 
 from netmon.store.tables import field_names, series
 
@@ -24,9 +24,10 @@ def series_ids(conn: Connection, wanted: Mapping[K, tuple[str, str]]) -> dict[K,
                 found[key] = int(sid)
     missing = [{"measurement": m, "tags": t} for (m, t), key in key_of.items() if key not in found]
     if missing:
-        for sid, measurement, tags in conn.execute(insert(series).returning(
-                series.c.id, series.c.measurement, series.c.tags), missing):
-            found[key_of[(measurement, tags)]] = int(sid)
+        # Another poller sharing the store may create the same series meanwhile: keep its id.
+        conn.execute(_insert(conn, series).on_conflict_do_nothing(), missing)
+        return found | series_ids(conn, {key_of[(r["measurement"], r["tags"])]:
+                                         (r["measurement"], r["tags"]) for r in missing})
     return found
 
 
@@ -38,7 +39,12 @@ def field_ids(conn: Connection, wanted: Collection[str]) -> dict[str, int]:
              if n in wanted}
     missing = [{"name": n} for n in wanted if n not in found]
     if missing:
-        for fid, name in conn.execute(insert(field_names).returning(
-                field_names.c.id, field_names.c.name), missing):
-            found[str(name)] = int(fid)
+        conn.execute(_insert(conn, field_names).on_conflict_do_nothing(), missing)
+        return found | field_ids(conn, [r["name"] for r in missing])
     return found
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
