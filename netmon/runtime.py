@@ -22,7 +22,7 @@ from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.export.core_metrics import CoreMetrics
 from netmon.export.exporters import Exporters
-from netmon.export.shard import owned_inventory
+from netmon.export.shard import owned_inventory, shard_of
 from netmon.observation import Cycle
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.sample import Sample
@@ -82,6 +82,7 @@ class Monitor:
         for target in self.poller.targets:
             groups.setdefault(target.interval_s, []).append(target)
         self.leases: LeaseKeeper | None = None
+        self._catch_ups: set[asyncio.Task[None]] = set()
         self.ownership: Ownership | None = None
         if config.cluster is not None:
             interval = min(groups, default=config.poll.interval_s)
@@ -106,10 +107,26 @@ class Monitor:
         return await self.poller.poll(targets)
 
     def _shards_changed(self, held: frozenset[int]) -> None:
+        """On the loop: decide what the held shards cover; poll the gained ones at once, so a
+        dead poller's APs wait for no interval tick (takeover within two intervals)."""
         assert self.ownership is not None
+        before = self.ownership.held
         self.ownership.held = held
         self.alerts.share(self.ownership.aps(), self.ownership.zones(), self._page_hold_ns,
                           self.ownership.fence)
+        gained = [t for t in self.poller.targets
+                  if self.ownership.owns_agent(t.id) and
+                  shard_of(t.id, self.ownership.shards) not in before]
+        if gained and self.scheduler.scheduler.running:
+            task = asyncio.get_running_loop().create_task(self._catch_up(gained))
+            self._catch_ups.add(task)
+            task.add_done_callback(self._catch_ups.discard)
+
+    async def _catch_up(self, targets: list[PollTarget]) -> None:
+        try:
+            await self.pipeline.publish(await self.poller.poll(targets))
+        except Exception:
+            log.exception("first poll of %d agents taken over failed", len(targets))
 
     def _publish_samples(self, samples: Sequence[Sample]) -> None:
         """From a worker thread: publish samples that belong to no AP, and wait until stored."""

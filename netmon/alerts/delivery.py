@@ -36,9 +36,9 @@ NS_PER_S: Final = 1_000_000_000
 # 2 ** 60 backoff units is beyond any retry_max_s: the exponent never needs to grow further.
 MAX_BACKOFF_EXPONENT: Final = 60
 IDLE_LOOK_S: Final = 5.0
-# How long a claimed delivery is left to its sender before another may try (any channel's
-# timeout is at most 120 s).
-CLAIM_S: Final = 150.0
+# How long a claimed delivery is left to its sender before another poller may try: a sender
+# killed mid-send delays its channel that long (channels time out after 10 s by default).
+CLAIM_S: Final = 30.0
 Clock = Callable[[], int]  # wall-clock nanoseconds
 
 

@@ -135,6 +135,7 @@ class OutageTracker:
         self.owned: frozenset[str] | None = None
         self.judged: frozenset[str] | None = None
         self.page_hold_ns = 0
+        self._stale: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         # One-off facts (reboots) of decisions not committed yet: carried to the next one.
         self._carried: tuple[list[AlertEvent], list[Notice]] = ([], [])
         self._watched_from: int | None = None
@@ -156,20 +157,31 @@ class OutageTracker:
         gained = owned - (self.owned or frozenset())
         for ap_id in gained & self.counters.keys():
             self.counters[ap_id] = ApCounters(ap_id, self.counters[ap_id].zone)
+        # What was gained is read back from the database before the next decision: its
+        # last holder may have changed it since this poller last looked.
+        self._stale = (self._stale[0] | gained,
+                       self._stale[1] | (judged - (self.judged or frozenset())))
         self.owned, self.judged, self.page_hold_ns = owned, judged, page_hold_ns
 
     def overlay(self, committed: CommittedFleet) -> None:
         """What other pollers committed: the state of the APs and zones this one does not
         decide, and their open incidents (a zone is judged on the whole town's APs)."""
+        stale_aps, stale_zones = self._stale
         for ap_id in self.aps:
-            if not self._mine(ap_id):
+            if not self._mine(ap_id) or ap_id in stale_aps:
                 self.aps[ap_id] = committed.aps.get(ap_id, ApDurable())
         for zone_id in self.zones:
-            if not self._judges(zone_id):
+            if not self._judges(zone_id) or zone_id in stale_zones:
                 self.zones[zone_id] = committed.zones.get(zone_id, ZoneDurable())
+
+        def theirs(incident: Incident) -> bool:
+            return not self._decides(incident) or incident.subject in (
+                stale_zones if incident.kind == "zone_down" else stale_aps)
+
         self.open_incidents = {
-            **{i: inc for i, inc in committed.open_incidents.items() if not self._decides(inc)},
-            **{i: inc for i, inc in self.open_incidents.items() if self._decides(inc)}}
+            **{i: inc for i, inc in committed.open_incidents.items() if theirs(inc)},
+            **{i: inc for i, inc in self.open_incidents.items() if not theirs(inc)}}
+        self._stale = (frozenset(), frozenset())
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -458,6 +470,9 @@ class OutageTracker:
             if incident.paged or self._muted(c, now_ns) or \
                     now_ns - incident.start_ns < self.page_hold_ns:
                 continue
+            since_zone_back = now_ns - (draft.zone(c.zone).since_ns or 0)
+            if incident.parent_id is not None and since_zone_back < self.page_hold_ns:
+                continue  # its zone just came back: the AP may be reconnecting
             note = "maintenance_over" if incident.planned else \
                 "zone_recovered" if incident.parent_id is not None else None
             draft.noticed(incident.id, now_ns)

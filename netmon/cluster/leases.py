@@ -68,11 +68,17 @@ class LeaseKeeper:
                     f"cluster.shards is {self.shards} here but the database has {count} "
                     "shards: every poller must use the same number (docs/cluster.md)")
 
-    def beat(self) -> frozenset[int]:
+    def renew(self) -> frozenset[int]:
+        """One heartbeat transaction; the shards held after it (blocking: off the loop)."""
         started = time.monotonic()
         with self.engine.begin() as conn:
             owned = self._beat(conn)
         self._valid_until = started + self.lease_ns / NS_PER_S
+        return owned
+
+    def beat(self) -> frozenset[int]:
+        """Renew and adopt, in the caller's thread (on_change runs there)."""
+        owned = self.renew()
         self._adopt(owned)
         return owned
 
@@ -131,14 +137,14 @@ class LeaseKeeper:
 
     async def start(self) -> None:
         await asyncio.to_thread(self.setup)
-        await asyncio.to_thread(self.beat)
+        self._adopt(await asyncio.to_thread(self.renew))  # on_change runs on the loop
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.beat_s)
             try:
-                await asyncio.to_thread(self.beat)
+                self._adopt(await asyncio.to_thread(self.renew))
             except Exception as exc:  # the database is away: hold on until the leases lapse
                 log.error("lease heartbeat of %s failed: %s", self.name, exc)
                 if time.monotonic() > self._valid_until and self.owned:
@@ -151,7 +157,7 @@ class LeaseKeeper:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         try:
-            await asyncio.to_thread(self.release)
+            await asyncio.to_thread(self.release)  # adopts nothing held: on_change in a thread
         except Exception as exc:
             log.warning("could not hand the shards of %s over: %s (they lapse by themselves)",
                         self.name, exc)

@@ -14,10 +14,9 @@ from sqlalchemy import Connection, text
 
 from netmon.alerts.decision import Decision
 from netmon.config.models import NetmonConfig
+from netmon.db import locks
 from netmon.export.shard import agent_of, shard_of
 
-# Decisions of all pollers commit one at a time: incident ids come from max(id) + 1.
-DECISION_LOCK: Final = 0x6E65_746D_0002  # "netm" 2
 ZONE_KEY: Final = "zone:"
 
 
@@ -52,7 +51,7 @@ class Ownership:
 
     def fence(self, conn: Connection, decision: Decision) -> None:
         """Inside the commit: refuse a decision about a shard another poller holds now."""
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DECISION_LOCK})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.DECISIONS})
         held = {int(s) for s in conn.execute(text(
             "SELECT shard FROM shard_leases WHERE poller = :me FOR SHARE"),
             {"me": self.poller}).scalars()}

@@ -9,12 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, SecretStr, ValidationError
+from sqlalchemy.engine import make_url
 
 from netmon.alerts.references import reference_problems
 from netmon.alerts.settings import WebhookSettings
 from netmon.config.errors import SECRET_KEY_PARTS, ConfigError, describe
 from netmon.config.merge import deep_merge
-from netmon.config.models import AccessPoint, ApDefaults, Controller, NetmonConfig, Zone
+from netmon.config.models import (
+    AccessPoint,
+    ApDefaults,
+    Controller,
+    NetmonConfig,
+    StoreSettings,
+    Zone,
+)
 from netmon.config.safe_yaml import load_yaml
 from netmon.config.secrets import UnresolvedReference, resolve_references
 from netmon.redaction import REDACTOR
@@ -258,6 +266,11 @@ def secret_values(model: Any) -> Iterator[str]:
     credential)."""
     if isinstance(model, SecretStr):
         yield model.get_secret_value()
+    elif isinstance(model, StoreSettings):
+        # The database URL's password is the secret: the server's address stays readable.
+        if model.url is not None and (password := make_url(model.url.get_secret_value())
+                                      .password):
+            yield str(password)
     elif isinstance(model, BaseModel):
         if isinstance(model, WebhookSettings):
             yield str(model.url)

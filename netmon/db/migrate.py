@@ -9,7 +9,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
+
+from netmon.db import locks
 
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
 # Tables of a netmon file made before the schema had Alembic versions.
@@ -40,6 +42,10 @@ def upgrade(engine: Engine, where: str) -> None:
     """Bring the schema to head, in one transaction; refuse a file this netmon cannot read."""
     config = _config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Pollers starting together on one server migrate one at a time; the others then
+            # find the schema at head. (SQLite: BEGIN IMMEDIATE already serialises.)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.MIGRATION})
         revision = current(conn)
         _refuse_pre_alembic(conn, revision, where)
         known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}

@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, func, select, text
 
 from netmon.config.models import StoreSettings
+from netmon.db import locks
 from netmon.db.owner import DatabaseOwner
 from netmon.db.upsert import upsert
 from netmon.store import codec
@@ -38,7 +39,6 @@ from netmon.store.tables import chunks, points_recent, series, store_meta
 log = logging.getLogger(__name__)
 PAIRS_PER_UNIT: Final = 2_500  # a unit of work: under a second (about 0.3 ms of CPU per pair)
 VACUUM_PAGES: Final = 10_000  # given back per maintenance run
-MAINTENANCE_LOCK: Final = 0x6E65_746D_0001  # "netm" 1: the store maintenance's advisory lock
 
 
 def _dialect(conn: Connection):  # type: ignore[no-untyped-def]
@@ -52,12 +52,12 @@ def _take_turn(conn: Connection) -> bool:
     if conn.dialect.name != "postgresql":
         return True
     return bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                             {"k": MAINTENANCE_LOCK}).scalar_one())
+                             {"k": locks.MAINTENANCE}).scalar_one())
 
 
 def _end_turn(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MAINTENANCE_LOCK})
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": locks.MAINTENANCE})
 
 
 def maintain(owner: DatabaseOwner, settings: StoreSettings, now_ns: int) -> None:
