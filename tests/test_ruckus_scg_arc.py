@@ -93,6 +93,11 @@ async def test_an_sz_arc_agent_is_never_asked_the_scg_arc(scg_port: int) -> None
 
 
 async def test_an_scg_arc_agent_is_read_on_its_arc_between_walks(scg_port: int) -> None:
-    walk_poll, get_poll = await asked(SZ_CASE, scg_port, polls=2)
-    assert [o for o in walk_poll if o.startswith(SZ_ARC)]  # the walk looks at both arcs
+    walk_poll, switch_poll, get_poll = await asked(SZ_CASE, scg_port, polls=3)
+    # The walk finds the SZ arc empty and reads the SCG arc: nothing is asked twice.
+    assert [o for o in walk_poll if o.startswith(SZ_ARC)]
+    walked = [o for o in walk_poll if o.startswith(SCG_ARC)]
+    assert walked and not [o for o in walk_poll for c in walked if o.startswith(c + ".")]
+    # The first GET poll asks the SZ arc, finds nothing and switches at once; then SCG only.
+    assert [o for o in switch_poll if o.startswith(SZ_ARC)]
     assert get_poll and not [o for o in get_poll if o.startswith(SZ_ARC)]
