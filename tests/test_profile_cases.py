@@ -145,7 +145,9 @@ async def test_auto_picks_each_vendor_profile_from_sys_object_id(agent_port: int
         report = await poller.poll()
     finally:
         await poller.close()
-    assert not [e for e in report.errors if "not reported" not in e and "state" not in e]
+    # Down or degraded readings the cases expect are no detection failure.
+    assert not [e for e in report.errors
+                if not any(part in e for part in ("not reported", "state", "degraded: "))]
     picked = {case: t.profile.name if t.profile else None for case, t in targets.items()}
     assert picked == {case: load_case(case)["detects_as"] for case in CASES}
 

@@ -121,6 +121,8 @@ def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Pro
                                f"{profile.tables[spec.table].columns[spec.name].oid}) is "
                                f"missing or empty: its {len(aps)} APs are unknown")
         result.unknown = len(aps)
+        # What the controller says for itself (per-SSID counts) is still its own truth.
+        result.shared.extend(_shared_rows(controller_id, profile, answer, time_ns))
         return result
     directory = ApDirectory(profile, table_rows)
     grouped = _grouped(profile, answer)
@@ -149,12 +151,19 @@ def controller_readings(controller_id: str, aps: list[AccessPoint], profile: Pro
         result.problems.append(f"its AP table was cut at the row limit (poll.max_table_rows): "
                                f"{unread} APs past it are unknown")
         result.unknown += unread
+    result.shared.extend(_shared_rows(controller_id, profile, answer, time_ns))
+    return result
+
+
+def _shared_rows(controller_id: str, profile: Profile, answer: Answer,
+                 time_ns: int) -> list[Sample]:
+    """The controller-wide rows (tables without `ap_index`, e.g. clients per SSID)."""
+    out: list[Sample] = []
     for rows_spec in profile.rows:
         if not profile.tables[rows_spec.table].ap_index:
-            result.shared.extend(row_samples(rows_spec,
-                                             answer.tables.get(rows_spec.table, {}).items(),
-                                             {"controller": controller_id}, time_ns))
-    return result
+            out.extend(row_samples(rows_spec, answer.tables.get(rows_spec.table, {}).items(),
+                                   {"controller": controller_id}, time_ns))
+    return out
 
 
 def _reading(ap: AccessPoint, profile: Profile, answer: Answer, row: Row, key: Key,

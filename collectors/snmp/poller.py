@@ -374,8 +374,13 @@ class ApPoller:
             if known != target.indexes[table]:
                 target.rows_changed()
             for name in plain:
-                if fallback_of(profile, table, name) is not None:
-                    target.fallbacks.update((table, name, i) for i in rows - found[name])
+                fallback = fallback_of(profile, table, name)
+                if fallback is not None:
+                    # Rows this walk read from the fallback (an agent on the other arc of a
+                    # MIB) are not asked again now; the next GET poll switches them at once.
+                    read = found.get(fallback, set()) \
+                        if spec.columns[fallback].type not in COUNTERS else set()
+                    target.fallbacks.update((table, name, i) for i in rows - found[name] - read)
             cells += len(rows) * len(spec.columns)
         target.big = cells > MAX_GET_CELLS
         target.polls_since_walk = 0
