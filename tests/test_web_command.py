@@ -34,10 +34,13 @@ WAIT_S = 60.0
 NETMON = [sys.executable, "-m", "netmon", "--log-level", "info"]
 
 
-def small_fleet(tmp_path: Path) -> Path:
-    """The demo config cut to CHOSEN_APS, polled every 5 s, its store in tmp_path."""
+def small_fleet(tmp_path: Path, store_url: str | None = None) -> Path:
+    """The demo config cut to CHOSEN_APS, polled every 5 s, its store in tmp_path (or at
+    `store_url`)."""
     path = demo_config_copy(tmp_path, interval_s=5, zones=("centre",))
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if store_url is not None:
+        doc["store"]["url"] = store_url
     doc["aps"] = [ap for ap in doc["aps"] if ap["id"] in CHOSEN_APS]
     doc["controllers"] = []
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -78,9 +81,12 @@ def sample_names(base: str) -> set[str]:
             if line and not line.startswith("#")}
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_web_serves_the_pollers_fleet_from_the_database_several_at_once(
-        tmp_path: Path) -> None:
-    config_path = small_fleet(tmp_path)
+        tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    store_url = request.getfixturevalue("postgres").new_database() \
+        if backend == "postgresql" else None
+    config_path = small_fleet(tmp_path, store_url)
     config = load_config(config_path, default_catalog().names())
     poller_url = f"http://{http_listen(config_path)}"
     first, first_url = web_process(config_path, tmp_path / "web-1.log")
@@ -90,15 +96,16 @@ def test_web_serves_the_pollers_fleet_from_the_database_several_at_once(
     fleet = SimulatedFleet(plan_fleet(config, default_catalog()),
                            Path(tempfile.mkdtemp(dir=tmp_path)))
     try:
-        # 1. Before any poller: it serves, healthy, and says there is no data yet.
+        # 1. Before any poller: it serves, healthy, and says there is no data yet (no file,
+        # or an empty PostgreSQL database).
         first.start()
-        assert not config.store.path.exists()
         assert get_json(f"{first_url}/healthz") == {"status": "ok", "database": "empty"}
         status, page = http_get(f"{first_url}/?lang=en")
         assert status == 200 and b'id="no-data"' in page and b"No data yet" in page
         assert {a["status"] for a in get_json(f"{first_url}/api/aps")} == {"unknown"}
         assert get_json(f"{first_url}/api/incidents") == []
-        assert not config.store.path.exists(), "netmon web must never create the database"
+        if store_url is None:
+            assert not config.store.path.exists(), "netmon web must never create the database"
 
         # 2. The poller starts on the fleet; a second web process joins.
         fleet.start()

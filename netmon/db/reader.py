@@ -14,7 +14,7 @@ from netmon.db.url import read_only, sqlite_path
 
 
 class DatabaseReader:
-    """Snapshots of the database; `exists` is False until a writer has created it."""
+    """Snapshots of the database; `ready()` is False until a writer has created its schema."""
 
     def __init__(self, url: URL) -> None:
         self.url = url
