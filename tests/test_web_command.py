@@ -171,3 +171,26 @@ def test_listen_errors_are_clear(tmp_path: Path) -> None:
                               capture_output=True, text=True, cwd=REPO, timeout=60)
     assert busy.returncode == 1 and f"cannot start: http.listen {address}" in busy.stderr
     assert not (tmp_path / "netmon.db").exists()
+
+
+def test_an_unreadable_database_answers_503_and_is_left_alone(tmp_path: Path) -> None:
+    config_path = small_fleet(tmp_path)
+    store = tmp_path / "netmon.db"
+    store.write_bytes(b"not a database, and it must stay so" * 200)
+    before = store.read_bytes()
+    web, url = web_process(config_path, tmp_path / "web.log")
+    # Not ready by /healthz: started by hand, ready once it answers at all.
+    web.ready_url = f"{url}/openapi.json"
+    try:
+        web.start()
+        status, body = http_get(f"{url}/healthz")
+        assert status == 503 and json.loads(body)["status"] == "unavailable"
+        for path in ("/", "/api/aps", "/api/incidents"):
+            status, body = http_get(f"{url}{path}")
+            assert status == 503, (path, status, body[:200])
+            assert json.loads(body)["detail"] == "the database cannot be read now"
+    finally:
+        web.stop()
+    assert store.read_bytes() == before
+    log = (tmp_path / "web.log").read_text()
+    assert log.count(" unreadable: ") == 2 and "Traceback" not in log  # once: health, pages
