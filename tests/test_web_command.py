@@ -137,7 +137,9 @@ def test_web_serves_the_pollers_fleet_from_the_database_several_at_once(
         assert not {n for n in web_names if n.startswith("netmon_ap")}
         assert "netmon_ap_up" in sample_names(poller_url)
 
-        # 5. The committee report, as a download.
+        # 5. The coverage map of the page, and the committee report as a download.
+        status, page = http_get(f"{second_url}/map")
+        assert status == 200 and DEAD_AP.encode() in page
         status, pdf = http_get(f"{second_url}/report.pdf", 60.0)
         assert status == 200 and pdf.startswith(b"%PDF-")
         status, body = http_get(f"{second_url}/report.pdf?period=yesterday")
