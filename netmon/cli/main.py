@@ -12,6 +12,7 @@ from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, prob
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
+from netmon.cli.web import web
 from netmon.db.migrate import SchemaError
 
 app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched.",
@@ -37,6 +38,7 @@ app.command("uptime")(uptime.uptime)
 app.command("probe")(probe.probe)
 app.command("map")(maps.map_command)
 app.command("report")(report.report)
+app.command("web")(web)
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(spool_app, name="spool")
 app.add_typer(dashboards.app, name="dashboards")

@@ -62,7 +62,7 @@ def uptime(
         raise typer.Exit(EXIT_CONFIG)
     reader = DatabaseReader(database_url(config.store))
     try:
-        if not reader.exists:
+        if not reader.ready():
             err_console.print(f"{reader.where}: no database yet (netmon has not run): "
                               "every figure is unknown", markup=False)
             zones: list[UptimeRow] = []

@@ -114,13 +114,13 @@ class FibreHistory:
         self.close()
 
     def milestones(self) -> list[Milestone]:
-        if not self.reader.exists:
+        if not self.reader.ready():
             return []
         with self.reader.snapshot() as conn:
             return kept_milestones(conn)
 
     def imports(self) -> list[ImportRecord]:
-        if not self.reader.exists:
+        if not self.reader.ready():
             return []
         with self.reader.snapshot() as conn:
             return import_log(conn)

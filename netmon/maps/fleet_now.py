@@ -32,7 +32,7 @@ def fleet_now(config: NetmonConfig, now_ns: int) -> dict[str, ApNow]:
     """Every configured AP by id; a config without a database yet gives every AP `unknown`."""
     reader = DatabaseReader(database_url(config.store))
     try:
-        if not reader.exists:
+        if not reader.ready():
             fleet = read_fleet(config, None, [], now_ns)
             return {k: ApNow(v.state) for k, v in fleet.items()}
         latest = SampleReader(reader, config.store).latest("ap")

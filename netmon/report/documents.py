@@ -21,7 +21,7 @@ def render_report_html(content: dict[str, object]) -> str:
     return env.get_template("report.html.j2").render(**content)
 
 
-def write_pdf(html: str, path: Path) -> None:
+def pdf_bytes(html: str) -> bytes:
     """Print the page with WeasyPrint; it needs no browser and fetches nothing (all inlined)."""
     import logging
 
@@ -29,14 +29,22 @@ def write_pdf(html: str, path: Path) -> None:
 
     # WeasyPrint logs every CSS property it ignores; a report is not the place for that.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(path.parent)).write_pdf(path)
+    return bytes(HTML(string=html).write_pdf())
+
+
+def write_pdf(html: str, path: Path) -> None:
+    path.write_bytes(pdf_bytes(html))
+
+
+def report_html(config: NetmonConfig, start_ns: int, end_ns: int, now_ns: int) -> str:
+    """The report of a period as one self-contained HTML page."""
+    return render_report_html(report_content(gather(config, start_ns, end_ns, now_ns)))
 
 
 def write_report(config: NetmonConfig, start_ns: int, end_ns: int, now_ns: int,
                  out_dir: Path) -> list[Path]:
     """Gather, render and write report.html and report.pdf into `out_dir`."""
-    figures = gather(config, start_ns, end_ns, now_ns)
-    html = render_report_html(report_content(figures))
+    html = report_html(config, start_ns, end_ns, now_ns)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / REPORT_HTML, out_dir / REPORT_PDF
     html_path.write_text(html, encoding="utf-8")

@@ -75,7 +75,7 @@ def gather(config: NetmonConfig, start_ns: int, end_ns: int, now_ns: int) -> Rep
     usage = ZoneUsage(pd.DataFrame())
     reader = DatabaseReader(database_url(config.store))
     try:
-        if reader.exists:
+        if reader.ready():
             with reader.snapshot() as conn:
                 zones, aps = uptime_rows(config, conn, start_ns, end_ns, now_ns)
                 incidents = _incidents(conn, start_ns, end_ns)

@@ -58,7 +58,7 @@ class SampleReader:
         self.settings = settings
 
     def _read(self, work: Callable[[Connection], Any], empty: Any) -> Any:
-        if not self.reader.exists:
+        if not self.reader.ready():
             return empty
         with self.reader.snapshot() as conn:
             return work(conn)

@@ -38,6 +38,7 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "summary": "{up} of {total} APs up, {down} down; {clients} Wi-Fi clients now.",
         "api": "JSON API", "map_note": "Offline map: no tiles, positions from the inventory.",
         "sort_hint": "Click a column heading to sort.",
+        "no_data": "No data yet: no poller has written the database so far.",
     },
     "fr": {
         "title": "{site} : état du Wi-Fi public",
@@ -68,6 +69,7 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "api": "API JSON", "map_note": "Carte hors ligne : sans fond de plan, positions de "
                                       "l'inventaire.",
         "sort_hint": "Cliquer sur un titre de colonne pour trier.",
+        "no_data": "Pas encore de données : aucun collecteur n'a encore écrit la base.",
     },
 }
 

@@ -29,7 +29,8 @@ def fleet_signature(aps: list[ApStatus]) -> str:
 
 def render_page(*, site: str, words: Words, now: datetime, refresh_s: int, aps: list[ApStatus],
                 zones: list[ZoneStatus], current: list[IncidentView],
-                recent: list[IncidentView], fibre: list[FibreZoneView]) -> str:
+                recent: list[IncidentView], fibre: list[FibreZoneView],
+                has_data: bool) -> str:
     enabled = [a for a in aps if a.status != "disabled"]
     counts = {"total": len(enabled), "up": sum(a.status == "up" for a in enabled),
               "down": sum(a.status == "down" for a in enabled),
@@ -37,4 +38,5 @@ def render_page(*, site: str, words: Words, now: datetime, refresh_s: int, aps: 
     return _environment().get_template("status.html.j2").render(
         site=site, w=words, now=now, refresh_s=refresh_s, aps=aps, zones=zones,
         current=current, recent=recent, fibre=fibre, counts=counts, languages=LANGUAGES,
-        static=STATIC_PATH, fleet_signature=fleet_signature(aps))
+        static=STATIC_PATH, fleet_signature=fleet_signature(aps),
+        has_data=has_data)

@@ -45,7 +45,7 @@ class StatusReader:
     @contextmanager
     def _snapshot(self) -> Iterator[Connection | None]:
         """Read-only: the page never writes; None before netmon has created the database."""
-        if not self.database.exists:
+        if not self.database.ready():
             yield None
             return
         with self.database.snapshot() as conn:
@@ -71,7 +71,7 @@ class StatusReader:
         return self._aps(now_ns)[0]
 
     def _aps(self, now_ns: int) -> tuple[list[ApStatus], dict[str, UptimeRow]]:
-        latest = self.samples.latest("ap") if self.database.exists else []
+        latest = self.samples.latest("ap") if self.database.ready() else []
         with self._snapshot() as conn:
             fleet = read_fleet(self.config, conn, latest, now_ns)
             zone_rows, ap_rows = self._availability(conn, now_ns)

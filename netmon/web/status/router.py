@@ -70,7 +70,7 @@ def status_router(config: NetmonConfig, database: DatabaseReader, samples: Store
             zones=reader.zones(now_ns, aps),
             current=reader.incidents(now_ns, open_only=True, limit=MAX_INCIDENTS),
             recent=reader.incidents(now_ns, open_only=False, limit=settings.recent_incidents),
-            fibre=reader.fibre())
+            fibre=reader.fibre(), has_data=database.ready())
 
     @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def coverage_map(lang: str | None = None) -> HTMLResponse:
