@@ -42,12 +42,12 @@ VENDORS = (("cisco", "AIR-AP1852"), ("aruba", "AP-515"), ("ruckus", "R650"))
 class Store:
     """The writer and a reader on one file, as `netmon run` has them."""
 
-    def __init__(self, path: Path) -> None:
-        self.settings = StoreSettings(path=path)
-        url = database_url(self.settings)
-        self.owner = DatabaseOwner(url)
+    def __init__(self, path: Path, url: str | None = None) -> None:
+        self.settings = StoreSettings.model_validate({"path": path, "url": url})
+        where = database_url(self.settings)
+        self.owner = DatabaseOwner(where)
         self.writer = SampleStore(self.owner, self.settings)
-        self.database = DatabaseReader(url)
+        self.database = DatabaseReader(where)
         self.reader = SampleReader(self.database, self.settings)
 
     def __enter__(self) -> Store:

@@ -51,13 +51,15 @@ class PostgresCluster:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
-    def start(self) -> PostgresCluster:
+    def start(self, durable: bool = False) -> PostgresCluster:
+        """`durable`: the server's default fsync and commit settings (benchmarks); tests
+        run without them (a crash of the test machine loses nothing of value)."""
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", SUPERUSER,
                   "-E", "UTF8", "--locale=C", "--no-sync")
-        # Tests only: fsync off (a crash of the test machine loses nothing of value).
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} "
-                   f"-c unix_socket_directories={self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                   f"-c unix_socket_directories={self.root} -c max_connections=200")
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
                   "-w", "-t", "60", "-o", options, "start")
         return self
