@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+from typer.testing import CliRunner
 
+from netmon.cli.main import app
 from netmon.cluster.leases import ClusterMismatch, LeaseKeeper
 from netmon.cluster.settings import ClusterSettings
 from netmon.db.owner import DatabaseOwner
 from tests.support.postgres import PostgresCluster
 from tests.support.wait import wait_until
+from tests.test_config import BASE, write
 
 SHARDS = 16
+
+
+@pytest.fixture(autouse=True)
+def _community(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_COMMUNITY", "community-for-clusters")
 
 
 @pytest.fixture
@@ -80,3 +91,20 @@ def test_a_poller_with_another_shard_count_is_refused(url: URL) -> None:
     with pytest.raises(ClusterMismatch, match=r"cluster\.shards is 32 here but the database "
                                                "has 16 shards"):
         keeper(url, "b", shards=32)
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"cluster": {"shards": 8}}, "cluster: needs the shared PostgreSQL store (store.url)"),
+    ({"cluster": {"shards": 8}, "shard": {"index": 0, "count": 2},
+      "store": {"url": "postgresql://netmon@127.0.0.1/netmon"}},
+     "cluster: and shard: are two ways to split the inventory"),
+    ({"store": {"url": "mysql://netmon:pw-in-clear@127.0.0.1/netmon"}},
+     "store.url: 'mysql': only postgresql URLs (the file is store.path) (got "
+     "'mysql://netmon:***@127.0.0.1/netmon')"),
+    ({"store": {"url": "not a url"}}, "store.url: not a database URL"),
+])
+def test_cluster_and_store_url_mistakes_are_config_errors(tmp_path: Path, extra: dict[str, Any],
+                                                          message: str) -> None:
+    doc = {**copy.deepcopy(BASE), **extra}
+    result = CliRunner().invoke(app, ["check-config", str(write(tmp_path, doc))])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
+# The password part of a URL (scheme://user:password@host), masked wherever it is shown.
+URL_PASSWORD = re.compile(r"(://[^/@:\s]*:)[^/@\s]*@")
 # Keys whose values are never echoed back, even in an error message.
 SECRET_KEY_PARTS = ("community", "auth_key", "priv_key", "password", "token", "secret")
 
@@ -28,6 +31,11 @@ def key_path(prefix: str, loc: Iterable[int | str]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _without_password(value: object) -> object:
+    """A URL's `user:password@` shown as `user:***@` (a database or webhook URL)."""
+    return URL_PASSWORD.sub(r"\1***@", value) if isinstance(value, str) else value
 
 
 def _is_secret(loc: Iterable[int | str]) -> bool:
@@ -63,7 +71,7 @@ def describe(file: Path, prefix: str, exc: ValidationError) -> list[str]:
         path = key_path(prefix, loc)
         line = f"{file}: {path}: {_explain(dict(err))}"
         if err["type"] not in ("missing", "extra_forbidden") and not _is_secret(loc):
-            shown = repr(err.get("input"))
+            shown = repr(_without_password(err.get("input")))
             if len(shown) <= 60:
                 line += f" (got {shown})"
         lines.append(line)
