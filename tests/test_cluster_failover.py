@@ -173,6 +173,9 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
                lambda: f"three pollers share the shards: {_holders(db)}\n" + "\n".join(
                    line for p in pollers for _, line in p.lines[-8:]))
     watched_from = time.time_ns()
+    holders = _holders(db)
+    z1_pollers = {holders[shard_of(f"z1-{n:03d}", SHARDS)] for n in range(APS_PER_ZONE)}
+    assert len(z1_pollers) == POLLERS  # the zone is spread over every poller
 
     # The backhaul of z1 fails: one zone page, no AP page.
     cluster_town["agents"]["z1"].stop()
@@ -198,6 +201,10 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
     cluster_town["agents"]["z1"].start()
     wait_until(lambda: pages(sink)[("zone_up", "z1")] >= 1, 60,
                lambda: f"the z1 recovery; {_zone_story(db, sink, pollers)}")
+    # The dead poller comes back: the others give it its share, without a gap.
+    index = pollers.index(victim)
+    pollers[index] = NetmonRun(victim.config)
+    wait_until(lambda: judge in set(_holders(db).values()), 30, "the returning poller's share")
     settle = time.monotonic()
     wait_until(lambda: time.monotonic() - settle > 2 * INTERVAL_S, 30, "two more intervals")
     for poller in pollers:

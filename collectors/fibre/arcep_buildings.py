@@ -95,7 +95,9 @@ def read_arcep_buildings(table: TextTable, scope: ImportScope,
     for building in buildings:
         ours = bool(building.zones) or (building.code is not None
                                         and building.code in scope.communes)
-        if not ours:
+        # Another commune's building is skipped only when the row says so: a row that cannot
+        # be read (no commune code) may be ours, so it is rejected, never skipped.
+        if not ours and (building.problem is None or building.code is not None):
             result.skipped += 1
         elif building.problem is not None:
             result.reject(building.line, building.problem, building.cells)

@@ -18,10 +18,13 @@ EXPECTED_ANY: Final = (
 )
 
 
-def read_table(path: Path) -> TextTable:
-    """The rows of a file: the Communes sheet of a workbook, or a CSV whatever its dialect."""
+def read_table(path: Path, sheet: str | None = None) -> TextTable:
+    """The rows of a file: the Communes sheet (or `sheet`) of a workbook, or a CSV whatever
+    its dialect."""
     if is_workbook(path):
-        return read_workbook_sheet(path, arcep_communes.SHEET)
+        return read_workbook_sheet(path, sheet or arcep_communes.SHEET)
+    if sheet is not None:
+        raise FormatError(f"{path}: --sheet {sheet!r} is for workbooks (.xlsx), not this file")
     if path.suffix.lower() == ".xls":
         raise FormatError(f"{path}: the old Excel .xls format is not read; save it as .xlsx "
                           f"or CSV")
@@ -50,11 +53,11 @@ def detect_format(table: TextTable) -> FormatName:
 
 
 def read_fibre_file(path: Path, scope: ImportScope, fmt: FormatName | None = None,
-                    day: date | None = None) -> ImportResult:
+                    day: date | None = None, sheet: str | None = None) -> ImportResult:
     """Read one file in the given (or detected) format; FormatError when it is not that format."""
     if fmt is not None and fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    table = read_table(path)
+    table = read_table(path, sheet)
     chosen = fmt or detect_format(table)
     if chosen == "milestones":
         result = milestones.read_milestones(table, scope)
@@ -63,4 +66,6 @@ def read_fibre_file(path: Path, scope: ImportScope, fmt: FormatName | None = Non
     else:
         result = arcep_buildings.read_arcep_buildings(table, scope, day)
     result.notes.insert(0, f"read as {chosen} ({table.describe()})")
+    result.rows = sum(1 for _, cells in table.rows if any(c.strip() for c in cells))
+    result.cut_line = table.cut_line
     return result

@@ -31,6 +31,8 @@ from netmon.fibre.settings import FibreSettings
 from netmon.sample import Sample
 
 log = logging.getLogger(__name__)
+# Formats whose every file is the whole picture (ARCEP's): a much smaller one is suspect.
+SNAPSHOT_FORMATS = ("arcep-buildings", "arcep-communes")
 
 
 @dataclass(slots=True)
@@ -43,6 +45,7 @@ class ImportOutcome:
     imported: int = 0
     rejected: int = 0
     skipped: int = 0
+    buildings: int | None = None  # arcep-buildings: the buildings counted into the figures
     rejects_file: Path | None = None
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -56,7 +59,11 @@ class ImportOutcome:
             return self.error
         if self.unchanged:
             return f"{self.path}: unchanged since its last import, nothing to do"
-        text = f"{self.imported} imported, {self.rejected} rejected"
+        if self.buildings is not None:
+            text = (f"{self.buildings:,} buildings counted into {self.imported} figures "
+                    f"(district or commune), {self.rejected} rows rejected")
+        else:
+            text = f"{self.imported} figures imported, {self.rejected} rows rejected"
         if self.rejects_file is not None:
             text += f" (see {self.rejects_file})"
         return text
@@ -91,8 +98,13 @@ class FibreImporter:
 
     def import_file(self, path: Path, fmt: FormatName | None = None, *, day: date | None = None,
                     skip_unchanged: bool = False, rejects_path: Path | None = None,
-                    now_ns: int | None = None) -> ImportOutcome:
-        """Import one file; never raises for a bad file: `outcome.error` says what is wrong."""
+                    now_ns: int | None = None, sheet: str | None = None,
+                    replace: bool = False) -> ImportOutcome:
+        """Import one file; never raises for a bad file: `outcome.error` says what is wrong.
+
+        A file cut short, or with far fewer rows than the last import of its format, is
+        refused (nothing imported) unless `replace`.
+        """
         outcome = ImportOutcome(path)
         try:
             outcome.sha256 = file_sha256(path)
@@ -106,9 +118,13 @@ class FibreImporter:
             outcome.unchanged = True
             return outcome
         try:
-            result = read_fibre_file(path, self.scope, fmt, day)
+            result = read_fibre_file(path, self.scope, fmt, day, sheet)
         except FormatError as exc:
             outcome.error = str(exc)
+            return outcome
+        refusal = self._refusal(result, replace)
+        if refusal is not None:
+            outcome.error = refusal
             return outcome
         self._fill(outcome, result, rejects_path)
         self._publish(outcome, result)
@@ -116,7 +132,7 @@ class FibreImporter:
         entry = ImportRecord(
             str(path), sha256, result.format, stamp, outcome.imported,
             outcome.rejected, outcome.skipped,
-            None if outcome.rejects_file is None else str(outcome.rejects_file))
+            None if outcome.rejects_file is None else str(outcome.rejects_file), result.rows)
         # Not logged when the samples were not taken: the next scheduled run imports it again.
         logged = None if outcome.sink_errors else entry
 
@@ -140,12 +156,37 @@ class FibreImporter:
             outcomes.append(self.import_file(path, fmt, skip_unchanged=skip_unchanged))
         return outcomes
 
+    def _refusal(self, result: ImportResult, replace: bool) -> str | None:
+        """Why a whole file is refused (a cut download, a partial export); None to import."""
+        path, cut = result.path, result.cut_line
+        if cut is not None:
+            if not replace:
+                return (f"{path}: ends in the middle of line {cut} (a download cut short?): "
+                        "nothing imported; fetch it again, or give --replace to import its "
+                        "complete rows")
+            result.milestones = [m for m in result.milestones if m.line != cut]
+            result.reject(cut, "the file ends in the middle of this row")
+        if result.format not in SNAPSHOT_FORMATS:
+            return None  # milestone files add or correct rows: a small one is normal
+        fingerprint = self.scope.fingerprint() + "|"
+        last = self.owner.run(lambda conn: history.last_of_format(conn, result.format,
+                                                                   fingerprint))
+        limit = self.settings.shrink_limit
+        if replace or last is None or not last.rows or result.rows >= last.rows * (1 - limit):
+            return None
+        return (f"{path}: {result.rows:,} rows, {1 - result.rows / last.rows:.0%} fewer than "
+                f"the last {result.format} import ({last.file}: {last.rows:,} rows; the limit is "
+                f"{limit:.0%}): refused as a likely cut or partial file, nothing imported; if "
+                "the file is right, give --replace")
+
     def _fill(self, outcome: ImportOutcome, result: ImportResult,
               rejects_path: Path | None) -> None:
         outcome.format = result.format
         outcome.imported = len(result.milestones)
         outcome.rejected = len(result.rejections)
         outcome.skipped = result.skipped
+        if result.format == "arcep-buildings" and result.buildings is not None:
+            outcome.buildings = len(result.buildings)
         outcome.rejections = result.rejections
         outcome.notes = result.notes
         if result.rejections:

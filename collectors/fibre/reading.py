@@ -46,6 +46,8 @@ class TextTable:
     encoding: str
     delimiter: str
     sheet: str | None = None
+    # The line of a last row cut short: the file ends without a newline inside a row.
+    cut_line: int | None = None
 
     def describe(self) -> str:
         if self.sheet is not None:
@@ -118,7 +120,20 @@ def read_text_table(path: Path) -> TextTable:
     delimiter = sniff_delimiter(text)
     # The csv field limit is per cell; a fibre file has no cell this long unless it is broken.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    return TextTable(path, list(parse_csv(text, delimiter)), encoding, delimiter)
+    rows = list(parse_csv(text, delimiter))
+    return TextTable(path, rows, encoding, delimiter, cut_line=_cut_line(text, rows))
+
+
+def _cut_line(text: str, rows: list[Row]) -> int | None:
+    """A download cut short ends without a newline, in a row shorter than the one before
+    (or in an open quote): that row's line; None for a whole file."""
+    if not rows or text.endswith(("\n", "\r")):
+        return None
+    line, cells = rows[-1]
+    if is_csv_error(cells) or '"' in cells[-1]:
+        return line
+    before = [c for _, c in rows[:-1] if any(x.strip() for x in c)]
+    return line if before and len(cells) < len(before[-1]) else None
 
 
 def is_csv_error(cells: list[str]) -> bool:

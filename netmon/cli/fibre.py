@@ -69,6 +69,12 @@ def import_files(
         "fibre-rejects/ next to the store.", show_default=False)] = None,
     only_new: Annotated[bool, typer.Option(
         "--only-new", help="Skip files already imported with the same content.")] = False,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Sheet of an ARCEP workbook (default: the one named Communes).",
+        show_default=False)] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Import a file cut short (its complete rows) or far smaller than "
+                          "the last import of its format.")] = False,
 ) -> None:
     """Import fibre files into the store: good rows kept, bad rows reported and set aside.
 
@@ -86,7 +92,8 @@ def import_files(
         importer = FibreImporter(config, session.owner, session.publish)
         if files:
             outcomes = [importer.import_file(f, chosen, day=snapshot, skip_unchanged=only_new,
-                                             rejects_path=rejects) for f in files]
+                                             rejects_path=rejects, sheet=sheet,
+                                             replace=replace) for f in files]
         else:
             outcomes = importer.import_configured(skip_unchanged=only_new)
             if not outcomes:
@@ -98,7 +105,8 @@ def import_files(
     if len(outcomes) > 1:
         imported = sum(o.imported for o in outcomes)
         rejected = sum(o.rejected for o in outcomes)
-        console.print(f"all files: {imported} imported, {rejected} rejected", highlight=False)
+        console.print(f"all files: {imported} figures imported, {rejected} rows rejected",
+                      highlight=False)
     raise typer.Exit(code)
 
 
@@ -159,15 +167,16 @@ def status(
     if quarters:
         for row in rows:
             console.print(quarters_table(row, QUARTERS_SHOWN))
-    console.print(f"% = connectable / premises; Δ qtr = gain over the last quarter; gap = % - "
+    console.print(f"% = connectable / total, counted in premises (locaux), or in buildings for "
+                  f"ARCEP's base_imb; Δ qtr = gain over the last quarter; gap = % - "
                   f"plan. Projected completion: a straight line on the last "
                   f"{settings.projection_quarters} quarters reaching {settings.completion_pct:g} "
                   f"%, with its 95 % confidence interval in brackets.", highlight=False)
     if last:
         entry = last[0]
         when = date.fromtimestamp(entry.imported_ns / 1e9).isoformat()
-        console.print(f"Last import: {entry.file} on {when} ({entry.imported} imported, "
-                      f"{entry.rejected} rejected).", highlight=False, markup=False)
+        console.print(f"Last import: {entry.file} on {when} ({entry.imported} figures "
+                      f"imported, {entry.rejected} rows rejected).", highlight=False, markup=False)
 
 
 fibre_app.command("import")(import_files)

@@ -11,7 +11,7 @@ from netmon.fibre.progress import ZoneProgress
 
 # Below this many columns the figures and the plan/projection are shown as two tables.
 ONE_TABLE_MIN_WIDTH: Final = 120
-STANDING: Final = ("As of", "Premises", "Connectable", "%", "Δ qtr")
+STANDING: Final = ("As of", "Counts", "Total", "Connectable", "%", "Δ qtr")
 OUTLOOK: Final = ("Plan", "Gap")
 
 
@@ -32,7 +32,10 @@ def _source(row: ZoneProgress) -> str:
 
 
 def _standing(row: ZoneProgress) -> list[str]:
-    return [row.day.isoformat(), _count(row.premises_total), _count(row.premises_connectable),
+    # ARCEP's base_imb counts buildings; every other source counts premises (locaux).
+    unit = "buildings" if row.source == "arcep-buildings" else "premises"
+    return [row.day.isoformat(), unit, _count(row.premises_total),
+            _count(row.premises_connectable),
             _pct(row.pct_connectable), _pp(row.growth_pp)]
 
 
@@ -53,7 +56,8 @@ def _table(rows: Sequence[ZoneProgress], title: str, numeric: Sequence[str],
     if not one_source:
         table.add_column("Source")
     for name in numeric:
-        table.add_column(name, justify="left" if name == "As of" else "right", no_wrap=True)
+        table.add_column(name, justify="left" if name in ("As of", "Counts") else "right",
+                         no_wrap=True)
     if projection:
         table.add_column("Projected completion")
     previous_kind = None

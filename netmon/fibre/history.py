@@ -37,10 +37,11 @@ class ImportRecord:
     rejected: int
     skipped: int
     rejects_file: str | None
+    rows: int | None = None
 
 
 _LOG_COLUMNS = [imports.c[n] for n in ("file", "sha256", "format", "imported_ns", "imported",
-                                       "rejected", "skipped", "rejects_file")]
+                                       "rejected", "skipped", "rejects_file", "rows")]
 
 
 def record(conn: Connection, found: Iterable[Milestone], sha256: str, now_ns: int,
@@ -66,7 +67,7 @@ def record(conn: Connection, found: Iterable[Milestone], sha256: str, now_ns: in
         conn.execute(insert(imports), [{
             "file": log.file, "sha256": log.sha256, "scope": scope, "format": log.format,
             "imported_ns": log.imported_ns, "imported": log.imported, "rejected": log.rejected,
-            "skipped": log.skipped, "rejects_file": log.rejects_file}])
+            "skipped": log.skipped, "rejects_file": log.rejects_file, "rows": log.rows}])
 
 
 def kept_milestones(conn: Connection) -> list[Milestone]:
@@ -87,6 +88,14 @@ def last_import(conn: Connection, sha256: str, scope: str) -> ImportRecord | Non
     """The latest import of this content under this scope, or None if it never was."""
     row = conn.execute(select(*_LOG_COLUMNS).where(
         imports.c.sha256 == sha256, imports.c.scope == scope)
+        .order_by(imports.c.id.desc()).limit(1)).first()
+    return None if row is None else ImportRecord(*row)
+
+
+def last_of_format(conn: Connection, fmt: str, scope: str) -> ImportRecord | None:
+    """The latest logged import of this format under this scope (any content)."""
+    row = conn.execute(select(*_LOG_COLUMNS).where(
+        imports.c.format == fmt, imports.c.scope.startswith(scope))
         .order_by(imports.c.id.desc()).limit(1)).first()
     return None if row is None else ImportRecord(*row)
 

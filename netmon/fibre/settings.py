@@ -48,6 +48,9 @@ class FibreSettings(_Strict):
     projection_quarters: Annotated[int, Field(ge=2, le=40)] = 8
     # The rollout counts as complete at this share of premises connectable.
     completion_pct: Annotated[float, Field(gt=0, le=100)] = 100.0
+    # A file with this share fewer rows than the last import of its format (a cut download)
+    # is refused, unless `netmon fibre import --replace`.
+    shrink_limit: Annotated[float, Field(gt=0, le=1)] = 0.2
 
     @field_validator("schedule")
     @classmethod

@@ -35,5 +35,6 @@ imports: Final = Table(
     Column("rejected", Integer, nullable=False),
     Column("skipped", Integer, nullable=False),
     Column("rejects_file", Text),
+    Column("rows", Integer),  # non-blank rows of the file: a cut download has fewer
     Index(None, "sha256", "scope"),
 )

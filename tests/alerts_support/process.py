@@ -17,6 +17,7 @@ NETMON = str(Path(sys.executable).parent / "netmon")
 
 class NetmonRun:
     def __init__(self, config: Path, log_level: str = "info") -> None:
+        self.config = config
         self.lines: list[tuple[float, str]] = []
         self.process = subprocess.Popen(
             [NETMON, "--log-level", log_level, "run", "-c", str(config)],
