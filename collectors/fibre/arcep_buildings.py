@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 import geopandas as gpd
 import numpy as np
+from shapely import wkt
 from shapely.geometry import Polygon
 
 from collectors.fibre.coordinates import WGS84, Crs, crs_of, to_wgs84
@@ -165,7 +166,9 @@ def _place(buildings: list[_Building], scope: ImportScope) -> None:
     points = gpd.GeoDataFrame({"n": np.arange(len(located))},
                               geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
     zones = gpd.GeoDataFrame({"zone": [d.id for d in districts]},
-                             geometry=[Polygon(d.polygon or ()) for d in districts], crs=WGS84)
+                             geometry=[wkt.loads(d.outline_wkt) if d.outline_wkt
+                                       else Polygon(d.polygon or ()) for d in districts],
+                             crs=WGS84)
     joined = gpd.sjoin(points, zones, how="inner", predicate="within")
     found: dict[int, list[str]] = {}
     for n, zone in zip(joined["n"].tolist(), joined["zone"].tolist(), strict=True):

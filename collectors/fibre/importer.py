@@ -21,7 +21,7 @@ from collectors.fibre.detect import read_fibre_file
 from collectors.fibre.records import FormatError, FormatName, ImportResult, Rejection
 from collectors.fibre.rejects import write_rejects
 from collectors.fibre.scope import District, ImportScope
-from netmon.config.models import NetmonConfig
+from netmon.config.models import NetmonConfig, Zone
 from netmon.db.owner import DatabaseOwner
 from netmon.fibre import history
 from netmon.fibre.history import ImportRecord
@@ -71,9 +71,14 @@ class ImportOutcome:
 
 def scope_of(config: NetmonConfig, settings: FibreSettings) -> ImportScope:
     """The config's districts and the communes of `fibre.communes`."""
-    districts = [District(z.id, z.name, tuple(z.polygon) if z.polygon else None)
-                 for z in config.zones]
+    districts = [_district(z) for z in config.zones]
     return ImportScope.of(districts, settings.communes)
+
+
+def _district(zone: Zone) -> District:
+    outline = zone.outline() if zone.parts else None  # several polygons, or holes
+    return District(zone.id, zone.name, tuple(zone.polygon) if zone.polygon else None,
+                    None if outline is None else outline.wkt)
 
 
 def file_sha256(path: Path) -> str:

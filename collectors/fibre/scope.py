@@ -19,6 +19,8 @@ class District:
     id: str
     name: str
     polygon: tuple[tuple[float, float], ...] | None = None
+    # The whole outline (several polygons, holes) as WKT, when it is more than `polygon`.
+    outline_wkt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,5 +53,6 @@ class ImportScope:
 
     def fingerprint(self) -> str:
         """Changes when a district outline or the communes change: files are then imported anew."""
-        parts = [f"{d.id}:{d.polygon}" for d in self.districts] + list(self.communes)
+        parts = [f"{d.id}:{d.outline_wkt or d.polygon}" for d in self.districts] + list(
+            self.communes)
         return "|".join(parts)

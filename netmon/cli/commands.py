@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 
 from collectors.snmp.poller import ApPoller, build_targets, cycle_budget_s
+from geo.zone_layout import zone_layout_warnings
 from netmon.cli.common import (
     ConfigOption,
     catalog_or_exit,
@@ -76,7 +77,7 @@ def check_config(
     if problems:
         fail_config(problems)
     for warning in [*budget_warnings(config), *exposure_warnings(config),
-                    *shared_name_warnings(config)]:
+                    *shared_name_warnings(config), *zone_layout_warnings(config)]:
         console.print(f"[yellow]warning[/] {file}: {warning}")
     direct = sum(1 for ap in config.aps if ap.controller is None)
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
@@ -25,10 +24,11 @@ from netmon.config.models import (
 )
 from netmon.config.safe_yaml import load_yaml
 from netmon.config.secrets import UnresolvedReference, resolve_references
+from netmon.config.zone_files import parts_from_geojson, zone_outline, zones_from_layer
 from netmon.redaction import REDACTOR
 
 # Keys the loader consumes itself; they shape the inventory but are not part of the model.
-LOADER_KEYS = ("include", "secrets_file", "defaults", "groups")
+LOADER_KEYS = ("include", "secrets_file", "defaults", "groups", "zones_from")
 # Lists that the entry file and every included file may contribute to.
 INVENTORY_KEYS = ("zones", "controllers", "aps")
 
@@ -69,24 +69,6 @@ def _layer(defaults: ApDefaults | None) -> dict[str, Any]:
     return layer
 
 
-def _polygon_from_geojson(path: Path) -> list[tuple[float, float]]:
-    """Outer ring of the first Polygon/MultiPolygon in a GeoJSON file, as [lon, lat]."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    geometries = []
-    if doc.get("type") == "FeatureCollection":
-        geometries = [f.get("geometry") or {} for f in doc.get("features", [])]
-    elif doc.get("type") == "Feature":
-        geometries = [doc.get("geometry") or {}]
-    else:
-        geometries = [doc]
-    for geom in geometries:
-        if geom.get("type") == "Polygon":
-            return [(float(x), float(y)) for x, y, *_ in geom["coordinates"][0]]
-        if geom.get("type") == "MultiPolygon":
-            return [(float(x), float(y)) for x, y, *_ in geom["coordinates"][0][0]]
-    raise ValueError("no Polygon or MultiPolygon geometry in it")
-
-
 def _collect(entry: Path, doc: dict[str, Any], problems: list[str]) -> dict[str, list[_Item]]:
     items: dict[str, list[_Item]] = {k: [] for k in INVENTORY_KEYS}
     sources: list[tuple[Path, dict[str, Any]]] = [(entry, doc)]
@@ -119,6 +101,31 @@ def _collect(entry: Path, doc: dict[str, Any], problems: list[str]) -> dict[str,
     return items
 
 
+def _zones_from(entry: Path, listed: Any, problems: list[str]) -> list[_Item]:
+    """`zones_from: [{path, id_field, name_field, layer, ap_defaults}]`: a zone per feature."""
+    if listed is None:
+        return []
+    if not isinstance(listed, list):
+        problems.append(f"{entry}: zones_from: must be a list of {{path, id_field, name_field}}")
+        return []
+    items: list[_Item] = []
+    for k, source in enumerate(listed):
+        where = f"{entry}: zones_from[{k}]"
+        if not isinstance(source, dict) or not source.get("path") or not source.get("id_field"):
+            problems.append(f"{where}: needs path and id_field (name_field, layer optional)")
+            continue
+        unknown = set(source) - {"path", "id_field", "name_field", "layer", "ap_defaults"}
+        if unknown:
+            problems.append(f"{where}: {', '.join(sorted(unknown))}: unknown key")
+            continue
+        path = (entry.parent / str(source["path"])).resolve()
+        found = zones_from_layer(path, str(source["id_field"]), source.get("name_field"),
+                                 source.get("layer"), where, problems)
+        extra = {"ap_defaults": source["ap_defaults"]} if source.get("ap_defaults") else {}
+        items += [_Item(entry, "zones_from", k, {**zone, **extra}) for zone in found]
+    return items
+
+
 def _zones(items: list[_Item], problems: list[str], invalid: set[str]) -> list[Zone]:
     """Valid zones; the ids of invalid ones go to `invalid` so they cause no second error."""
     zones: list[Zone] = []
@@ -130,11 +137,11 @@ def _zones(items: list[_Item], problems: list[str], invalid: set[str]) -> list[Z
                 problems.append(f"{item.file}: {item.where}: give either polygon or geojson")
                 continue
             try:
-                polygon = _polygon_from_geojson(geo_path)
+                outline = zone_outline(parts_from_geojson(geo_path))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 problems.append(f"{item.file}: {item.where}.geojson: cannot use {geo_path}: {exc}")
                 continue
-            zone = _validated(Zone, {**raw, "geojson": None, "polygon": polygon},
+            zone = _validated(Zone, {**raw, "geojson": None, **outline},
                               item.file, item.where, problems)
             if zone is not None:
                 zone = zone.model_copy(update={"geojson": geo_path})
@@ -302,6 +309,7 @@ def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
         raise ConfigError([f"{entry}: {exc}"]) from exc
 
     items = _collect(entry, doc, problems)
+    items["zones"] += _zones_from(entry, doc.get("zones_from"), problems)
     top = {k: v for k, v in doc.items() if k not in LOADER_KEYS and k not in INVENTORY_KEYS}
     config: NetmonConfig | None = _validated(NetmonConfig, top, entry, "", problems)
     defaults = _validated(ApDefaults, doc.get("defaults") or {}, entry, "defaults", problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -21,6 +21,9 @@ from netmon.fibre.settings import FibreSettings
 from netmon.report.settings import ReportSettings
 from netmon.web.settings import HttpSettings
 from netmon.web.status.settings import StatusPageSettings
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -139,7 +142,20 @@ class Zone(Strict):
     name: str
     polygon: list[tuple[Longitude, Latitude]] | None = None
     geojson: Path | None = None
+    # The whole outline when it is more than one ring (from `geojson:` or `zones_from:`):
+    # polygons, each an outer ring then its holes, as GeoJSON MultiPolygon coordinates.
+    # `polygon` is then the outer ring of the largest polygon.
+    parts: list[list[list[tuple[Longitude, Latitude]]]] | None = None
     ap_defaults: ApDefaults = ApDefaults()
+
+    def outline(self) -> BaseGeometry | None:
+        """The zone's area: every polygon with its holes (shapely), or None."""
+        from shapely.geometry import MultiPolygon, Polygon
+
+        if self.parts:
+            polygons = [Polygon(rings[0], rings[1:]) for rings in self.parts]
+            return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+        return Polygon(self.polygon) if self.polygon else None
 
     @field_validator("polygon")
     @classmethod

@@ -42,9 +42,10 @@ def slug(text: str) -> str:
 
 
 def _zone_finder(config: NetmonConfig) -> Any:
-    from shapely import Point, Polygon, prepared
+    from shapely import Point, prepared
 
-    shapes = [(z.id, prepared.prep(Polygon(z.polygon))) for z in config.zones if z.polygon]
+    shapes = [(z.id, prepared.prep(outline)) for z in config.zones
+              if (outline := z.outline()) is not None]
 
     def zone_of(lat: float, lon: float) -> str | None:
         point = Point(lon, lat)

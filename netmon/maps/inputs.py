@@ -29,11 +29,10 @@ def under_config(config: NetmonConfig, path: Path) -> Path:
 def zone_frame(config: NetmonConfig) -> gpd.GeoDataFrame:
     """The config's zones (id, name), WGS84."""
     import geopandas as gpd
-    from shapely.geometry import Polygon
 
     zones = [z for z in config.zones if z.polygon]
     return gpd.GeoDataFrame({"id": [z.id for z in zones], "name": [z.name for z in zones]},
-                            geometry=[Polygon(z.polygon or []) for z in zones], crs=WGS84)
+                            geometry=[z.outline() for z in zones], crs=WGS84)
 
 
 def target_frame(config: NetmonConfig) -> gpd.GeoDataFrame:
