@@ -16,7 +16,8 @@ MAX_REPETITIONS = 25
 PRINTABLE = set(string.printable) - set("\x0b\x0c|")
 # snmprec type tags by the profile's column type (counts and identifiers only)
 TAGS: dict[ValueType, str] = {"ticks": "67", "counter": "65", "counter64": "70", "oid": "6",
-                              "mac": "4x", "hex": "4x", "str": "4", "int": "2"}
+                              "mac": "4x", "hex": "4x", "str": "4", "int": "2",
+                              "decimal": "4"}
 INT32 = 2**31
 
 

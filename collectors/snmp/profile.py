@@ -15,7 +15,9 @@ from netmon.config.merge import deep_merge
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 Oid = Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
-ValueType = Literal["int", "str", "ticks", "counter", "counter64", "mac", "oid", "hex"]
+# decimal: an OCTET STRING spelling a whole number (net-snmp `extend` scripts print counts).
+ValueType = Literal["int", "str", "ticks", "counter", "counter64", "mac", "oid", "hex",
+                    "decimal"]
 # ap: answers for itself; controller: reports many APs; both: an AP that also reports others.
 Role = Literal["ap", "controller", "both"]
 

@@ -6,6 +6,7 @@ STRING), `str` (OBJECT IDENTIFIER, IpAddress) and `float`; absent objects are le
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 Value = int | str
@@ -19,6 +20,8 @@ RANGES: Final = {
     "counter64": (0, 2**64 - 1),
 }
 COUNTER_WIDTH: Final = {"counter": 32, "counter64": 64}
+# A count a script printed: digits, at most 18 of them (no 64-bit overflow, no "1e9").
+DECIMAL: Final = re.compile(r"-?\d{1,18}")
 
 
 def out_of_range(value: object, kind: str) -> bool:
@@ -55,4 +58,7 @@ def _convert(value: object, kind: str) -> Value | None:
         return ":".join(f"{b:02x}" for b in raw) if kind == "mac" else raw.hex()
     if kind == "oid":
         return value if isinstance(value, str) else None
+    if kind == "decimal":
+        text = value.decode("ascii", "replace").strip() if isinstance(value, bytes) else ""
+        return int(text) if DECIMAL.fullmatch(text) else None
     return None

@@ -17,7 +17,8 @@ DAY_S = 86400
 # Clients follow -cos over the day: fewest at 00:00 UTC, most at 12:00 UTC (13:00 in Paris).
 DAY_RATE = 2 * math.pi / DAY_S
 NIGHT_SHARE = 0.2  # a town's free Wi-Fi is never quite empty: the harbour, the station
-TAG_BY_TYPE = {"int": "2", "str": "4", "ticks": "67", "oid": "6", "mac": "4x", "hex": "4x"}
+TAG_BY_TYPE = {"int": "2", "str": "4", "ticks": "67", "oid": "6", "mac": "4x", "hex": "4x",
+               "decimal": "4"}
 
 
 def _seed(*parts: object) -> int:
