@@ -174,10 +174,13 @@ def _reading(ap: AccessPoint, profile: Profile, answer: Answer, row: Row, key: K
     assert spec is not None
     model = row.get(spec.model) if spec.model else None
     tags = ap_tags(ap, profile, str(model) if model else None)
-    if spec.up is not None and row.get(spec.up.column) not in spec.up.values:
+    # A row with no state at all (a walk without that column) is reported, not down: the
+    # figures it lacks make it degraded instead.
+    state_value = row.get(spec.up.column) if spec.up is not None else None
+    if spec.up is not None and state_value is not None and state_value not in spec.up.values:
         # Same model tag as when it is up, so its `ap` series does not split while down.
         return down_reading(ap, profile, time_ns, f"controller {controller_id} reports state "
-                            f"{row.get(spec.up.column)}", poll_ms, tags["model"])
+                            f"{state_value}", poll_ms, tags["model"])
     state = states.get(ap.id) or states.setdefault(ap.id, ApState())
     uptime_s, rebooted = None, False
     ticks = row.get(spec.uptime) if spec.uptime else None
