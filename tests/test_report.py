@@ -68,6 +68,7 @@ def test_french_report_has_every_section_and_the_key_figures(french: tuple[Path,
     assert "Quartier nord" in html and "Quartier sud" in html
     assert "17 h–18 h" in html or "18 h–19 h" in html  # the evening peak of the made-up day
     assert "Ville test (73008)" in html  # the town's fibre line
+    assert " locaux</td>" in html and "bâtiments</td>" not in html  # milestones count premises
     assert html.count("data:image/png;base64,") == 5  # 2 maps and 3 charts, all inlined
     assert 'id="usage-week"' in html
     assert "http://" not in html and "https://" not in html

@@ -180,12 +180,18 @@ def _fibre(f: ReportFigures, lang: Language) -> dict[str, Any]:
     if not f.fibre:
         return {"fibre_rows": None}
     plan = (f.config.fibre.plan if f.config.fibre else [])
+    def counted(value: int | None, source: str) -> str:
+        """A count with what it counts: ARCEP's base_imb counts buildings."""
+        if value is None:
+            return "–"
+        unit = text(lang, "unit_buildings" if source == "arcep-buildings" else "unit_premises")
+        return f"{number(value, lang, 0)} {unit}"
+
     return {
         "fibre_rows": [{
             "zone": r.label, "source": r.source, "day": f"{r.day:%d/%m/%Y}",
-            "premises": "–" if r.premises_total is None else number(r.premises_total, lang, 0),
-            "connectable": "–" if r.premises_connectable is None
-            else number(r.premises_connectable, lang, 0),
+            "premises": counted(r.premises_total, r.source),
+            "connectable": counted(r.premises_connectable, r.source),
             "pct": percent(r.pct_connectable, lang),
             "plan": percent(r.planned_pct, lang),
             "gap": "–" if r.gap_pp is None else f"{number(r.gap_pp, lang, 1)} pp",

@@ -51,8 +51,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_usage": "Aucune mesure de fréquentation sur la période.",
         "fibre": "Fibre optique",
         "fibre_intro": "Part des locaux raccordables à la fibre (FttH), d'après les fichiers "
-                       "importés ; projection à la tendance des derniers trimestres.",
-        "as_of": "Au", "premises": "Locaux", "connectable": "Raccordables", "pct": "%",
+                       "importés (la base_imb de l'ARCEP compte des bâtiments, les autres "
+                       "sources des locaux) ; projection à la tendance des derniers "
+                       "trimestres.",
+        "as_of": "Au", "premises": "Total", "connectable": "Raccordables", "pct": "%",
+        "unit_premises": "locaux", "unit_buildings": "bâtiments",
         "plan": "Plan", "gap": "Écart", "projection": "Achèvement projeté",
         "complete": "atteint le {day}", "not_enough": "données insuffisantes",
         "no_progress": "pas de progression récente",
@@ -108,8 +111,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_usage": "No usage measurement in the period.",
         "fibre": "Fibre",
         "fibre_intro": "Share of premises that can order an FTTH line, from the imported "
-                       "files; projection at the trend of the last quarters.",
-        "as_of": "As of", "premises": "Premises", "connectable": "Connectable", "pct": "%",
+                       "files (ARCEP's base_imb counts buildings, the other sources premises); "
+                       "projection at the trend of the last quarters.",
+        "as_of": "As of", "premises": "Total", "connectable": "Connectable", "pct": "%",
+        "unit_premises": "premises", "unit_buildings": "buildings",
         "plan": "Plan", "gap": "Gap", "projection": "Projected completion",
         "complete": "reached on {day}", "not_enough": "not enough data",
         "no_progress": "no recent progress",
