@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Final
 
 from geo.crs import LAMBERT93
-from geo.labels import Language, label, percent
+from geo.label_placement import Box, label_boxes, place_labels
+from geo.labels import Language, covered_text, label
+from geo.map_frame import MapFrame, frame_of, outlier_note
 from geo.map_furniture import add_scale_and_north, add_titles, draw_areas, framed
 from geo.mapdata import (
     COVERAGE_COLOUR,
+    LEGEND_STATES,
     STATE_COLOURS,
-    STATES,
     WATER_COLOUR,
     ZONE_COLOUR,
     MapLayers,
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Annotation
+    from shapely.geometry.base import BaseGeometry
 
 A4_LANDSCAPE_IN: Final = (11.69, 8.27)
 DPI: Final = 150
@@ -31,7 +37,20 @@ CLIENT_EXAMPLES: Final = (0, 10, 50)
 # zlib level 3: a third of the default's encoding time for a file about 10 % larger.
 PNG_OPTIONS: Final = {"compress_level": 3}
 COVERAGE_ALPHA: Final = 0.35
-DRAW_ORDER: Final = ("disabled", "unknown", "maintenance", "up", "down")
+DRAW_ORDER: Final = ("disabled", "unknown", "assumed", "maintenance", "up", "down")
+MAP_AXES: Final = (0.02, 0.05, 0.76, 0.85)  # figure fractions: left, bottom, width, height
+# Below this on-screen radius a coverage disc is a speck: each counted AP gets at least this.
+MIN_DISC_RADIUS_PX: Final = 5.0
+
+
+@dataclass(frozen=True)
+class DrawnMap:
+    """What a rendered map shows beyond its pixels: label boxes (figure pixels), frame."""
+
+    frame: MapFrame
+    label_boxes: list[Box] = field(default_factory=list)
+    label_texts: list[str] = field(default_factory=list)
+    min_disc_m: float | None = None
 
 
 def marker_size(clients: np.ndarray) -> np.ndarray:
@@ -43,32 +62,50 @@ def marker_size(clients: np.ndarray) -> np.ndarray:
     return sizes
 
 
-def bounds_of(*frames: gpd.GeoDataFrame | None) -> tuple[float, float, float, float]:
-    """Lambert-93 bounds of every non-empty frame."""
-    import numpy as np
-
-    boxes = [f.to_crs(LAMBERT93).total_bounds for f in frames
-             if f is not None and not f.empty and not f.geometry.is_empty.all()]
-    if not boxes:
-        return 0.0, 0.0, 1000.0, 1000.0
-    stacked = np.vstack(boxes)
-    return (float(np.nanmin(stacked[:, 0])), float(np.nanmin(stacked[:, 1])),
-            float(np.nanmax(stacked[:, 2])), float(np.nanmax(stacked[:, 3])))
+def metres_per_pixel(fig: Figure, ax: Axes) -> float:
+    """Ground metres per output pixel once the frame is set (equal aspect: the larger way)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    width_px = fig.get_figwidth() * fig.dpi * MAP_AXES[2]
+    height_px = fig.get_figheight() * fig.dpi * MAP_AXES[3]
+    return max((x1 - x0) / width_px, (y1 - y0) / height_px)
 
 
-def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: Language, with_pct: bool) -> None:
+def zone_label(ax: Axes, point: BaseGeometry, text: str, fontsize: float = 8) -> Annotation:
+    return ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=fontsize,
+                       fontweight="bold", zorder=6,
+                       bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.8,
+                             "ec": "none"})
+
+
+def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: Language,
+               with_pct: bool) -> list[Annotation]:
+    """Zone outlines and one label each (name, and % covered or "no data"), not yet spread."""
     local = zones.to_crs(LAMBERT93)
     draw_areas(ax, local.geometry, facecolor="none", edgecolor=ZONE_COLOUR, linewidth=1.2,
                linestyle="--", zorder=3)
+    labels = []
     for _, zone in local.iterrows():
-        point = zone.geometry.representative_point()
         text = str(zone["name"])
         if with_pct:
-            text += f"\n{percent(zone.get('coverage_pct'), language)} {label(language, 'covered')}"
-        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8,
-                    fontweight="bold", zorder=6,
-                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.75,
-                          "ec": "none"})
+            text += f"\n{covered_text(zone.get('coverage_pct'), language)}"
+        labels.append(zone_label(ax, zone.geometry.representative_point(), text))
+    return labels
+
+
+def visible_coverage(footprint: gpd.GeoSeries, aps: gpd.GeoDataFrame,
+                     min_radius_m: float) -> tuple[list[BaseGeometry], bool]:
+    """The covered area, each counted AP at least `min_radius_m` wide; True if that grew it."""
+    import shapely
+
+    counted = aps[aps["counted"].astype(bool)] if "counted" in aps else aps.iloc[:0]
+    if counted.empty:
+        return list(footprint), False
+    discs = shapely.union_all(counted.geometry.buffer(min_radius_m).to_numpy())
+    drawn = shapely.union_all([*footprint, discs])
+    area = float(shapely.union_all(list(footprint)).area) if len(footprint) else 0.0
+    # One percent more ink than the footprint itself: the reader must be told.
+    return [drawn], float(drawn.area) > area * 1.01
 
 
 def _legend(ax: Axes, layers: MapLayers) -> None:
@@ -76,11 +113,12 @@ def _legend(ax: Axes, layers: MapLayers) -> None:
     from matplotlib.patches import Patch
 
     lang = layers.language
-    counts = layers.aps["state"].value_counts()
+    shown = layers.shown_states()
+    counts = {s: shown.count(s) for s in LEGEND_STATES}
     handles: list[Line2D | Patch] = [
         Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=STATE_COLOURS[s],
-               markeredgecolor="white", label=f"{label(lang, s)} ({int(counts.get(s, 0))})")
-        for s in STATES if counts.get(s, 0)]
+               markeredgecolor="white", label=f"{label(lang, s)} ({counts[s]})")
+        for s in LEGEND_STATES if counts[s]]
     handles += [Line2D([], [], marker="o", linestyle="", color="#666666",
                        markersize=float(marker_size_one(n)) ** 0.5,
                        label=f"{n} {label(lang, 'clients')}") for n in CLIENT_EXAMPLES]
@@ -99,33 +137,47 @@ def marker_size_one(clients: float) -> float:
     return float(marker_size(np.array([clients], dtype=float))[0])
 
 
-def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> None:
-    """Write the coverage map as a PNG (A4 landscape)."""
+def map_note(base: str, *extra: str) -> str:
+    return " — ".join([base, *(e for e in extra if e)])
+
+
+def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> DrawnMap:
+    """Write the coverage map as a PNG (A4 landscape); far-away APs are noted, not framed."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    lang = layers.language
     fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=dpi)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.02, 0.05, 0.76, 0.85))
-    framed(ax, bounds_of(layers.zones, layers.aps))
+    ax = fig.add_axes(MAP_AXES)
+    frame = frame_of(layers, with_buildings=False)
+    framed(ax, frame.bounds)
     if layers.water is not None:
         draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
                    edgecolor="none", zorder=1)
+    aps = layers.aps.to_crs(LAMBERT93).assign(shown=layers.shown_states())
+    min_disc_m = MIN_DISC_RADIUS_PX * metres_per_pixel(fig, ax)
+    coverage, enlarged = visible_coverage(layers.coverage.to_crs(LAMBERT93).geometry, aps,
+                                          min_disc_m)
     # Patches, not a raster: measured faster (bench_geo), the edges stay smooth.
-    draw_areas(ax, layers.coverage.to_crs(LAMBERT93).geometry, facecolor=COVERAGE_COLOUR,
-               alpha=COVERAGE_ALPHA, edgecolor="none", zorder=2)
-    draw_zones(ax, layers.zones, layers.language, with_pct=True)
-    aps = layers.aps.to_crs(LAMBERT93)
+    draw_areas(ax, coverage, facecolor=COVERAGE_COLOUR, alpha=COVERAGE_ALPHA, edgecolor="none",
+               zorder=2)
+    labels = draw_zones(ax, layers.zones, lang, with_pct=True)
     if not aps.empty:
         # Down APs on top: the one thing the committee must not miss.
-        order = aps["state"].map({s: i for i, s in enumerate(DRAW_ORDER)}).argsort()
+        order = aps["shown"].map({s: i for i, s in enumerate(DRAW_ORDER)}).argsort()
         aps = aps.iloc[order.to_numpy()]
         ax.scatter(aps.geometry.x, aps.geometry.y,
                    s=marker_size(aps["clients"].to_numpy(dtype=float)),
-                   c=aps["state"].map(STATE_COLOURS).tolist(), edgecolors="white",
+                   c=aps["shown"].map(STATE_COLOURS).tolist(), edgecolors="white",
                    linewidths=0.5, zorder=5)
     add_scale_and_north(ax)
     _legend(ax, layers)
-    add_titles(fig, layers, label(layers.language, "coverage_title", site=layers.site),
-               layers.coverage_note)
+    note = map_note(layers.coverage_note,
+                    label(lang, "min_disc", px=f"{MIN_DISC_RADIUS_PX:g}") if enlarged else "",
+                    outlier_note(frame, lang))
+    add_titles(fig, layers, label(lang, "coverage_title", site=layers.site), note)
+    place_labels(ax, labels)
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
+    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels],
+                    min_disc_m if enlarged else None)
