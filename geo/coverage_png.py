@@ -39,8 +39,9 @@ PNG_OPTIONS: Final = {"compress_level": 3}
 COVERAGE_ALPHA: Final = 0.35
 DRAW_ORDER: Final = ("disabled", "unknown", "assumed", "maintenance", "up", "down")
 MAP_AXES: Final = (0.02, 0.05, 0.76, 0.85)  # figure fractions: left, bottom, width, height
-# Below this on-screen radius a coverage disc is a speck: each counted AP gets at least this.
-MIN_DISC_RADIUS_PX: Final = 5.0
+# Below this on-screen radius (px at 150 dpi) a disc hides under its AP marker: measured in
+# bench/bench_map_legibility.py, 8 px gives a 700-AP city the village's share of coverage ink.
+MIN_DISC_RADIUS_PX: Final = 8.0
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,13 @@ def map_note(base: str, *extra: str) -> str:
     return " — ".join([base, *(e for e in extra if e)])
 
 
-def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> DrawnMap:
-    """Write the coverage map as a PNG (A4 landscape); far-away APs are noted, not framed."""
+def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI,
+                        min_disc_px: float = MIN_DISC_RADIUS_PX) -> DrawnMap:
+    """Write the coverage map as a PNG (A4 landscape); far-away APs are noted, not framed.
+
+    Each counted AP's coverage is drawn at least `min_disc_px` in radius (and the map says so
+    when that made it larger than the footprint).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -156,7 +162,7 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
         draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
                    edgecolor="none", zorder=1)
     aps = layers.aps.to_crs(LAMBERT93).assign(shown=layers.shown_states())
-    min_disc_m = MIN_DISC_RADIUS_PX * metres_per_pixel(fig, ax)
+    min_disc_m = min_disc_px * metres_per_pixel(fig, ax)
     coverage, enlarged = visible_coverage(layers.coverage.to_crs(LAMBERT93).geometry, aps,
                                           min_disc_m)
     # Patches, not a raster: measured faster (bench_geo), the edges stay smooth.
@@ -174,7 +180,7 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
     add_scale_and_north(ax)
     _legend(ax, layers)
     note = map_note(layers.coverage_note,
-                    label(lang, "min_disc", px=f"{MIN_DISC_RADIUS_PX:g}") if enlarged else "",
+                    label(lang, "min_disc", px=f"{min_disc_px:g}") if enlarged else "",
                     outlier_note(frame, lang))
     add_titles(fig, layers, label(lang, "coverage_title", site=layers.site), note)
     place_labels(ax, labels)

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 ASSETS: Final = files("geo") / "assets" / "leaflet"
 CSS_IMAGE = re.compile(r"url\(images/([a-z0-9-]+\.png)\)")
-# Each counted AP's coverage is drawn at least this many screen pixels in radius, any zoom.
-MIN_COVERAGE_RADIUS_PX: Final = 5
+# Each counted AP's coverage is drawn at least this many screen pixels in radius (wider than
+# an AP marker, as on the PNG), at any zoom.
+MIN_COVERAGE_RADIUS_PX: Final = 9
 
 
 def leaflet_css() -> str:
