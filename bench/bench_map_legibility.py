@@ -1,8 +1,8 @@
 """Legibility of the coverage map from a village to a city: coverage pixels on the PNG.
 
-For the 8-AP village fleet and the ~700-AP city of tests/support/city_fleet.py, renders the
-coverage PNG with several minimum on-screen disc radii and counts the pixels of the coverage
-colour a reader sees (outside the AP markers). Run from the repository root:
+For the 8-AP village fleet and the ~700-AP city of tests/support/city_fleet.py (every AP
+counted), renders the coverage PNG with the coverage drawn at least N px beyond each AP marker
+and counts the pixels of the coverage colour a reader sees. Run from the repository root:
 
     .venv/bin/python -m bench.bench_map_legibility
 """
@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-MIN_DISC_PX = (0.0, 3.0, 5.0, 8.0, 12.0)
+RING_PX = (None, 0.0, 2.0, 4.0, 6.0, 8.0)  # None: the footprint alone
 
 
 def _layers(config_path: Path, fleet: object | None, assume_up: bool) -> object:
@@ -43,17 +43,18 @@ def main() -> None:
         fleets = {"village (8 APs, 2 districts)": _layers(fleet_config(village_dir, 8), None,
                                                            True),
                   "city (700 APs, 20 districts)": _layers(city_path, None, True)}
-        print("| fleet | min disc radius (px) | coverage pixels | share of the map % |"
+        print("| fleet | ring beyond marker (px) | coverage pixels | share of the map % |"
               " drawn larger than footprint |")
         print("|---|---:|---:|---:|---|")
         for name, layers in fleets.items():
-            for px in MIN_DISC_PX:
+            for px in RING_PX:
                 buffer = io.BytesIO()
-                drawn = render_coverage_png(layers, buffer, min_disc_px=px)  # type: ignore[arg-type]
+                drawn = render_coverage_png(layers, buffer, ring_px=px)  # type: ignore[arg-type]
                 image = Image.open(buffer)
                 found = coverage_pixels(image)
                 map_px = image.width * 0.76 * image.height * 0.85
-                print(f"| {name} | {px:g} | {found} | {100 * found / map_px:.2f} | "
+                ring = "footprint only" if px is None else f"{px:g}"
+                print(f"| {name} | {ring} | {found} | {100 * found / map_px:.2f} | "
                       f"{'yes' if drawn.min_disc_m else 'no'} |")
 
 

@@ -39,9 +39,10 @@ PNG_OPTIONS: Final = {"compress_level": 3}
 COVERAGE_ALPHA: Final = 0.35
 DRAW_ORDER: Final = ("disabled", "unknown", "assumed", "maintenance", "up", "down")
 MAP_AXES: Final = (0.02, 0.05, 0.76, 0.85)  # figure fractions: left, bottom, width, height
-# Below this on-screen radius (px at 150 dpi) a disc hides under its AP marker: measured in
-# bench/bench_map_legibility.py, 8 px gives a 700-AP city the village's share of coverage ink.
-MIN_DISC_RADIUS_PX: Final = 8.0
+# Coverage shows at least this far (px) beyond each counted AP's marker, else it hides under it:
+# measured in bench/bench_map_legibility.py (a 700-AP city gets about the village's coverage ink).
+COVERAGE_RING_PX: Final = 4.0
+POINTS_PER_INCH: Final = 72.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class DrawnMap:
     frame: MapFrame
     label_boxes: list[Box] = field(default_factory=list)
     label_texts: list[str] = field(default_factory=list)
-    min_disc_m: float | None = None
+    min_disc_m: float | None = None  # the smallest disc drawn, when larger than the footprint
 
 
 def marker_size(clients: np.ndarray) -> np.ndarray:
@@ -94,15 +95,24 @@ def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: Language,
     return labels
 
 
+def marker_radius_px(clients: np.ndarray, dpi: float) -> np.ndarray:
+    """The on-screen radius of each AP marker (scatter sizes are areas in points²)."""
+    import numpy as np
+
+    radius: np.ndarray = np.sqrt(marker_size(clients)) / 2 * dpi / POINTS_PER_INCH
+    return radius
+
+
 def visible_coverage(footprint: gpd.GeoSeries, aps: gpd.GeoDataFrame,
-                     min_radius_m: float) -> tuple[list[BaseGeometry], bool]:
-    """The covered area, each counted AP at least `min_radius_m` wide; True if that grew it."""
+                     min_radius_m: np.ndarray) -> tuple[list[BaseGeometry], bool]:
+    """The covered area, each counted AP at least its `min_radius_m`; True if that grew it."""
     import shapely
 
-    counted = aps[aps["counted"].astype(bool)] if "counted" in aps else aps.iloc[:0]
-    if counted.empty:
+    counted = aps["counted"].astype(bool).to_numpy() if "counted" in aps else None
+    if counted is None or not counted.any():
         return list(footprint), False
-    discs = shapely.union_all(counted.geometry.buffer(min_radius_m).to_numpy())
+    discs = shapely.union_all(
+        shapely.buffer(aps.geometry.to_numpy()[counted], min_radius_m[counted]))
     drawn = shapely.union_all([*footprint, discs])
     area = float(shapely.union_all(list(footprint)).area) if len(footprint) else 0.0
     # One percent more ink than the footprint itself: the reader must be told.
@@ -143,11 +153,11 @@ def map_note(base: str, *extra: str) -> str:
 
 
 def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI,
-                        min_disc_px: float = MIN_DISC_RADIUS_PX) -> DrawnMap:
+                        ring_px: float | None = COVERAGE_RING_PX) -> DrawnMap:
     """Write the coverage map as a PNG (A4 landscape); far-away APs are noted, not framed.
 
-    Each counted AP's coverage is drawn at least `min_disc_px` in radius (and the map says so
-    when that made it larger than the footprint).
+    Each counted AP's coverage shows at least `ring_px` beyond its marker (and the map says so
+    when that made it larger than the footprint); None draws the footprint alone.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -162,9 +172,11 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
         draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
                    edgecolor="none", zorder=1)
     aps = layers.aps.to_crs(LAMBERT93).assign(shown=layers.shown_states())
-    min_disc_m = min_disc_px * metres_per_pixel(fig, ax)
+    clients = aps["clients"].to_numpy(dtype=float) if "clients" in aps else aps.index.to_numpy()
+    disc_px = marker_radius_px(clients, dpi) + (ring_px or 0.0)
+    disc_m = disc_px * metres_per_pixel(fig, ax) if ring_px is not None else 0.0 * disc_px
     coverage, enlarged = visible_coverage(layers.coverage.to_crs(LAMBERT93).geometry, aps,
-                                          min_disc_m)
+                                          disc_m)
     # Patches, not a raster: measured faster (bench_geo), the edges stay smooth.
     draw_areas(ax, coverage, facecolor=COVERAGE_COLOUR, alpha=COVERAGE_ALPHA, edgecolor="none",
                zorder=2)
@@ -180,10 +192,10 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
     add_scale_and_north(ax)
     _legend(ax, layers)
     note = map_note(layers.coverage_note,
-                    label(lang, "min_disc", px=f"{min_disc_px:g}") if enlarged else "",
+                    label(lang, "min_disc", px=f"{ring_px:g}") if enlarged else "",
                     outlier_note(frame, lang))
     add_titles(fig, layers, label(lang, "coverage_title", site=layers.site), note)
     place_labels(ax, labels)
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
     return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels],
-                    min_disc_m if enlarged else None)
+                    float(disc_m.min()) if enlarged and disc_m.size else None)

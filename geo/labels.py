@@ -36,7 +36,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_data": "pas de données",
         "assumed": "supposée en service",
         "outliers": "{n} point(s) à plus de {km} km hors cadre : {ids}",
-        "min_disc": "couverture tracée d'au moins {px} px de rayon pour rester visible",
+        "min_disc": "couverture tracée au moins {px} px au-delà de chaque borne pour rester "
+                    "visible",
         "sources": "Sources",
         "model_radius": "rayon par borne",
         "model_pathloss": "modèle de propagation log-distance, seuil {threshold} dBm",
@@ -83,7 +84,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_data": "no data",
         "assumed": "assumed up",
         "outliers": "{n} point(s) over {km} km away left out of the frame: {ids}",
-        "min_disc": "coverage drawn at least {px} px in radius to stay visible",
+        "min_disc": "coverage drawn at least {px} px beyond each AP to stay visible",
         "sources": "Sources",
         "model_radius": "radius per AP",
         "model_pathloss": "log-distance propagation model, threshold {threshold} dBm",
