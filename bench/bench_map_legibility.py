@@ -55,7 +55,7 @@ def main() -> None:
                 map_px = image.width * 0.76 * image.height * 0.85
                 ring = "footprint only" if px is None else f"{px:g}"
                 print(f"| {name} | {ring} | {found} | {100 * found / map_px:.2f} | "
-                      f"{'yes' if drawn.min_disc_m else 'no'} |")
+                      f"{'yes' if drawn.min_disc_px else 'no'} |")
 
 
 if __name__ == "__main__":

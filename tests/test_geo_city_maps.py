@@ -63,7 +63,7 @@ def test_city_coverage_is_visible_and_unpolled_districts_say_no_data(city: CityF
     drawn = render_coverage_png(layers, tmp_path / "coverage.png")
     image = Image.open(tmp_path / "coverage.png")
     assert _map_share(image, coverage_pixels(image)) > MIN_COVERAGE_SHARE
-    assert drawn.min_disc_m is not None  # 30 m discs would be specks: the map says it drew more
+    assert drawn.min_disc_px is not None  # 30 m discs would be specks: the map says it drew more
     render_coverage_png(layers, tmp_path / "specks.png", ring_px=None)
     specks = Image.open(tmp_path / "specks.png")
     assert coverage_pixels(image) > 3 * coverage_pixels(specks)
@@ -81,7 +81,7 @@ def test_village_coverage_is_drawn_as_it_is(tmp_path: Path) -> None:
     layers = build_layers(config, time.time_ns(), Scenario(assume_up=True), fleet={},
                           progress=[])
     drawn = render_coverage_png(layers, tmp_path / "coverage.png")
-    assert drawn.min_disc_m is None  # discs already wider than the minimum: nothing enlarged
+    assert drawn.min_disc_px is None  # discs already wider than the minimum: nothing enlarged
     image = Image.open(tmp_path / "coverage.png")
     assert _map_share(image, coverage_pixels(image)) > MIN_COVERAGE_SHARE
 
