@@ -13,18 +13,22 @@ import io
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.mapdata import MapLayers
 
 RING_PX = (None, 0.0, 2.0, 4.0, 6.0, 8.0)  # None: the footprint alone
 
 
-def _layers(config_path: Path, fleet: object | None, assume_up: bool) -> object:
+def _layers(config_path: Path, assume_up: bool) -> MapLayers:
     from netmon.config import load_config
     from netmon.maps.build import build_layers
     from netmon.maps.scenario import Scenario
 
     config = load_config(config_path)
     return build_layers(config, time.time_ns(), Scenario(assume_up=assume_up),
-                        fleet=fleet or {}, progress=[])  # type: ignore[arg-type]
+                        fleet={}, progress=[])
 
 
 def main() -> None:
@@ -40,16 +44,15 @@ def main() -> None:
         village_dir.mkdir()
         city_dir.mkdir()
         city_path, _ = city_config(city_dir)
-        fleets = {"village (8 APs, 2 districts)": _layers(fleet_config(village_dir, 8), None,
-                                                           True),
-                  "city (700 APs, 20 districts)": _layers(city_path, None, True)}
+        fleets = {"village (8 APs, 2 districts)": _layers(fleet_config(village_dir, 8), True),
+                  "city (700 APs, 20 districts)": _layers(city_path, True)}
         print("| fleet | ring beyond marker (px) | coverage pixels | share of the map % |"
               " drawn larger than footprint |")
         print("|---|---:|---:|---:|---|")
         for name, layers in fleets.items():
             for px in RING_PX:
                 buffer = io.BytesIO()
-                drawn = render_coverage_png(layers, buffer, ring_px=px)  # type: ignore[arg-type]
+                drawn = render_coverage_png(layers, buffer, ring_px=px)
                 image = Image.open(buffer)
                 found = coverage_pixels(image)
                 map_px = image.width * 0.76 * image.height * 0.85

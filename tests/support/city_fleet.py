@@ -26,7 +26,7 @@ def _districts(rng: random.Random) -> list[Any]:
     lon0, lat0 = CENTRE
     w, h = HALF_SIZE_DEG
     box = shapely.box(lon0 - w, lat0 - h, lon0 + w, lat0 + h)
-    seeds = []
+    seeds: list[tuple[float, float]] = []
     while len(seeds) < DISTRICTS:
         spread = 0.25 if len(seeds) < DISTRICTS // 2 else 0.7  # half of them in the centre
         x, y = rng.gauss(0, spread) * w, rng.gauss(0, spread) * h
