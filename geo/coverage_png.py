@@ -52,6 +52,7 @@ class DrawnMap:
     frame: MapFrame
     label_boxes: list[Box] = field(default_factory=list)
     label_texts: list[str] = field(default_factory=list)
+    legend_texts: list[str] = field(default_factory=list)
     min_disc_px: float | None = None  # the smallest disc drawn, when larger than the footprint
 
 
@@ -138,7 +139,8 @@ def draw_visible_coverage(ax: Axes, footprint: gpd.GeoSeries, aps: gpd.GeoDataFr
     return disc_m2 > footprint_m2
 
 
-def _legend(ax: Axes, layers: MapLayers) -> None:
+def _legend(ax: Axes, layers: MapLayers) -> list[str]:
+    """The legend beside the map; returns its lines as printed."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -152,13 +154,14 @@ def _legend(ax: Axes, layers: MapLayers) -> None:
     handles += [Line2D([], [], marker="o", linestyle="", color="#666666",
                        markersize=float(marker_size_one(n)) ** 0.5,
                        label=f"{n} {label(lang, 'clients')}") for n in CLIENT_EXAMPLES]
-    handles.append(Patch(facecolor=COVERAGE_COLOUR, alpha=COVERAGE_ALPHA,
-                         label=label(lang, "coverage")))
+    handles.append(Patch(facecolor=coverage_ink(), label=label(lang, "coverage")))
     handles.append(Line2D([], [], color=ZONE_COLOUR, linestyle="--", label=label(lang, "zones")))
     if layers.water is not None:
         handles.append(Patch(facecolor=WATER_COLOUR, label=label(lang, "water")))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize=8, title=label(lang, "aps"), title_fontsize=9, alignment="left")
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       frameon=False, fontsize=8, title=label(lang, "aps"), title_fontsize=9,
+                       alignment="left")
+    return [legend.get_title().get_text(), *(t.get_text() for t in legend.get_texts())]
 
 
 def marker_size_one(clients: float) -> float:
@@ -205,7 +208,7 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
                    c=aps["shown"].map(STATE_COLOURS).tolist(), edgecolors="white",
                    linewidths=0.5, zorder=5)
     add_scale_and_north(ax)
-    _legend(ax, layers)
+    legend = _legend(ax, layers)
     note = map_note(layers.coverage_note,
                     label(lang, "min_disc", px=f"{ring_px:g}") if enlarged else "",
                     outlier_note(frame, lang))
@@ -213,5 +216,5 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
     place_labels(ax, labels)
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
     enlarged_px = float(disc_px.min()) if enlarged and disc_px is not None else None
-    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels],
+    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels], legend,
                     enlarged_px)

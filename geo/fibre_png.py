@@ -57,6 +57,13 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
         labels = [zone_label(ax, row.geometry.representative_point(),
                              f"{row['name']}\n{percent(row['pct_connectable'], lang)}", 9)
                   for _, row in local.iterrows()]
+        # A district without a figure says so rather than vanishing from the map.
+        missing = layers.zones[~layers.zones["id"].isin(fibre["id"])]
+        labels += [zone_label(ax, row.geometry.representative_point(),
+                              f"{row['name']}\n{label(lang, 'no_data')}", 9)
+                   for _, row in missing.to_crs(LAMBERT93).iterrows()]
+        draw_areas(ax, missing.to_crs(LAMBERT93).geometry, facecolor="none",
+                   edgecolor="#555555", linewidth=0.8, linestyle="--", zorder=2)
     else:
         labels = draw_zones(ax, layers.zones, lang, with_pct=False)
         ax.text(0.5, 0.5, label(lang, "no_fibre"), transform=ax.transAxes, ha="center",

@@ -22,7 +22,7 @@ from netmon.config import NetmonConfig, load_config
 from netmon.maps.build import build_layers
 from netmon.maps.fleet_now import ApNow
 from netmon.maps.scenario import Scenario
-from tests.support.city_fleet import OUTLIER_ID, city_buildings, city_config
+from tests.support.city_fleet import DISTRICTS, OUTLIER_ID, city_buildings, city_config
 from tests.support.fleet_history import fleet_config
 from tests.support.map_pixels import coverage_pixels, coverage_rgb
 from tests.support.offline_browser import visit
@@ -46,8 +46,8 @@ def _layers(city: CityFleet, assume_up: bool = False) -> MapLayers:
                         progress=[])
 
 
-def _with_fibre(layers: MapLayers) -> MapLayers:
-    districts = layers.zones[["id", "name", "geometry"]].copy()
+def _with_fibre(layers: MapLayers, known: int = DISTRICTS) -> MapLayers:
+    districts = layers.zones[["id", "name", "geometry"]].iloc[:known].copy()
     districts["pct_connectable"] = [5.0 * i for i in range(len(districts))]
     districts["day"] = "2026-09-30"
     return replace(layers, fibre=districts, buildings=city_buildings())
@@ -76,6 +76,13 @@ def test_city_coverage_is_visible_and_unpolled_districts_say_no_data(city: CityF
     assert not any("0,0\u00a0%" in t for t in drawn.label_texts)
 
 
+def test_assume_up_legend_never_says_unknown(city: CityFleet, tmp_path: Path) -> None:
+    drawn = render_coverage_png(_layers(city, assume_up=True), tmp_path / "coverage.png")
+    assert not any("état inconnu" in t for t in drawn.legend_texts)
+    assert f"supposée en service ({len(city[0].aps) - len(city[1])})" in drawn.legend_texts
+    assert "état inconnu (350)" in render_coverage_png(_layers(city), io.BytesIO()).legend_texts
+
+
 def test_village_coverage_is_drawn_as_it_is(tmp_path: Path) -> None:
     config = load_config(fleet_config(tmp_path, 8))
     layers = build_layers(config, time.time_ns(), Scenario(assume_up=True), fleet={},
@@ -99,7 +106,7 @@ def test_no_two_district_labels_overlap(city: CityFleet, tmp_path: Path) -> None
 
 def test_fibre_frame_holds_every_building_and_reports_the_far_ap(city: CityFleet,
                                                                  tmp_path: Path) -> None:
-    layers = _with_fibre(_layers(city))
+    layers = _with_fibre(_layers(city), known=DISTRICTS - 3)
     drawn = render_fibre_png(layers, tmp_path / "fibre.png")
     minx, miny, maxx, maxy = drawn.frame.bounds
     assert layers.buildings is not None
@@ -108,6 +115,9 @@ def test_fibre_frame_holds_every_building_and_reports_the_far_ap(city: CityFleet
     assert buildings.geometry.y.between(miny, maxy).all()
     assert [o.id for o in drawn.frame.outliers] == [OUTLIER_ID]
     assert maxx - minx < CITY_WIDTH_MAX_M and maxy - miny < CITY_WIDTH_MAX_M
+    # The three districts without a fibre figure are labelled, not left blank.
+    assert sum(t.endswith("\npas de données") for t in drawn.label_texts) == 3
+    assert len(drawn.label_texts) == DISTRICTS
 
 
 PAGE_JS = """() => {
