@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Final
 
-from geo.coverage_png import A4_LANDSCAPE_IN, DPI, PNG_OPTIONS, bounds_of, draw_zones
+from geo.coverage_png import (
+    A4_LANDSCAPE_IN,
+    DPI,
+    MAP_AXES,
+    PNG_OPTIONS,
+    DrawnMap,
+    draw_zones,
+    map_note,
+    zone_label,
+)
 from geo.crs import LAMBERT93
 from geo.fibre_colours import pct_colour
+from geo.label_placement import label_boxes, place_labels
 from geo.labels import label, percent
+from geo.map_frame import frame_of, outlier_note
 from geo.map_furniture import add_scale_and_north, add_titles, draw_areas, framed
 from geo.mapdata import BUILDING_COLOURS, WATER_COLOUR, MapLayers
 
@@ -17,8 +28,11 @@ if TYPE_CHECKING:
 BUILDING_MARKER: Final = 6.0
 
 
-def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> None:
-    """Write the fibre choropleth (A4 landscape); says so when no fibre figure is known."""
+def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -> DrawnMap:
+    """Write the fibre choropleth (A4 landscape); says so when no fibre figure is known.
+
+    The frame holds the districts, the APs and the buildings; far-away points are noted.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize
@@ -28,9 +42,10 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
     lang = layers.language
     fig = Figure(figsize=A4_LANDSCAPE_IN, dpi=dpi)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.02, 0.05, 0.76, 0.85))
+    ax = fig.add_axes(MAP_AXES)
     fibre, buildings = layers.fibre, layers.buildings
-    framed(ax, bounds_of(layers.zones, fibre, layers.aps))
+    frame = frame_of(layers, with_buildings=True)
+    framed(ax, frame.bounds)
     if layers.water is not None:
         draw_areas(ax, layers.water.to_crs(LAMBERT93).geometry, facecolor=WATER_COLOUR,
                    edgecolor="none", zorder=1)
@@ -39,15 +54,18 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
         for geometry, pct in zip(local.geometry, local["pct_connectable"], strict=True):
             draw_areas(ax, [geometry], facecolor=pct_colour(pct), edgecolor="#555555",
                        linewidth=0.8, zorder=2)
-        for _, row in local.iterrows():
-            point = row.geometry.representative_point()
-            ax.annotate(f"{row['name']}\n{percent(row['pct_connectable'], lang)}",
-                        (point.x, point.y), ha="center", va="center", fontsize=9,
-                        fontweight="bold", zorder=6,
-                        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.8,
-                              "ec": "none"})
+        labels = [zone_label(ax, row.geometry.representative_point(),
+                             f"{row['name']}\n{percent(row['pct_connectable'], lang)}", 9)
+                  for _, row in local.iterrows()]
+        # A district without a figure says so rather than vanishing from the map.
+        missing = layers.zones[~layers.zones["id"].isin(fibre["id"])]
+        labels += [zone_label(ax, row.geometry.representative_point(),
+                              f"{row['name']}\n{label(lang, 'no_data')}", 9)
+                   for _, row in missing.to_crs(LAMBERT93).iterrows()]
+        draw_areas(ax, missing.to_crs(LAMBERT93).geometry, facecolor="none",
+                   edgecolor="#555555", linewidth=0.8, linestyle="--", zorder=2)
     else:
-        draw_zones(ax, layers.zones, lang, with_pct=False)
+        labels = draw_zones(ax, layers.zones, lang, with_pct=False)
         ax.text(0.5, 0.5, label(lang, "no_fibre"), transform=ax.transAxes, ha="center",
                 fontsize=14, color="#666666")
     handles = []
@@ -68,8 +86,10 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
                   title_fontsize=9, framealpha=0.85)
     add_scale_and_north(ax)
     add_titles(fig, layers, label(lang, "fibre_title", site=layers.site),
-               _fibre_note(layers))
+               map_note(_fibre_note(layers), outlier_note(frame, lang)))
+    place_labels(ax, labels)
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
+    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels])
 
 
 def _fibre_note(layers: MapLayers) -> str:

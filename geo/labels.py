@@ -34,6 +34,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "of_land": "de la surface (hors eau)",
         "connectable_pct": "raccordables",
         "no_data": "pas de données",
+        "assumed": "supposée en service",
+        "outliers": "{n} point(s) à plus de {km} km hors cadre : {ids}",
+        "min_disc": "couverture tracée au moins {px} px au-delà de chaque borne pour rester "
+                    "visible",
         "sources": "Sources",
         "model_radius": "rayon par borne",
         "model_pathloss": "modèle de propagation log-distance, seuil {threshold} dBm",
@@ -78,6 +82,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "of_land": "of the land area",
         "connectable_pct": "connectable",
         "no_data": "no data",
+        "assumed": "assumed up",
+        "outliers": "{n} point(s) over {km} km away left out of the frame: {ids}",
+        "min_disc": "coverage drawn at least {px} px beyond each AP to stay visible",
         "sources": "Sources",
         "model_radius": "radius per AP",
         "model_pathloss": "log-distance propagation model, threshold {threshold} dBm",
@@ -115,6 +122,20 @@ def percent(value: float | None, language: Language, digits: int = 1) -> str:
     if value is None or value != value:
         return "–"
     return f"{number(value, language, digits)}\u00a0%"
+
+
+def percent_or_no_data(value: float | None, language: Language, digits: int = 1) -> str:
+    """A figure nothing was measured for says so: `pas de données`, never `–` or `0 %`."""
+    if value is None or value != value:
+        return label(language, "no_data")
+    return percent(value, language, digits)
+
+
+def covered_text(value: float | None, language: Language) -> str:
+    """`42,0 %`, or `pas de données` when nothing was polled (never a false `0,0 %`)."""
+    if value is None or value != value:
+        return label(language, "no_data")
+    return f"{percent(value, language)} {label(language, 'covered')}"
 
 
 def when(moment: datetime, language: Language) -> str:

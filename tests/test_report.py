@@ -114,6 +114,15 @@ def test_report_without_a_store_says_there_is_no_data(tmp_path: Path) -> None:
     assert "No usage measurement in the period." in html
     assert "No fibre data imported" in html and "No incident in the period." in html
     assert not config.store.path.exists()  # a report reads; it creates no store
+    seen = visit(html_path, width=900, height=1200, ready="#availability", evaluate="""() => [
+        document.querySelector("#availability").innerText,
+        document.querySelectorAll("#availability table").length,
+        [...document.querySelectorAll("#coverage td")].map(c => c.innerText)]""")
+    availability, tables, coverage_cells = seen.values
+    # Nothing was polled: the reader is told so, never shown an empty table or a false 0 %.
+    assert "No data: nothing was polled in the period" in availability
+    assert tables == 0  # no header without rows
+    assert coverage_cells.count("no data") == 2 and "0.0 %" not in coverage_cells
 
 
 def test_default_period_is_the_two_previous_whole_months() -> None:

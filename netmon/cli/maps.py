@@ -36,7 +36,7 @@ def coverage_table(title: str, zones: object) -> Table:
     for _, row in zones.iterrows():
         pct = row["coverage_pct"]
         table.add_row(str(row["id"]), str(row["name"]), f"{row['land_km2']:.3f}",
-                      f"{row['covered_km2']:.3f}", "–" if pct != pct else f"{pct:.1f} %",
+                      f"{row['covered_km2']:.3f}", "no data" if pct != pct else f"{pct:.1f} %",
                       f"{row['aps_counted']} / {row['aps_total']}")
     return table
 
@@ -51,6 +51,7 @@ def map_command(
         "--without", help="What if: leave this AP out (repeat for several).")] = None,
 ) -> None:
     """Write coverage.png, fibre.png, map.html (offline) and GeoJSON; print coverage per zone."""
+    from geo.map_frame import OUTLIER_DISTANCE_M, frame_of
     from geo.vector_files import LayerError
     from netmon.maps.build import build_layers
     from netmon.maps.files import write_maps
@@ -66,5 +67,12 @@ def map_command(
     written = write_maps(layers, out)
     console.print(coverage_table(f"{config.site}: coverage ({layers.coverage_note})",
                                  layers.zones))
+    far = frame_of(layers, with_buildings=True).outliers
+    if far:
+        console.print(f"{len(far)} point(s) over {OUTLIER_DISTANCE_M / 1000:g} km from the zones "
+                      "left out of the map frames:", highlight=False)
+        for o in far:
+            console.print(f"  {o.layer} {o.id}: {o.distance_m / 1000:.1f} km out",
+                          highlight=False, markup=False)
     for path in written:
         console.print(f"wrote {path}", highlight=False)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 NETMON_SOURCE = "netmon (SNMP)"
+# The states only a recent poll gives: a zone without any has no coverage figure.
+POLLED_STATES = ("up", "down")
 
 
 def coverage_model(config: NetmonConfig) -> CoverageModel:
@@ -73,13 +75,22 @@ def _count_inside(zones: gpd.GeoDataFrame, aps: gpd.GeoDataFrame, column: str) -
 
 
 def target_coverage(config: NetmonConfig, aps: gpd.GeoDataFrame, coverage: Coverage,
-                    water: BaseGeometry | None, targets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Target zones with their coverage figures and AP counts, WGS84."""
+                    water: BaseGeometry | None, targets: gpd.GeoDataFrame,
+                    assume_up: bool = False) -> gpd.GeoDataFrame:
+    """Target zones with their coverage figures and AP counts, WGS84.
+
+    A zone where no AP was polled has no coverage_pct (no data), not a false 0 %, unless
+    `assume_up` counts the APs as deployed.
+    """
     figures = zone_coverage(targets, coverage, water).to_crs(WGS84)
-    flags = aps.assign(enabled=aps["state"] != "disabled", counted=aps["counted"].astype(int))
-    flags["enabled"] = flags["enabled"].astype(int)
+    flags = aps.assign(enabled=(aps["state"] != "disabled").astype(int),
+                       counted=aps["counted"].astype(int),
+                       polled=aps["state"].isin(POLLED_STATES).astype(int))
     figures["aps_total"] = _count_inside(figures, flags, "enabled")
     figures["aps_counted"] = _count_inside(figures, flags, "counted")
+    figures["aps_polled"] = _count_inside(figures, flags, "polled")
+    if not assume_up:
+        figures["coverage_pct"] = figures["coverage_pct"].where(figures["aps_polled"] > 0)
     return figures
 
 
@@ -98,7 +109,8 @@ def build_layers(config: NetmonConfig, now_ns: int, scenario: Scenario = NOW_ONL
                                                              strict=True)]
     water = water_union(config)
     coverage = coverage_of(config, aps, water)
-    zones = target_coverage(config, aps, coverage, water, target_frame(config))
+    zones = target_coverage(config, aps, coverage, water, target_frame(config),
+                            scenario.assume_up)
     progress = rollout(config) if progress is None else progress
     sources = [NETMON_SOURCE, *config.maps.sources]
     sources += sorted({label(config.language, f"src_{p.source}") for p in progress})
@@ -116,4 +128,5 @@ def build_layers(config: NetmonConfig, now_ns: int, scenario: Scenario = NOW_ONL
         buildings=fibre_buildings(config),
         sources=sources,
         tiles=config.maps.tiles,
+        assume_up=scenario.assume_up,
     )

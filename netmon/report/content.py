@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from geo.coverage_png import render_coverage_png
 from geo.fibre_png import render_fibre_png
-from geo.labels import Language, day, number, percent, when
+from geo.labels import Language, day, number, percent, percent_or_no_data, when
 from netmon.alerts.messages import duration_text
 from netmon.fibre.progress import ZoneProgress
 from netmon.maps.fibre_layers import district_progress
@@ -66,7 +66,7 @@ def report_content(f: ReportFigures) -> dict[str, Any]:
     coverage = f.coverage_table()
     cov_rows = [{"name": r["name"], "land": number(r["land_km2"], lang, 3),
                  "deployed": percent(r["coverage_pct"], lang),
-                 "now": percent(r["now_pct"], lang),
+                 "now": percent_or_no_data(r["now_pct"], lang),
                  "aps": f"{int(r['aps_up'])} / {int(r['aps_total'])}"}
                 for _, r in coverage.iterrows()]
     content: dict[str, Any] = {
@@ -80,7 +80,8 @@ def report_content(f: ReportFigures) -> dict[str, Any]:
         "t": {k: text(lang, k) for k in (
             "summary", "coverage", "zone", "land", "deployed", "now", "aps", "availability",
             "availability_intro", "uptime", "down_time", "incidents", "longest", "worst_aps",
-            "no_worst", "ap", "name", "incidents_title", "no_incidents", "start", "end",
+            "no_worst", "no_availability", "ap", "name", "incidents_title", "no_incidents",
+            "start", "end",
             "duration", "kind", "subject", "cause", "usage", "usage_intro", "by_hour",
             "by_week", "peak_hours", "no_usage", "fibre", "fibre_intro", "as_of", "premises",
             "connectable", "pct", "plan", "gap", "projection", "fibre_progress", "no_fibre",
@@ -104,7 +105,7 @@ def _summary(f: ReportFigures, lang: Language, tz: ZoneInfo, states: Sequence[st
                   up=states.count("up"), down=states.count("down"),
                   unknown=states.count("unknown"), when=when(_moment(f.now_ns, tz), lang)),
              text(lang, "s_coverage", zones=", ".join(
-                 f"{r['name']} {percent(r['coverage_pct'], lang)}"
+                 f"{r['name']} {percent_or_no_data(r['coverage_pct'], lang)}"
                  for _, r in coverage.iterrows()))]
     monitored = sum(r.monitored_s for r in f.zone_uptime)
     down = sum(r.down_s for r in f.zone_uptime)
@@ -139,7 +140,8 @@ def _availability(f: ReportFigures, lang: Language, tz: ZoneInfo,
                   names: dict[str, str]) -> dict[str, Any]:
     def row(r: Any) -> dict[str, str]:
         return {"id": r.id, "name": r.name, "zone": names.get(r.zone, r.zone),
-                "uptime": percent(r.uptime_pct, lang, 3), "down": duration_text(r.down_s),
+                "uptime": percent_or_no_data(r.uptime_pct, lang, 3),
+                "down": duration_text(r.down_s),
                 "incidents": str(r.incidents),
                 "longest": duration_text(r.longest_s) if r.incidents else "–"}
 

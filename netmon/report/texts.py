@@ -33,6 +33,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "uptime": "Disponibilité", "down_time": "Interruption", "incidents": "Incidents",
         "longest": "Plus longue", "worst_aps": "Bornes les moins disponibles",
         "no_worst": "Aucune borne n'a été interrompue sur la période.",
+        "no_availability": "Pas de données : aucun relevé sur la période "
+                           "(netmon run arrêté ?).",
         "ap": "Borne", "name": "Nom",
         "incidents_title": "Incidents",
         "no_incidents": "Aucun incident sur la période.",
@@ -94,6 +96,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "uptime": "Uptime", "down_time": "Down", "incidents": "Incidents",
         "longest": "Longest", "worst_aps": "Least available APs",
         "no_worst": "No AP was down in the period.",
+        "no_availability": "No data: nothing was polled in the period (is netmon run stopped?).",
         "ap": "AP", "name": "Name",
         "incidents_title": "Incidents",
         "no_incidents": "No incident in the period.",
