@@ -93,6 +93,9 @@ class Monitor:
             # later at worst: AP pages wait for that, so a zone outage is one page.
             self._page_hold_ns = (config.alerts.down_after_polls + ZONE_WAIT_POLLS) * \
                 interval * 1_000_000_000
+            # Until its first lease, a poller of a cluster decides nothing: a poller joining
+            # must not judge (and page) what the others hold.
+            self._shards_changed(frozenset())
         self.scheduler = PollScheduler(groups, self._collect, self.pipeline, config.timezone,
                                        config.poll.jitter_s, self.store.maintain, on_cycle)
         self._loop: asyncio.AbstractEventLoop | None = None

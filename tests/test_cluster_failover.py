@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import signal
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -38,7 +39,7 @@ from tests.support.wait import wait_until
 pytestmark = pytest.mark.slow
 ZONES = ("z1", "z2", "z3", "z4")
 APS_PER_ZONE = 75
-INTERVAL_S = 5
+INTERVAL_S = 10  # long enough that a loaded CI machine's late cycles stay inside it
 SHARDS = 16
 POLLERS = 3
 CENTRE = (45.69, 5.91)
@@ -184,7 +185,8 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
     # not stopped: its ports stay bound, so no other test can take them meanwhile.
     z1 = cluster_town["agents"]["z1"].process
     z1.send_signal(signal.SIGSTOP)
-    wait_until(lambda: pages(sink)[("zone_down", "z1")] >= 1, 60, "the z1 zone page")
+    wait_until(lambda: pages(sink)[("zone_down", "z1")] >= 1, 12 * INTERVAL_S,
+               "the z1 zone page")
 
     # Its judge is killed with -9 in the middle of the outage (not in the middle of a send:
     # a sender killed between the receiver's 200 and its record sends again, at least once).
@@ -200,11 +202,12 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
     wait_until(lambda: all(_holders(db).get(s) not in (None, judge) for s in orphaned), 30,
                "the dead poller's shards held by the others")
     takeover_s = time.monotonic() - killed
-    wait_until(lambda: time.monotonic() - killed > 3 * INTERVAL_S, 60, "three intervals")
+    wait_until(lambda: time.monotonic() - killed > 3 * INTERVAL_S, 6 * INTERVAL_S,
+               "three intervals")
 
     # The backhaul comes back: one recovery, from the new judge.
     z1.send_signal(signal.SIGCONT)
-    wait_until(lambda: pages(sink)[("zone_up", "z1")] >= 1, 60,
+    wait_until(lambda: pages(sink)[("zone_up", "z1")] >= 1, 12 * INTERVAL_S,
                lambda: f"the z1 recovery; {_zone_story(db, sink, pollers)}")
     # The dead poller comes back: the others give it its share, without a gap.
     index = pollers.index(victim)
@@ -214,7 +217,8 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
                                    "'ap:z1-%' AND state = 'up'") == APS_PER_ZONE, 60,
                "every z1 AP up again")
     settle = time.monotonic()
-    wait_until(lambda: time.monotonic() - settle > 2 * INTERVAL_S, 30, "two more intervals")
+    wait_until(lambda: time.monotonic() - settle > 2 * INTERVAL_S, 4 * INTERVAL_S,
+               "two more intervals")
     for poller in pollers:
         if poller.process.poll() is None:
             poller.stop()
@@ -230,7 +234,10 @@ def test_a_killed_poller_s_aps_are_taken_over_and_a_zone_outage_is_one_page(
           f"{max(gaps.values()):.1f} s (interval {INTERVAL_S} s); APs unwatched > 2 intervals: "
           f"{len(unwatched)}; pages: {dict(sent)}")
     assert sent[("zone_down", "z1")] == 1 and sent[("zone_up", "z1")] == 1
-    assert not [k for k in sent if k[0] in ("ap_down", "ap_up")], sent
+    story = "\n".join(f"{n}: {line}" for n, p in enumerate(pollers) for _, line in p.lines
+                      if any(w in line for w in ("notice", "holds", "zone_", "skipped")))
+    (Path(tempfile.gettempdir()) / "netmon-cluster-story.txt").write_text(story)
+    assert not [k for k in sent if k[0] in ("ap_down", "ap_up")], f"{sent}\n{story}"
     assert max(transitions.values()) == 1  # no page twice
     assert len(times) == total and unwatched == [], unwatched
     assert takeover_s <= 2 * INTERVAL_S
