@@ -53,6 +53,7 @@ class DrawnMap:
     label_boxes: list[Box] = field(default_factory=list)
     label_texts: list[str] = field(default_factory=list)
     legend_texts: list[str] = field(default_factory=list)
+    hidden_labels: list[str] = field(default_factory=list)
     min_disc_px: float | None = None  # the smallest disc drawn, when larger than the footprint
 
 
@@ -83,12 +84,15 @@ def zone_label(ax: Axes, point: BaseGeometry, text: str, fontsize: float = 8) ->
 
 def draw_zones(ax: Axes, zones: gpd.GeoDataFrame, language: Language,
                with_pct: bool) -> list[Annotation]:
-    """Zone outlines and one label each (name, and % covered or "no data"), not yet spread."""
+    """Zone outlines and one label each (name, and % covered or "no data"), not yet spread.
+
+    The labels come largest zone first: if some must give way, the small ones do.
+    """
     local = zones.to_crs(LAMBERT93)
     draw_areas(ax, local.geometry, facecolor="none", edgecolor=ZONE_COLOUR, linewidth=1.2,
                linestyle="--", zorder=3)
     labels = []
-    for _, zone in local.iterrows():
+    for _, zone in largest_first(local).iterrows():
         text = str(zone["name"])
         if with_pct:
             text += f"\n{covered_text(zone.get('coverage_pct'), language)}"
@@ -102,6 +106,11 @@ def marker_radius_px(clients: np.ndarray, dpi: float) -> np.ndarray:
 
     radius: np.ndarray = np.sqrt(marker_size(clients)) / 2 * dpi / POINTS_PER_INCH
     return radius
+
+
+def largest_first(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Zones (Lambert-93) by area, largest first."""
+    return zones.iloc[zones.area.to_numpy().argsort()[::-1]]
 
 
 def coverage_ink() -> tuple[float, float, float]:
@@ -174,6 +183,19 @@ def map_note(base: str, *extra: str) -> str:
     return " — ".join([base, *(e for e in extra if e)])
 
 
+def hidden_note(hidden: list[Annotation], language: Language) -> str:
+    """`3 zone(s) without a label for lack of room: see the zone table`, or ''."""
+    return label(language, "unlabelled", n=len(hidden)) if hidden else ""
+
+
+def drawn_map(fig: Figure, frame: MapFrame, labels: list[Annotation],
+              hidden: list[Annotation], legend: list[str] | None = None,
+              min_disc_px: float | None = None) -> DrawnMap:
+    shown = [t for t in labels if t.get_visible()]
+    return DrawnMap(frame, label_boxes(fig, shown), [t.get_text() for t in shown], legend or [],
+                    [t.get_text() for t in hidden], min_disc_px)
+
+
 def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI,
                         ring_px: float | None = COVERAGE_RING_PX) -> DrawnMap:
     """Write the coverage map as a PNG (A4 landscape); far-away APs are noted, not framed.
@@ -209,12 +231,12 @@ def render_coverage_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI
                    linewidths=0.5, zorder=5)
     add_scale_and_north(ax)
     legend = _legend(ax, layers)
+    # Spread before the subtitle is written: it says how many labels had no room.
+    hidden = place_labels(ax, labels)
     note = map_note(layers.coverage_note,
                     label(lang, "min_disc", px=f"{ring_px:g}") if enlarged else "",
-                    outlier_note(frame, lang))
+                    outlier_note(frame, lang), hidden_note(hidden, lang))
     add_titles(fig, layers, label(lang, "coverage_title", site=layers.site), note)
-    place_labels(ax, labels)
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
     enlarged_px = float(disc_px.min()) if enlarged and disc_px is not None else None
-    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels], legend,
-                    enlarged_px)
+    return drawn_map(fig, frame, labels, hidden, legend, enlarged_px)

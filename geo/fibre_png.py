@@ -11,12 +11,15 @@ from geo.coverage_png import (
     PNG_OPTIONS,
     DrawnMap,
     draw_zones,
+    drawn_map,
+    hidden_note,
+    largest_first,
     map_note,
     zone_label,
 )
 from geo.crs import LAMBERT93
 from geo.fibre_colours import pct_colour
-from geo.label_placement import label_boxes, place_labels
+from geo.label_placement import place_labels
 from geo.labels import label, percent
 from geo.map_frame import frame_of, outlier_note
 from geo.map_furniture import add_scale_and_north, add_titles, draw_areas, framed
@@ -56,12 +59,12 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
                        linewidth=0.8, zorder=2)
         labels = [zone_label(ax, row.geometry.representative_point(),
                              f"{row['name']}\n{percent(row['pct_connectable'], lang)}", 9)
-                  for _, row in local.iterrows()]
+                  for _, row in largest_first(local).iterrows()]
         # A district without a figure says so rather than vanishing from the map.
         missing = layers.zones[~layers.zones["id"].isin(fibre["id"])]
         labels += [zone_label(ax, row.geometry.representative_point(),
                               f"{row['name']}\n{label(lang, 'no_data')}", 9)
-                   for _, row in missing.to_crs(LAMBERT93).iterrows()]
+                   for _, row in largest_first(missing.to_crs(LAMBERT93)).iterrows()]
         draw_areas(ax, missing.to_crs(LAMBERT93).geometry, facecolor="none",
                    edgecolor="#555555", linewidth=0.8, linestyle="--", zorder=2)
     else:
@@ -85,11 +88,11 @@ def render_fibre_png(layers: MapLayers, out: Path | IO[bytes], dpi: int = DPI) -
         ax.legend(handles=handles, loc="lower right", fontsize=8, title=label(lang, "buildings"),
                   title_fontsize=9, framealpha=0.85)
     add_scale_and_north(ax)
+    hidden = place_labels(ax, labels)
     add_titles(fig, layers, label(lang, "fibre_title", site=layers.site),
-               map_note(_fibre_note(layers), outlier_note(frame, lang)))
-    place_labels(ax, labels)
+               map_note(_fibre_note(layers), outlier_note(frame, lang), hidden_note(hidden, lang)))
     fig.savefig(out, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
-    return DrawnMap(frame, label_boxes(fig, labels), [t.get_text() for t in labels])
+    return drawn_map(fig, frame, labels, hidden)
 
 
 def _fibre_note(layers: MapLayers) -> str:

@@ -35,6 +35,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "connectable_pct": "raccordables",
         "no_data": "pas de données",
         "assumed": "supposée en service",
+        "unlabelled": "{n} zone(s) sans étiquette faute de place (voir le tableau des zones)",
         "outliers": "{n} point(s) à plus de {km} km hors cadre : {ids}",
         "min_disc": "couverture tracée au moins {px} px au-delà de chaque borne pour rester "
                     "visible",
@@ -83,6 +84,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "connectable_pct": "connectable",
         "no_data": "no data",
         "assumed": "assumed up",
+        "unlabelled": "{n} zone(s) without a label for lack of room (see the zone table)",
         "outliers": "{n} point(s) over {km} km away left out of the frame: {ids}",
         "min_disc": "coverage drawn at least {px} px beyond each AP to stay visible",
         "sources": "Sources",
