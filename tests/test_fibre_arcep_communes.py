@@ -37,7 +37,9 @@ def test_workbook_gives_a_quarterly_series_of_the_configured_commune(workbook: P
     assert {m.premises_total for m in result.milestones} == {23850}
     assert result.milestones[-1].day == date(2025, 6, 30)
     assert all(m.day.month in (3, 6, 9, 12) for m in result.milestones)
-    assert result.skipped == 4  # the other three communes and the footnote
+    assert result.skipped == 3  # the other three communes
+    assert any(n.startswith("line ") and "a note, not a commune: 'Source : Arcep" in n
+               for n in result.notes)  # the footnote, shown, not counted as a commune
 
 
 def test_csv_sample_of_the_sheet(tmp_path: Path) -> None:

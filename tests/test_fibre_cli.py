@@ -42,21 +42,23 @@ def test_import_keeps_good_rows_reports_each_bad_one_and_ends_with_the_count(
     rejects = tmp_path / "var" / "fibre-rejects"
     [rejects_file] = rejects.iterdir()
     assert output.strip().splitlines()[-1] == \
-        f"4 figures imported, 6 rows rejected (see {rejects_file})"
+        f"4 figures imported: premises of 2 zones on 2 dates; 6 rows rejected (see {rejects_file})"
 
 
 def test_clean_import_exits_zero(tmp_path: Path) -> None:
     config = write_config(tmp_path, FIBRE)
     code, output = run("fibre", "import", "-c", str(config), str(SAMPLES / "milestones.csv"))
     assert code == 0
-    assert output.strip().splitlines()[-1] == "6 figures imported, 0 rows rejected"
+    assert output.strip().splitlines()[-1] == \
+        "6 figures imported: premises of 3 zones on 2 dates; 0 rows rejected"
 
 
 def test_without_files_the_configured_imports_are_read_then_status_shows_them(
         tmp_path: Path) -> None:
     config = write_config(tmp_path, FIBRE)
     code, output = run("fibre", "import", "-c", str(config))
-    assert code == 0 and "129 figures imported, 0 rows rejected" in output
+    assert code == 0
+    assert "129 figures imported: premises of 3 zones on 43 dates; 0 rows rejected" in output
     code, output = run("fibre", "status", "-c", str(config))
     assert code == 0
     for text in ("Centre-ville", "Grand Port", "Aix-les-Bains (73008)", "99.4 %", "96.8 %",
@@ -127,7 +129,8 @@ def test_arcep_workbook_and_buildings_import_from_the_command_line(tmp_path: Pat
                                     quarters_between((2017, 4), (2025, 2)))
     code, output = run("fibre", "import", "-c", str(config), str(workbook))
     assert code == 0 and "read as arcep-communes (sheet 'Communes')" in output
-    assert output.strip().endswith("31 figures imported, 0 rows rejected")
+    assert output.strip().endswith("1 commune (23,850 premises) imported: 31 quarterly figures; "
+                                   "0 rows rejected, 3 rows about other communes left aside")
     buildings = SAMPLES / "base_imb-73-20241231.csv"
     code, output = run("fibre", "import", "-c", str(config), str(buildings))
     assert code == 0 and "buildings counted as of 2024-12-31 (date from file name)" in output

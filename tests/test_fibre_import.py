@@ -118,7 +118,8 @@ def test_rejects_file_lists_each_bad_row_and_can_be_fixed_and_imported(
     rejects = outcome.rejects_file
     assert rejects is not None
     assert rejects.parent == config.store.path.parent / "fibre-rejects"
-    assert outcome.summary() == f"4 figures imported, 6 rows rejected (see {rejects})"
+    assert outcome.summary() == ("4 figures imported: premises of 2 zones on 2 dates; "
+                                 f"6 rows rejected (see {rejects})")
     with rejects.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0][:4] == ["reject_line", "reject_reason", "Date", "Quartier"]

@@ -20,7 +20,7 @@ from shapely.geometry import Polygon
 from collectors.fibre.coordinates import WGS84, Crs, crs_of, to_wgs84
 from collectors.fibre.filedate import snapshot_day
 from collectors.fibre.labels import Column, find_header, normalise
-from collectors.fibre.reading import TextTable, is_csv_error, parse_number
+from collectors.fibre.reading import CUT_ROW, TextTable, is_csv_error, parse_number
 from collectors.fibre.records import ALL_OPERATORS, FormatError, ImportResult, Milestone
 from collectors.fibre.scope import ImportScope, insee_code
 
@@ -51,6 +51,14 @@ COLUMNS: Final = (
     Column("code_l331", ("code_l331",), required=False),
     Column("type_imb", ("type_imb",), required=False),
 )
+# catg_loc_imb -> the fewest premises (locaux) such a building has; base_imb gives a range.
+PREMISES_AT_LEAST: Final[dict[str, int]] = {
+    "individuel": 1,
+    "1": 1,
+    "entre 2 et 11": 2,
+    "entre 12 et 35": 12,
+    "plus de 35": 36,
+}
 EXPECTED: Final = ("an ARCEP base_imb file: the columns x, y, imb_id, code_insee and imb_etat "
                    "(deploye, raccordable demande, en cours de deploiement, signe, cible, "
                    "abandonne)")
@@ -88,8 +96,8 @@ def read_arcep_buildings(table: TextTable, scope: ImportScope,
     result = ImportResult(table.path, "arcep-buildings", header, table.delimiter)
     when, origin = snapshot_day(table.path, day)
     result.notes.append(f"buildings counted as of {when.isoformat()} (date from {origin})")
-    buildings = [_parse(line, cells, columns) for line, cells in table.rows[header_index + 1 :]
-                 if any(c.strip() for c in cells)]
+    buildings = [_parse(line, cells, columns, line == table.cut_line)
+                 for line, cells in table.rows[header_index + 1 :] if any(c.strip() for c in cells)]
     _place(buildings, scope)
     kept: list[_Building] = []
     first_line: dict[str, int] = {}
@@ -109,8 +117,15 @@ def read_arcep_buildings(table: TextTable, scope: ImportScope,
             first_line[building.imb_id] = building.line
             kept.append(building)
     result.milestones = _counts(kept, scope, when)
+    result.premises_at_least = sum(premises_at_least(_cell(b.cells, columns, "catg_loc_imb"))
+                                   for b in kept)
     result.buildings = _frame(kept, columns, when)
     return result
+
+
+def premises_at_least(category: str) -> int:
+    """The fewest premises a building of this catg_loc_imb has (1 when it is not given)."""
+    return PREMISES_AT_LEAST.get(normalise(category), 1)
 
 
 def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
@@ -118,7 +133,7 @@ def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def _parse(line: int, cells: list[str], columns: dict[str, int]) -> _Building:
+def _parse(line: int, cells: list[str], columns: dict[str, int], cut: bool) -> _Building:
     """One row, as far as it can be read; what is wrong is kept as `problem`."""
     if is_csv_error(cells):
         return _Building(line, cells[1:], "", None, None, None, None, None,
@@ -147,6 +162,8 @@ def _parse(line: int, cells: list[str], columns: dict[str, int]) -> _Building:
     building.status = STATES.get(normalise(etat))
     if building.status is None:
         problems.append(f"imb_etat {etat!r} is not one of {', '.join(STATES)}")
+    if cut:  # its last cells are missing, whatever the others say
+        problems.insert(0, CUT_ROW)
     building.problem = "; ".join(problems) or None
     return building
 

@@ -16,6 +16,7 @@ from collectors.fibre.records import ALL_OPERATORS, FormatError, ImportResult, M
 from collectors.fibre.scope import ImportScope, insee_code
 
 SHEET: Final = "Communes"
+NOTE_CHARS: Final = 80  # of a footnote row, shown on the console
 COLUMNS: Final = (
     Column("code", ("code commune", "code insee", "insee com", "code commune insee",
                     "code de la commune", "codgeo", "insee")),
@@ -53,9 +54,13 @@ def read_arcep_communes(table: TextTable, scope: ImportScope) -> ImportResult:
     code_at, estimate_at = columns["code"], columns["estimate"]
     seen: dict[str, int] = {}
     for line, cells in data_rows(table, header_index, result):
-        code = insee_code(cells[code_at]) if code_at < len(cells) else None
-        if code is None or code not in scope.communes:
-            result.skipped += 1  # another commune, a title or a footnote
+        code_text = cells[code_at].strip() if code_at < len(cells) else ""
+        code = insee_code(code_text)
+        if code is None:
+            _unreadable(result, line, cells, header[code_at], code_text)
+            continue
+        if code not in scope.communes:
+            result.skipped += 1  # another commune: not an error, just not ours
             continue
         if code in seen:
             result.reject(line, f"commune {code} appears twice (first on line {seen[code]})",
@@ -92,4 +97,15 @@ def read_arcep_communes(table: TextTable, scope: ImportScope) -> ImportResult:
         result.notes.append(f"none of the communes {', '.join(scope.communes) or '(none set)'} "
                             f"is in this file")
     return result
+
+
+def _unreadable(result: ImportResult, line: int, cells: list[str], column: str,
+                code_text: str) -> None:
+    """A row without a commune code: a one-cell footnote is noted, anything else rejected."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) == 1 and not code_text:
+        result.notes.append(f"line {line}: a note, not a commune: {filled[0][:NOTE_CHARS]!r}")
+        return
+    # It may be one of ours, damaged: never counted as another commune's row.
+    result.reject(line, f"no commune code: {column!r} is {code_text!r}", cells)
 

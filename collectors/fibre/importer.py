@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from collectors.fibre.counts import counted, plural
 from collectors.fibre.detect import read_fibre_file
 from collectors.fibre.records import FormatError, FormatName, ImportResult, Rejection
 from collectors.fibre.rejects import write_rejects
@@ -42,10 +43,10 @@ class ImportOutcome:
     path: Path
     format: str | None = None
     sha256: str = ""
-    imported: int = 0
+    imported: int = 0  # figures: one zone on one day
     rejected: int = 0
-    skipped: int = 0
-    buildings: int | None = None  # arcep-buildings: the buildings counted into the figures
+    skipped: int = 0  # rows about other communes: not ours
+    counted: str = ""  # what was imported, in the file's unit (collectors.fibre.counts)
     rejects_file: Path | None = None
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -59,11 +60,9 @@ class ImportOutcome:
             return self.error
         if self.unchanged:
             return f"{self.path}: unchanged since its last import, nothing to do"
-        if self.buildings is not None:
-            text = (f"{self.buildings:,} buildings counted into {self.imported} figures "
-                    f"(district or commune), {self.rejected} rows rejected")
-        else:
-            text = f"{self.imported} figures imported, {self.rejected} rows rejected"
+        text = f"{self.counted}; {plural(self.rejected, 'row')} rejected"
+        if self.skipped:
+            text += f", {plural(self.skipped, 'row')} about other communes left aside"
         if self.rejects_file is not None:
             text += f" (see {self.rejects_file})"
         return text
@@ -164,13 +163,11 @@ class FibreImporter:
     def _refusal(self, result: ImportResult, replace: bool) -> str | None:
         """Why a whole file is refused (a cut download, a partial export); None to import."""
         path, cut = result.path, result.cut_line
-        if cut is not None:
-            if not replace:
-                return (f"{path}: ends in the middle of line {cut} (a download cut short?): "
-                        "nothing imported; fetch it again, or give --replace to import its "
-                        "complete rows")
-            result.milestones = [m for m in result.milestones if m.line != cut]
-            result.reject(cut, "the file ends in the middle of this row")
+        # With --replace the readers have rejected the cut row (reading.CUT_ROW).
+        if cut is not None and not replace:
+            return (f"{path}: ends in the middle of line {cut} (a download cut short?): "
+                    "refused, nothing imported, the stored figures unchanged; fetch it again, "
+                    "or give --replace to import its complete rows")
         if result.format not in SNAPSHOT_FORMATS:
             return None  # milestone files add or correct rows: a small one is normal
         fingerprint = self.scope.fingerprint() + "|"
@@ -181,8 +178,9 @@ class FibreImporter:
             return None
         return (f"{path}: {result.rows:,} rows, {1 - result.rows / last.rows:.0%} fewer than "
                 f"the last {result.format} import ({last.file}: {last.rows:,} rows; the limit is "
-                f"{limit:.0%}): refused as a likely cut or partial file, nothing imported; if "
-                "the file is right, give --replace")
+                f"{limit:.0%}, fibre.shrink_limit): refused as a likely cut or partial file, "
+                "nothing imported, the stored figures unchanged; if the file is right, give "
+                "--replace")
 
     def _fill(self, outcome: ImportOutcome, result: ImportResult,
               rejects_path: Path | None) -> None:
@@ -190,8 +188,7 @@ class FibreImporter:
         outcome.imported = len(result.milestones)
         outcome.rejected = len(result.rejections)
         outcome.skipped = result.skipped
-        if result.format == "arcep-buildings" and result.buildings is not None:
-            outcome.buildings = len(result.buildings)
+        outcome.counted = counted(result, self.scope.communes)
         outcome.rejections = result.rejections
         outcome.notes = result.notes
         if result.rejections:

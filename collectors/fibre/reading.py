@@ -35,6 +35,7 @@ NUMBER: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 DATE_FORMATS: Final = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y")
 
 Row = tuple[int, list[str]]
+CUT_ROW: Final = "the file ends in the middle of this row (a download cut short?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,9 @@ def data_rows(table: TextTable, header_index: int, result: ImportResult,
             continue
         if is_csv_error(cells):
             result.reject(line, "not a readable CSV row", cells[1:])
+            continue
+        if line == table.cut_line:
+            result.reject(line, CUT_ROW, cells)
             continue
         yield line, cells
 

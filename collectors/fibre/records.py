@@ -40,6 +40,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     # arcep-buildings only: a GeoDataFrame of the buildings in our zones and communes (WGS84).
     buildings: Any = None
+    # arcep-buildings only: the fewest premises its buildings hold (catg_loc_imb is a range).
+    premises_at_least: int | None = None
     rows: int = 0  # non-blank rows of the file, header included: compared with its last import
     cut_line: int | None = None  # the file ends in the middle of this row
 
