@@ -22,7 +22,7 @@ from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.export.core_metrics import CoreMetrics
 from netmon.export.exporters import Exporters
-from netmon.export.shard import owned_inventory, shard_of
+from netmon.export.shard import owned_inventory
 from netmon.observation import Cycle
 from netmon.pipeline import CycleConsumer, Pipeline, TransitionLog
 from netmon.sample import Sample
@@ -119,7 +119,7 @@ class Monitor:
                           self.ownership.fence)
         gained = [t for t in self.poller.targets
                   if self.ownership.owns_agent(t.id) and
-                  shard_of(t.id, self.ownership.shards) not in before]
+                  self.ownership.agent_shard.get(t.id) not in before]
         if gained and self.scheduler.scheduler.running:
             task = asyncio.get_running_loop().create_task(self._catch_up(gained))
             self._catch_ups.add(task)

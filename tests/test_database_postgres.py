@@ -55,11 +55,18 @@ def test_a_unit_of_work_is_all_or_nothing_on_postgresql(postgres: PostgresCluste
         owner.close()
 
 
+def _write_once(url: URL, sql: str) -> None:
+    """One statement through a database owner that is then closed."""
+    owner = DatabaseOwner(url)
+    try:
+        owner.run(lambda c: c.execute(text(sql)))
+    finally:
+        owner.close()
+
+
 def test_readers_cannot_write_on_postgresql(postgres: PostgresCluster) -> None:
     url = _url(postgres)
-    owner = DatabaseOwner(url)
-    owner.run(lambda c: c.execute(text("CREATE TABLE t (x INTEGER)")))
-    owner.close()
+    _write_once(url, "CREATE TABLE t (x INTEGER)")
     reader = DatabaseReader(url)
     try:
         assert reader.exists
@@ -72,9 +79,7 @@ def test_readers_cannot_write_on_postgresql(postgres: PostgresCluster) -> None:
 
 def test_a_schema_newer_than_netmon_is_refused_on_postgresql(postgres: PostgresCluster) -> None:
     url = _url(postgres)
-    owner = DatabaseOwner(url)
-    owner.run(lambda c: c.execute(text("UPDATE alembic_version SET version_num = 'future'")))
-    owner.close()
+    _write_once(url, "UPDATE alembic_version SET version_num = 'future'")
     with pytest.raises(SchemaError, match="schema future is newer than this netmon knows"):
         DatabaseOwner(url)
 

@@ -34,14 +34,20 @@ class Ownership:
     held: frozenset[int] = frozenset()
     ap_shard: dict[str, int] = field(default_factory=dict)
     zone_shard: dict[str, int] = field(default_factory=dict)
+    agent_shard: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ap_shard = {ap.id: shard_of(agent_of(ap), self.shards) for ap in self.config.aps}
+        # Hashed once: every poll cycle asks which agents are this poller's.
+        self.agent_shard = {agent: shard_of(agent, self.shards) for agent in
+                            {*(agent_of(ap) for ap in self.config.aps),
+                             *(c.id for c in self.config.controllers)}}
+        self.ap_shard = {ap.id: self.agent_shard[agent_of(ap)] for ap in self.config.aps}
         self.zone_shard = {z.id: shard_of(ZONE_KEY + z.id, self.shards)
                            for z in self.config.zones}
 
     def owns_agent(self, agent_id: str) -> bool:
-        return shard_of(agent_id, self.shards) in self.held
+        shard = self.agent_shard.get(agent_id)
+        return (shard if shard is not None else shard_of(agent_id, self.shards)) in self.held
 
     def aps(self) -> frozenset[str]:
         return frozenset(a for a, s in self.ap_shard.items() if s in self.held)
