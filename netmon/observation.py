@@ -30,13 +30,18 @@ class ApObservation:
     # Answered, but without the figures its profile promises (uptime, clients, traffic): not
     # an outage, not plainly up either; `error` says what was missing.
     degraded: bool = False
+    # Radios or SSIDs seen in service before and out of service now ("SSID X (5 GHz)").
+    radios_down: tuple[str, ...] = ()
+    # The busiest radio's channel utilisation (0-100), where the vendor tells it.
+    utilization_pct: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"ap": self.ap_id, "zone": self.zone, "up": int(self.up),
                 "uptime_s": self.uptime_s, "clients": self.clients, "rx_bps": self.rx_bps,
                 "tx_bps": self.tx_bps, "poll_ms": round(self.poll_ms, 2), "error": self.error,
                 "rebooted": self.rebooted,
-                "degraded": int(self.degraded)}
+                "degraded": int(self.degraded), "radios_down": list(self.radios_down),
+                "utilization_pct": self.utilization_pct}
 
 
 @dataclass(frozen=True, slots=True)

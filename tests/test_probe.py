@@ -47,7 +47,7 @@ def test_probe_names_the_device_the_profile_and_what_each_candidate_lacks(port: 
     assert "sysObjectID 1.3.6.1.4.1.9.1.1069" in out and "sysDescr    Cisco Controller" in out
     assert "starts with 1.3.6.1.4.1.9.1.1069 (detect of profile cisco-wlc)" in out
     assert "as an AP: generic; as a controller: cisco-wlc" in out
-    assert "9 of 9" in _row(out, "cisco-wlc") and "nothing" in _row(out, "cisco-wlc")
+    assert "11 of 11" in _row(out, "cisco-wlc") and "nothing" in _row(out, "cisco-wlc")
     assert "uptime, clients, AP table" in _row(out, "ruckus-zd")
     assert "clients" in _row(out, "unifi")
     # The picked profile's fields, with what the device returned for each.

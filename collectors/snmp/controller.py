@@ -198,5 +198,5 @@ def _reading(ap: AccessPoint, profile: Profile, answer: Answer, row: Row, key: K
         mine = grouped.get(rows_spec.table, {}).get(key)
         if mine:
             samples.extend(row_samples(rows_spec, mine, tags, time_ns))
-    return assemble(ap, profile, tags, time_ns, samples, answer.problems, rebooted, uptime_s,
-                    clients, None, None, poll_ms, missing)
+    return assemble(ap, profile, state, tags, time_ns, samples, answer.problems, rebooted,
+                    uptime_s, clients, None, None, poll_ms, missing)

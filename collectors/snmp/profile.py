@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -79,6 +79,12 @@ class ControllerSpec(_Strict):
     serial: str | None = None
 
 
+# The facts a radio or SSID row may give, one vocabulary across vendors (counts only).
+SERVICE_FIELDS: Final = frozenset({"clients", "channel", "freq_mhz", "width_mhz",
+                                   "tx_power_dbm", "noise_dbm", "utilization_pct"})
+SERVICE_MEASUREMENTS: Final = frozenset({"ap_radio", "ap_ssid"})
+
+
 class RowSamples(_Strict):
     """Turn each row of a table into one Sample (e.g. `ap_radio` per radio or per SSID)."""
 
@@ -87,6 +93,18 @@ class RowSamples(_Strict):
     # tag name -> column name, or `index` (the row index) / `index[N]` (one index sub-id).
     tags: dict[str, str]
     fields: dict[str, str]
+    # The radio or SSID is in service when this column holds one of these values: the
+    # Sample gets `oper_up` 1 or 0.
+    up: UpWhen | None = None
+
+    @model_validator(mode="after")
+    def _vocabulary(self) -> RowSamples:
+        if self.measurement in SERVICE_MEASUREMENTS:
+            unknown = sorted(set(self.fields) - SERVICE_FIELDS)
+            if unknown:
+                raise ValueError(f"{self.measurement} fields {unknown} are not among "
+                                 f"{sorted(SERVICE_FIELDS)}")
+        return self
 
 
 class ApSpec(_Strict):
@@ -98,6 +116,9 @@ class ApSpec(_Strict):
     traffic: str | None = None
     # Regex on ifName of the interfaces whose traffic is the AP's own (its uplink).
     uplink: str | None = None
+    # Regex on ifName of the AP's radio interfaces: one seen up that goes down is a radio
+    # out of service (a bad config push, a hung radio).
+    radios: str | None = None
 
 
 class SimHints(_Strict):
@@ -177,7 +198,8 @@ class Profile(_Strict):
             if rows.table not in self.tables:
                 raise ValueError(f"rows[{i}].table: no table {rows.table!r}")
             columns = self.tables[rows.table].columns
-            for ref in [*rows.tags.values(), *rows.fields.values()]:
+            refs = [*rows.tags.values(), *rows.fields.values()]
+            for ref in [*refs, *([rows.up.column] if rows.up else [])]:
                 if ref not in columns and not ref.startswith("index"):
                     raise ValueError(f"rows[{i}]: {ref!r} is no column of {rows.table}")
         return self

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from collectors.snmp.bands import band_of
 from collectors.snmp.columns import TableTypes, table_types
 from collectors.snmp.derive import TICKS_MODULUS, TICKS_PER_S, CounterRates, UptimeTracker
-from collectors.snmp.profile import Profile, RowSamples
+from collectors.snmp.profile import SERVICE_MEASUREMENTS, Profile, RowSamples
 from collectors.snmp.values import Value, convert_noting
 from netmon.config.models import AccessPoint
 from netmon.observation import ApObservation
@@ -111,6 +112,7 @@ def _cell_text(index: tuple[int, ...], row: Row, ref: str) -> str | None:
 def row_samples(spec: RowSamples, rows: Iterable[tuple[tuple[int, ...], Row]],
                 base_tags: Mapping[str, str], time_ns: int) -> list[Sample]:
     out = []
+    service = spec.measurement in SERVICE_MEASUREMENTS
     for index, row in rows:
         tags = dict(base_tags)
         for tag, ref in spec.tags.items():
@@ -124,9 +126,62 @@ def row_samples(spec: RowSamples, rows: Iterable[tuple[tuple[int, ...], Row]],
                 value = value.value
             if isinstance(value, int):
                 fields[name] = value
+        if spec.up is not None and row.get(spec.up.column) is not None:
+            fields["oper_up"] = int(row[spec.up.column] in spec.up.values)
+        if service:
+            band = band_of(tags.get("band") or tags.get("radio_type") or tags.get("radio"),
+                           fields.get("freq_mhz"), fields.get("channel"))
+            if band is not None:
+                tags["band"] = band
         if fields:
             out.append(Sample(spec.measurement, tags, fields, time_ns))
     return out
+
+
+def _service_name(sample: Sample) -> str:
+    """How an operator names a radio or SSID: "radio 2 (5 GHz)", "SSID Aix-Wifi-Gratuit"."""
+    tags = sample.tags
+    if "ifname" in tags:
+        return f"radio interface {tags['ifname']}"
+    parts = []
+    if "ssid" in tags:
+        parts.append(f"SSID {tags['ssid']}")
+    if "radio" in tags and not ("ssid" in tags and sample.measurement == "ap_ssid"):
+        parts.append(f"radio {tags['radio']}")
+    if "band" in tags:
+        parts.append(f"({tags['band']})")
+    return " ".join(parts) or sample.measurement
+
+
+def service_facts(profile: Profile, samples: Sequence[Sample], state: ApState
+                  ) -> tuple[tuple[str, ...], float | None, bool]:
+    """The radios and SSIDs out of service (seen in service before: an unused VAP slot that
+    was never up is no fault), the busiest radio's channel utilisation, and whether this AP
+    says anything of its radios at all."""
+    radios = _pattern(profile.ap.radios) if profile.ap.radios else None
+    down: list[str] = []
+    busiest: float | None = None
+    known = False
+    for sample in samples:
+        if sample.measurement in SERVICE_MEASUREMENTS:
+            utilization = sample.fields.get("utilization_pct")
+            if isinstance(utilization, int | float) and 0 <= utilization <= 100:
+                busiest = utilization if busiest is None else max(busiest, utilization)
+        elif not (sample.measurement == "ap_iface" and radios is not None
+                  and radios.search(sample.tags.get("ifname", ""))):
+            continue
+        oper = sample.fields.get("oper_up")
+        if oper is None:
+            continue
+        known = True
+        name = _service_name(sample)
+        if oper:
+            if len(state.in_service) >= MAX_REMEMBERED:
+                state.in_service.clear()
+            state.in_service.add(name)
+        elif name in state.in_service:
+            down.append(name)
+    return tuple(sorted(down)), busiest, known or bool(state.in_service)
 
 
 def _sum_column(rows: Iterable[Row], column: str) -> int | None:
@@ -149,6 +204,8 @@ class ApState:
     tags: dict[str, str] = field(default_factory=dict)
     iface_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     index_names: dict[tuple[int, ...], str] = field(default_factory=dict)
+    # Radios and SSIDs seen in service: one of them down now is a service fault.
+    in_service: set[str] = field(default_factory=set)
 
     def tags_for(self, ap: AccessPoint, profile: Profile) -> dict[str, str]:
         if self.tags_of is None or self.tags_of[0] is not ap or self.tags_of[1] is not profile:
@@ -276,8 +333,8 @@ def ap_reading(ap: AccessPoint, profile: Profile, answer: Answer, state: ApState
     traffic = profile.ap.traffic
     missing = promises_missing(profile, uptime_s, clients,
                                traffic is not None and not answer.tables.get(traffic))
-    return assemble(ap, profile, tags, time_ns, samples, answer.problems, rebooted, uptime_s,
-                    clients, rx, tx, poll_ms, missing)
+    return assemble(ap, profile, state, tags, time_ns, samples, answer.problems, rebooted,
+                    uptime_s, clients, rx, tx, poll_ms, missing)
 
 
 def _source(profile: Profile, ref: str) -> str:
@@ -310,11 +367,14 @@ def degraded_reason(profile: Profile, missing: list[str]) -> str:
             f"noSuchObject); is this a {profile.vendor} {profile.model}?")
 
 
-def assemble(ap: AccessPoint, profile: Profile, tags: dict[str, str], time_ns: int,
-             samples: list[Sample], problems: list[str], rebooted: bool, uptime_s: float | None,
-             clients: int | None, rx: float | None, tx: float | None, poll_ms: float,
-             missing: list[str] | None = None) -> ApObservation:
+def assemble(ap: AccessPoint, profile: Profile, state: ApState, tags: dict[str, str],
+             time_ns: int, samples: list[Sample], problems: list[str], rebooted: bool,
+             uptime_s: float | None, clients: int | None, rx: float | None, tx: float | None,
+             poll_ms: float, missing: list[str] | None = None) -> ApObservation:
     fields: dict[str, FieldValue] = {"up": 1, "poll_ms": round(poll_ms, 3)}
+    radios_down, utilization, radios_known = service_facts(profile, samples, state)
+    if radios_known:
+        fields["radios_down"] = len(radios_down)
     if uptime_s is not None:
         fields["uptime_s"] = uptime_s
     if clients is not None:
@@ -333,4 +393,5 @@ def assemble(ap: AccessPoint, profile: Profile, tags: dict[str, str], time_ns: i
     ap_sample = Sample("ap", tags, fields, time_ns, error=error)
     return ApObservation(ap.id, ap.zone, True, (ap_sample, *samples), error=error,
                          rebooted=rebooted, uptime_s=uptime_s, clients=clients, rx_bps=rx,
-                         tx_bps=tx, poll_ms=poll_ms, degraded=bool(missing))
+                         tx_bps=tx, poll_ms=poll_ms, degraded=bool(missing),
+                         radios_down=radios_down, utilization_pct=utilization)
