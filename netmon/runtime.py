@@ -107,7 +107,7 @@ class Monitor:
         """One cycle over the targets of the shards this poller holds (all, alone)."""
         if self.ownership is not None:
             targets = [t for t in targets if self.ownership.owns_agent(t.id)]
-        return await self.poller.poll(targets)
+        return self.alerts.annotate(await self.poller.poll(targets))
 
     def _shards_changed(self, held: frozenset[int]) -> None:
         """On the loop: decide what the held shards cover; poll the gained ones at once, so a

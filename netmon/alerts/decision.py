@@ -43,9 +43,14 @@ class Decision:
             self.now_ns,
             {k: dataclasses.replace(v, incident=real(v.incident),
                                     flap_incident=real(v.flap_incident),
-                                    degraded_incident=real(v.degraded_incident))
+                                    degraded_incident=real(v.degraded_incident),
+                                    service_incident=real(v.service_incident),
+                                    capacity_incident=real(v.capacity_incident))
              for k, v in self.aps.items()},
-            {k: dataclasses.replace(v, incident=real(v.incident)) for k, v in self.zones.items()},
+            {k: dataclasses.replace(v, incident=real(v.incident),
+                                    service_incident=real(v.service_incident),
+                                    capacity_incident=real(v.capacity_incident))
+             for k, v in self.zones.items()},
             {real_id(k): dataclasses.replace(v, id=real_id(v.id), parent_id=real(v.parent_id))
              for k, v in self.incidents.items()},
             list(self.events),

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from netmon.alerts import incidents
 from netmon.alerts.commit import Fence, commit_decision
@@ -31,6 +32,10 @@ from netmon.db.owner import DatabaseOwner
 from netmon.db.reader import DatabaseReader
 from netmon.fleet.record import load_states
 from netmon.observation import Cycle
+from netmon.service.annotate import with_service_fields
+from netmon.service.baseline import ClientBaseline
+from netmon.service.keeper import BaselineKeeper
+from netmon.store.reader import SampleReader
 
 log = logging.getLogger(__name__)
 STOP_GRACE_S = 3.0
@@ -55,6 +60,9 @@ class AlertDesk:
                                    config.alerts.delivery, clock)
         self.calendar = MaintenanceCalendar(config.maintenance, config.timezone)
         self.tracker = OutageTracker(config, self.calendar, self._committed())
+        # What each AP's own history expects of it, relearnt from the store off the loop.
+        self.baseline = BaselineKeeper(config.alerts.service, ZoneInfo(config.timezone),
+                                       SampleReader(reader, config.store), self._adopt_baseline)
         self.unknown_traps = 0
         # Seconds the last decision took on the loop (the tracker's share of a cycle).
         self.last_decide_s = 0.0
@@ -80,7 +88,20 @@ class AlertDesk:
     async def start(self) -> None:
         await self.queue.start()
 
+    def _adopt_baseline(self, baseline: ClientBaseline) -> None:
+        self.tracker.service.baseline = baseline
+
+    def annotate(self, cycle: Cycle) -> Cycle:
+        """The cycle's `ap` Samples with `expected_clients` and `silent` (docs/alerts.md)."""
+        if not self.config.alerts.service.enabled:
+            return cycle
+        aps = self.tracker.aps
+        return with_service_fields(
+            cycle, self.tracker.service.baseline,
+            lambda ap_id: ap_id in aps and aps[ap_id].service_incident is not None)
+
     async def stop(self) -> None:
+        await self.baseline.stop()
         # Notices just queued get a moment to go out; the rest waits in the file for a restart.
         await self.queue.wait_idle(STOP_GRACE_S)
         for task in list(self._tasks):
@@ -94,6 +115,7 @@ class AlertDesk:
         """Decide, commit, then believe; a failed commit is decided again at the next cycle."""
         observed = (cycle.started_ns, cycle.started_ns + int(cycle.covers_s * 1e9)) \
             if cycle.covers_s > 0 else None
+        self.baseline.maybe_relearn(cycle.started_ns)
         async with self._lock:
             if self.shared:
                 self.tracker.overlay(await asyncio.to_thread(self._committed))

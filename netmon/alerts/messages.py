@@ -24,6 +24,14 @@ TITLES = {
         "rebooted": "AP rebooted: {name} ({zone})",
         "degraded": "AP answers without data: {name} ({zone})",
         "degraded_end": "AP data back: {name} ({zone})",
+        "silent": "AP serves no one: {name} ({zone})",
+        "silent_end": "AP serving again: {name} ({zone})",
+        "zone_silent": "Zone serves no one: {zone} — {down} of {total} APs silent",
+        "zone_silent_end": "Zone serving again: {zone}",
+        "overload": "AP at capacity: {name} ({zone})",
+        "overload_end": "AP below capacity again: {name} ({zone})",
+        "zone_overload": "Zone at capacity: {zone}",
+        "zone_overload_end": "Zone below capacity again: {zone}",
         "test": "Test message from netmon ({site})",
         "reminder": "Reminder {n}: ",
     },
@@ -37,6 +45,14 @@ TITLES = {
         "rebooted": "Borne redémarrée : {name} ({zone})",
         "degraded": "Borne sans données : {name} ({zone})",
         "degraded_end": "Données de la borne rétablies : {name} ({zone})",
+        "silent": "Borne muette : {name} ({zone})",
+        "silent_end": "Borne de nouveau utilisée : {name} ({zone})",
+        "zone_silent": "Zone muette : {zone} — {down} bornes sur {total} sans aucun client",
+        "zone_silent_end": "Zone de nouveau utilisée : {zone}",
+        "overload": "Borne saturée : {name} ({zone})",
+        "overload_end": "Borne de nouveau sous son seuil : {name} ({zone})",
+        "zone_overload": "Zone saturée : {zone}",
+        "zone_overload_end": "Zone de nouveau sous son seuil : {zone}",
         "test": "Message de test de netmon ({site})",
         "reminder": "Rappel {n} : ",
     },
@@ -58,6 +74,20 @@ TEXTS = {
                     "netmon shows of it is incomplete.",
         "degraded_end": "{name} ({ap}) gives its figures again since {ended} (missing for "
                         "{duration}).",
+        "silent": "{name} ({ap}) answers but serves no one since {since}: its clients or "
+                  "radios are gone while its own history expects the public.",
+        "silent_end": "{name} ({ap}) serves clients again since {ended} (silent for "
+                      "{duration}).",
+        "zone_silent": "{down} of the {total} APs of {zone} answer but serve no one since "
+                       "{since}.",
+        "zone_silent_end": "{zone} serves clients again after {duration} (silent since "
+                           "{since}).",
+        "overload": "{name} ({ap}) is at capacity since {since}.",
+        "overload_end": "{name} ({ap}) is below its capacity threshold again (busy for "
+                        "{duration}).",
+        "zone_overload": "{zone} is at capacity since {since}.",
+        "zone_overload_end": "{zone} is below its capacity threshold again (busy for "
+                             "{duration}).",
         "test": "If you read this, netmon reaches this channel. Sent at {now}.",
         "cause": "Cause: {cause}",
         "address": "Address: {address}",
@@ -82,6 +112,21 @@ TEXTS = {
                     "pas une coupure, mais ce que netmon en montre est incomplet.",
         "degraded_end": "{name} ({ap}) donne de nouveau ses valeurs depuis {ended} (absentes "
                         "pendant {duration}).",
+        "silent": "{name} ({ap}) répond mais ne sert plus personne depuis {since} : ses "
+                  "clients ou ses radios ont disparu alors que son historique attend du "
+                  "public.",
+        "silent_end": "{name} ({ap}) sert de nouveau des clients depuis {ended} (muette "
+                      "pendant {duration}).",
+        "zone_silent": "{down} des {total} bornes de {zone} répondent mais ne servent "
+                       "personne depuis {since}.",
+        "zone_silent_end": "{zone} sert de nouveau des clients après {duration} (muette "
+                           "depuis {since}).",
+        "overload": "{name} ({ap}) est saturée depuis {since}.",
+        "overload_end": "{name} ({ap}) est de nouveau sous son seuil (saturée pendant "
+                        "{duration}).",
+        "zone_overload": "{zone} est saturée depuis {since}.",
+        "zone_overload_end": "{zone} est de nouveau sous son seuil (saturée pendant "
+                             "{duration}).",
         "test": "Si vous lisez ceci, netmon atteint ce canal. Envoyé à {now}.",
         "cause": "Cause : {cause}",
         "address": "Adresse : {address}",
@@ -161,7 +206,8 @@ class MessageWriter:
         lines = [words[notice.kind].format(**values)]
         if notice.note in ("maintenance_over", "zone_recovered"):
             lines.append(words[notice.note])
-        if notice.cause and notice.kind in ("ap_down", "zone_down", "degraded"):
+        if notice.cause and notice.kind in ("ap_down", "zone_down", "degraded", "silent",
+                                            "zone_silent", "overload", "zone_overload"):
             lines.append(words["cause"].format(cause=notice.cause))
         if ap is not None and ap.address:
             lines.append(words["address"].format(address=ap.address))

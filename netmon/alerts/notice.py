@@ -9,7 +9,9 @@ from typing import Literal
 from netmon.alerts.settings import Severity
 
 NoticeKind = Literal["ap_down", "ap_up", "zone_down", "zone_up", "flapping", "flapping_end",
-                     "rebooted", "degraded", "degraded_end", "test"]
+                     "rebooted", "degraded", "degraded_end", "silent", "silent_end",
+                     "zone_silent", "zone_silent_end", "overload", "overload_end",
+                     "zone_overload", "zone_overload_end", "test"]
 Status = Literal["firing", "resolved"]
 Subject = Literal["ap", "zone", "site"]
 

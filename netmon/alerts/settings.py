@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from netmon.alerts.service_settings import ServiceSettings
+
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "critical": 2}
 ZoneId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
@@ -119,6 +121,8 @@ class AlertSettings(_Strict):
     email: EmailSettings | None = None
     webhooks: list[WebhookSettings] = []
     delivery: DeliverySettings = DeliverySettings()
+    # Wi-Fi service health: silent APs and capacity (netmon/alerts/service.py).
+    service: ServiceSettings = ServiceSettings()
 
     @model_validator(mode="after")
     def _unique_names(self) -> AlertSettings:

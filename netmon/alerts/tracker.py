@@ -20,11 +20,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from netmon.alerts.decision import Decision
 from netmon.alerts.incidents import AlertEvent, Incident
 from netmon.alerts.maintenance import MaintenanceCalendar
 from netmon.alerts.notice import Notice, NoticeKind
+from netmon.alerts.service import ServiceWatch
 from netmon.alerts.settings import AlertSettings, Severity
 from netmon.config.models import NetmonConfig
 from netmon.fleet.states import DOWN, UNKNOWN, UP, ApDurable, ZoneDurable
@@ -139,6 +141,9 @@ class OutageTracker:
         # One-off facts (reboots) of decisions not committed yet: carried to the next one.
         self._carried: tuple[list[AlertEvent], list[Notice]] = ([], [])
         self._watched_from: int | None = None
+        # Serving the public, not only answering: silent APs and capacity (service.py).
+        self.service = ServiceWatch(self.settings.service, self.settings.down_after_polls,
+                                    self.settings.up_after_polls, ZoneInfo(config.timezone))
 
     # -- several pollers ------------------------------------------------------------------------
 
@@ -149,7 +154,7 @@ class OutageTracker:
         return self.judged is None or zone_id in self.judged
 
     def _decides(self, incident: Incident) -> bool:
-        return self._judges(incident.subject) if incident.kind == "zone_down" \
+        return self._judges(incident.subject) if incident.kind.startswith("zone_") \
             else self._mine(incident.subject)
 
     def share(self, owned: frozenset[str], judged: frozenset[str], page_hold_ns: int) -> None:
@@ -157,6 +162,7 @@ class OutageTracker:
         gained = owned - (self.owned or frozenset())
         for ap_id in gained & self.counters.keys():
             self.counters[ap_id] = ApCounters(ap_id, self.counters[ap_id].zone)
+            self.service.forget(ap_id)
         # What was gained is read back from the database before the next decision: its
         # last holder may have changed it since this poller last looked.
         self._stale = (self._stale[0] | gained,
@@ -176,7 +182,7 @@ class OutageTracker:
 
         def theirs(incident: Incident) -> bool:
             return not self._decides(incident) or incident.subject in (
-                stale_zones if incident.kind == "zone_down" else stale_aps)
+                stale_zones if incident.kind.startswith("zone_") else stale_aps)
 
         self.open_incidents = {
             **{i: inc for i, inc in committed.open_incidents.items() if theirs(inc)},
@@ -211,8 +217,11 @@ class OutageTracker:
         for zone_id in self.zones:
             if self._judges(zone_id):
                 self._evaluate_zone(draft, zone_id, now_ns)
+                if self.settings.service.enabled:
+                    self.service.judge_zone(self, draft, zone_id, now_ns)
             self._link_members(draft, zone_id)
         self._page_held(draft, now_ns)
+        self.service.page_silent(self, draft, now_ns)
         self._remind(draft, now_ns)
         return decision
 
@@ -282,6 +291,8 @@ class OutageTracker:
                 self.rechecks.add(c.ap)
         if observation.up:
             self._degraded(draft, c, observation, now_ns)
+            if self.settings.service.enabled:
+                self.service.observe(self, draft, c.ap, c.zone, observation, now_ns)
         if not observation.up or draft.ap(c.ap).state == UP:
             c.suspect_until_ns = None
         if c.changes or draft.ap(c.ap).flapping:

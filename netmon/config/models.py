@@ -96,7 +96,7 @@ class AccessPoint(Strict):
     enabled: bool = True
     source: ListedSource | None = None  # written by `netmon inventory import`
     # Simulation only: how `netmon sim` makes this AP behave.
-    sim: Literal["normal", "down", "flapping"] = "normal"
+    sim: Literal["normal", "down", "flapping", "silent", "saturating"] = "normal"
 
     @field_validator("mac")
     @classmethod

@@ -21,11 +21,15 @@ def save_states(conn: Connection, aps: Mapping[str, ApDurable],
     rows = [{"subject": AP_PREFIX + k, "state": v.state, "since_ns": v.since_ns,
              "flapping": v.flapping, "incident_id": v.incident,
              "flap_incident_id": v.flap_incident,
-             "degraded_incident_id": v.degraded_incident, "updated_ns": now_ns}
+             "degraded_incident_id": v.degraded_incident,
+             "service_incident_id": v.service_incident,
+             "capacity_incident_id": v.capacity_incident, "updated_ns": now_ns}
             for k, v in aps.items()]
     rows += [{"subject": ZONE_PREFIX + k, "state": "down" if v.down else "up",
               "since_ns": v.since_ns, "flapping": False, "incident_id": v.incident,
-              "flap_incident_id": None, "degraded_incident_id": None, "updated_ns": now_ns}
+              "flap_incident_id": None, "degraded_incident_id": None,
+              "service_incident_id": v.service_incident,
+              "capacity_incident_id": v.capacity_incident, "updated_ns": now_ns}
              for k, v in zones.items()]
     upsert(conn, fleet_state, rows, ["subject"])
 
@@ -33,15 +37,19 @@ def save_states(conn: Connection, aps: Mapping[str, ApDurable],
 def load_states(conn: Connection) -> tuple[dict[str, ApDurable], dict[str, ZoneDurable]]:
     aps: dict[str, ApDurable] = {}
     zones: dict[str, ZoneDurable] = {}
-    for subject, state, since, flapping, incident, flap_incident, degraded in conn.execute(
-            select(fleet_state.c.subject, fleet_state.c.state, fleet_state.c.since_ns,
-                   fleet_state.c.flapping, fleet_state.c.incident_id,
-                   fleet_state.c.flap_incident_id, fleet_state.c.degraded_incident_id)):
+    c = fleet_state.c
+    for (subject, state, since, flapping, incident, flap_incident, degraded, service,
+         capacity) in conn.execute(
+            select(c.subject, c.state, c.since_ns, c.flapping, c.incident_id,
+                   c.flap_incident_id, c.degraded_incident_id, c.service_incident_id,
+                   c.capacity_incident_id)):
         if subject.startswith(AP_PREFIX):
             aps[subject[len(AP_PREFIX):]] = ApDurable(state, since, bool(flapping), incident,
-                                                      flap_incident, degraded)
+                                                      flap_incident, degraded, service,
+                                                      capacity)
         elif subject.startswith(ZONE_PREFIX):
-            zones[subject[len(ZONE_PREFIX):]] = ZoneDurable(state == "down", since, incident)
+            zones[subject[len(ZONE_PREFIX):]] = ZoneDurable(state == "down", since, incident,
+                                                            service, capacity)
     return aps, zones
 
 

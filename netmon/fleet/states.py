@@ -23,6 +23,9 @@ class ApDurable:
     flap_incident: int | None = None
     # The open "degraded" notice: it answers without the figures its profile promises.
     degraded_incident: int | None = None
+    # The open "silent" (serves no one) and "overload" incidents (netmon/alerts/service.py).
+    service_incident: int | None = None
+    capacity_incident: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,5 +33,7 @@ class ZoneDurable:
     down: bool = False
     since_ns: int | None = None
     incident: int | None = None
+    service_incident: int | None = None
+    capacity_incident: int | None = None
 
 

@@ -18,6 +18,8 @@ fleet_state: Final = Table(
     Column("incident_id", Integer),              # the open outage
     Column("flap_incident_id", Integer),         # the open flapping incident
     Column("degraded_incident_id", Integer),     # the open "answers without data" incident
+    Column("service_incident_id", Integer),      # the open "serves no one" incident
+    Column("capacity_incident_id", Integer),     # the open overload (capacity) incident
     Column("updated_ns", BigInteger, nullable=False),
 )
 

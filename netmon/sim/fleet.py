@@ -11,6 +11,7 @@ from pathlib import Path
 from collectors.snmp.profile import ProfileCatalog
 from collectors.snmp.settings import SnmpCredentials
 from netmon.config.models import AccessPoint, NetmonConfig
+from netmon.sim.behaviours import EVENT_AFTER_S
 from netmon.sim.recordings import ap_recording, controller_recording
 from netmon.sim.snmpsim_process import SnmpsimProcess
 
@@ -43,7 +44,8 @@ def _community(credentials: SnmpCredentials | None) -> str | None:
     return credentials.community.get_secret_value()
 
 
-def plan_fleet(config: NetmonConfig, catalog: ProfileCatalog) -> FleetPlan:
+def plan_fleet(config: NetmonConfig, catalog: ProfileCatalog,
+               event_after_s: float = EVENT_AFTER_S) -> FleetPlan:
     """Which agents to simulate; APs not on loopback or on SNMPv3 are skipped, with a reason."""
     plan = FleetPlan()
 
@@ -60,8 +62,8 @@ def plan_fleet(config: NetmonConfig, catalog: ProfileCatalog) -> FleetPlan:
         if ap.sim == "down":
             continue  # nothing listens: the poller sees a timeout, as with a dead AP
         profile = catalog.get(profile_for(ap.profile))
-        plan.agents.append(SimAgent(ap.id, ap.port, community, ap_recording(profile, ap),
-                                    ap.sim))
+        recording = ap_recording(profile, ap, event_after_s)
+        plan.agents.append(SimAgent(ap.id, ap.port, community, recording, ap.sim))
     for ctl in config.controllers:
         community = _community(ctl.credentials)
         if ctl.host not in LOOPBACK or community is None:
@@ -70,7 +72,8 @@ def plan_fleet(config: NetmonConfig, catalog: ProfileCatalog) -> FleetPlan:
         served: list[AccessPoint] = [ap for ap in config.aps if ap.controller == ctl.id]
         profile = catalog.get(profile_for(ctl.profile))
         plan.agents.append(SimAgent(ctl.id, ctl.port, community,
-                                    controller_recording(profile, ctl.name, ctl.id, served)))
+                                    controller_recording(profile, ctl.name, ctl.id, served,
+                                                         event_after_s)))
     return plan
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from collectors.snmp.profile import Column, Profile
 from netmon.config.models import AccessPoint
+from netmon.sim.behaviours import EVENT_AFTER_S, behaviour_value
 
 NET_SNMP_LINUX = "1.3.6.1.4.1.8072.3.2.10"
 SYS_DESCR, SYS_OBJECT_ID, SYS_UPTIME, SYS_NAME = (
@@ -75,8 +76,10 @@ def _static(value: object, column: Column) -> tuple[str, str]:
 class Recording:
     """Lines of one simulated agent; render() gives snmprec text sorted by OID."""
 
-    def __init__(self, profile: Profile, name: str, seed_key: str) -> None:
+    def __init__(self, profile: Profile, name: str, seed_key: str,
+                 event_after_s: float = EVENT_AFTER_S) -> None:
         self.profile = profile
+        self.event_after_s = event_after_s
         self.seed_key = seed_key
         sim = profile.sim
         self.lines: dict[tuple[int, ...], Line] = {}
@@ -108,7 +111,7 @@ class Recording:
 
     def table_rows(self, table: str, index_prefix: tuple[int, ...], count: int,
                    overrides: dict[str, object] | None = None, seed_key: str = "",
-                   first_row: int = 1) -> None:
+                   first_row: int = 1, behaviour: str = "normal") -> None:
         """`count` rows of `table` under `index_prefix`; column values from the sim hints."""
         spec = self.profile.tables[table]
         sim = self.profile.sim
@@ -119,7 +122,13 @@ class Recording:
                 oid = (*_oid(column.oid), *index)
                 ref = f"{table}.{name}"
                 seed = _seed(self.seed_key, seed_key, ref, row)
-                if overrides and name in overrides:
+                odd = behaviour_value(self.profile, behaviour, table, name,
+                                      TAG_BY_TYPE.get(column.type, "2"), ref in sim.clients,
+                                      self.event_after_s) \
+                    if behaviour != "normal" else None
+                if odd is not None:
+                    self.add(Line(oid, *odd))
+                elif overrides and name in overrides:
                     value = overrides[name]
                     if isinstance(value, Line):
                         self.add(Line(oid, value.tag, value.value))
@@ -146,12 +155,13 @@ class Recording:
                     self.add(Line(oid, "2", str(1 + row)))
 
 
-def ap_recording(profile: Profile, ap: AccessPoint) -> str:
-    """An AP answering for itself."""
-    rec = Recording(profile, ap.name, ap.id)
+def ap_recording(profile: Profile, ap: AccessPoint, event_after_s: float = EVENT_AFTER_S
+                 ) -> str:
+    """An AP answering for itself (a silent or saturating one changes after event_after_s)."""
+    rec = Recording(profile, ap.name, ap.id, event_after_s)
     rec.scalars()
     for table in profile.tables:
-        rec.table_rows(table, (), profile.sim.rows.get(table, 1))
+        rec.table_rows(table, (), profile.sim.rows.get(table, 1), behaviour=ap.sim)
     return rec.render()
 
 
@@ -163,11 +173,12 @@ def ap_key(number: int, length: int) -> tuple[int, ...]:
 
 
 def controller_recording(profile: Profile, name: str, controller_id: str,
-                         aps: Sequence[AccessPoint]) -> str:
+                         aps: Sequence[AccessPoint], event_after_s: float = EVENT_AFTER_S
+                         ) -> str:
     """A controller reporting the APs that are up; an AP that is `down` is simply absent."""
     spec = profile.controller
     assert spec is not None
-    rec = Recording(profile, name, controller_id)
+    rec = Recording(profile, name, controller_id, event_after_s)
     rec.scalars()
     key_len = profile.tables[spec.table].ap_index or 6
     for number, ap in enumerate(aps, start=1):
@@ -177,11 +188,11 @@ def controller_recording(profile: Profile, name: str, controller_id: str,
         overrides: dict[str, object] = {spec.name: ap.controller_name or ap.name}
         if spec.up is not None:
             overrides[spec.up.column] = spec.up.values[0]
-        rec.table_rows(spec.table, key, 1, overrides, seed_key=ap.id)
+        rec.table_rows(spec.table, key, 1, overrides, seed_key=ap.id, behaviour=ap.sim)
         for table, table_spec in profile.tables.items():
             if table != spec.table and table_spec.ap_index:
                 rec.table_rows(table, key, profile.sim.rows.get(table, 1), seed_key=ap.id,
-                               first_row=0)
+                               first_row=0, behaviour=ap.sim)
     for table, table_spec in profile.tables.items():
         if not table_spec.ap_index:
             rec.table_rows(table, (), profile.sim.rows.get(table, 1))
