@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from netmon.alerts.prometheus_service import service_rule_tests, service_rules
 from netmon.alerts.settings import WEEKDAYS, AlertSettings, MaintenanceWindow, parse_recurrence
 from netmon.config.models import NetmonConfig
 
@@ -59,7 +60,9 @@ def alert_rules(config: NetmonConfig) -> dict[str, Any]:
         "labels": {"severity": "critical"},
         "annotations": {"summary": f"netmon has not completed a poll cycle for {stale_s} s "
                                    "(or is not scraped)"}}
-    return {"groups": [{"name": "netmon-alerts", "rules": [down, zone, flapping, stale]}]}
+    service = service_rules(config) if s.service.enabled else []
+    return {"groups": [{"name": "netmon-alerts",
+                        "rules": [down, zone, flapping, stale, *service]}]}
 
 
 def _series(labels: dict[str, str], values: str, metric: str = AP_UP) -> dict[str, str]:
@@ -75,7 +78,8 @@ def _expected(rules: dict[str, Any], alert: str, labels: dict[str, str],
     for key, template in rule["annotations"].items():
         for name, text in labels.items():
             template = template.replace(f"{{{{ $labels.{name} }}}}", text)
-        annotations[key] = template.replace("{{ $value | humanizePercentage }}", value)
+        annotations[key] = template.replace("{{ $value | humanizePercentage }}", value) \
+            .replace("{{ $value }}", value)
     return {"exp_labels": {**rule["labels"], **labels}, "exp_annotations": annotations}
 
 
@@ -126,6 +130,9 @@ def rule_tests(config: NetmonConfig) -> dict[str, Any]:
                   "exp_alerts": []},
                  {"eval_time": f"{12 * interval}s", "alertname": "NetmonPollerStale",
                   "exp_alerts": [_expected(rules, "NetmonPollerStale", {})]}]},
+            *(service_rule_tests(
+                config, lambda alert, labels, value="": _expected(rules, alert, labels, value),
+                _series) if s.service.enabled else []),
         ]}
 
 

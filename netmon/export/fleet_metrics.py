@@ -76,6 +76,7 @@ class FleetMetrics(Collector):
         reboots = CounterMetricFamily("netmon_ap_reboots",
                                       "Reboots seen (uptime went back) since netmon started.",
                                       labels=list(AP_LABELS))
+        service = _ServiceGauges()
         zone_aps = gauge("netmon_zone_aps", "APs of the zone polled by this netmon.", ("zone",))
         zone_up = gauge("netmon_zone_aps_up", "APs of the zone that answered.", ("zone",))
         zone_clients = gauge("netmon_zone_clients", "Wi-Fi clients in the zone.", ("zone",))
@@ -97,6 +98,8 @@ class FleetMetrics(Collector):
             poll.add_metric(values, r.poll_ms / 1000)
             polled.add_metric(values, state.polled_ns / NS_PER_S)
             reboots.add_metric(values, state.reboots)
+            if r.up:
+                service.add(r, values)
             totals = zones.setdefault(r.zone, [0, 0, 0])
             totals[0] += 1
             totals[1] += int(r.up)
@@ -106,4 +109,58 @@ class FleetMetrics(Collector):
             zone_up.add_metric([zone], answered)
             zone_clients.add_metric([zone], count)
         yield from (info, up, degraded, clients, uptime, rx, tx, poll, polled, reboots,
-                    zone_aps, zone_up, zone_clients)
+                    zone_aps, zone_up, zone_clients, *service.families())
+
+
+RADIO_LABELS = (*AP_LABELS, "radio", "band", "ssid")
+
+
+class _ServiceGauges:
+    """Whether each answering AP serves the public: its silent state, what its history
+    expects, its radios (docs/alerts.md, "Wi-Fi service health")."""
+
+    def __init__(self) -> None:
+        def gauge(name: str, doc: str, labels: tuple[str, ...] = AP_LABELS
+                  ) -> GaugeMetricFamily:
+            return GaugeMetricFamily(name, doc, labels=list(labels))
+
+        self.silent = gauge("netmon_ap_silent", "1 while the AP has an open silent incident "
+                            "(answers, but serves no one), else 0.")
+        self.expected = gauge("netmon_ap_expected_clients", "Median clients of this hour of "
+                              "the week in the AP's own history (when learnt).")
+        self.radios_down = gauge("netmon_ap_radios_down", "Radios or SSIDs seen in service "
+                                 "that are out of service now.")
+        self.busy = gauge("netmon_ap_channel_utilization_ratio",
+                          "Channel utilisation of the AP's busiest radio (0-1).")
+        self.radio_clients = gauge("netmon_radio_clients", "Wi-Fi clients of one radio or "
+                                   "SSID (a count).", RADIO_LABELS)
+        self.radio_busy = gauge("netmon_radio_channel_utilization_ratio",
+                                "Channel utilisation of one radio (0-1).", RADIO_LABELS)
+        self.radio_up = gauge("netmon_radio_up", "1 if the radio or SSID is in service.",
+                              RADIO_LABELS)
+
+    def add(self, r: ApObservation, values: list[str]) -> None:
+        for sample in r.samples:
+            fields = sample.fields
+            if sample.measurement == "ap":
+                if "silent" in fields:
+                    self.silent.add_metric(values, float(fields["silent"]))
+                if "expected_clients" in fields:
+                    self.expected.add_metric(values, float(fields["expected_clients"]))
+                if "radios_down" in fields:
+                    self.radios_down.add_metric(values, float(fields["radios_down"]))
+            elif sample.measurement == "ap_radio":
+                labels = [*values, sample.tags.get("radio", ""), sample.tags.get("band", ""),
+                          sample.tags.get("ssid", "")]
+                for family, name, scale in ((self.radio_clients, "clients", 1.0),
+                                            (self.radio_busy, "utilization_pct", 0.01),
+                                            (self.radio_up, "oper_up", 1.0)):
+                    value = fields.get(name)
+                    if isinstance(value, int | float):
+                        family.add_metric(labels, float(value) * scale)
+        if r.utilization_pct is not None:
+            self.busy.add_metric(values, r.utilization_pct / 100)
+
+    def families(self) -> tuple[GaugeMetricFamily, ...]:
+        return (self.silent, self.expected, self.radios_down, self.busy, self.radio_clients,
+                self.radio_busy, self.radio_up)
