@@ -1,4 +1,5 @@
-"""Fleet overview: how many APs are up and down now, uptime, clients, and which APs are down."""
+"""Fleet overview: how many APs are up, down and silent now, uptime, clients, and which APs are
+down."""
 
 from __future__ import annotations
 
@@ -18,8 +19,13 @@ from dashboards.shell import BuildContext, netmon_dashboard, zone_variable
 
 ZONE = '"zone" =~ /^$zone$/'
 PROM_ZONE = 'zone=~"$zone"'
+FLEET_STAT_SPAN = 4  # six stats in one row of 24 columns
 # The newest value of each AP in the range, so an AP that stopped answering still counts.
 LAST_UP_PER_AP = f'SELECT last("up") AS "up" FROM "ap" WHERE $timeFilter AND {ZONE} GROUP BY "ap"'
+LAST_SILENT_PER_AP = ('SELECT last("silent") AS "silent" FROM "ap" WHERE $timeFilter AND '
+                      f'{ZONE} GROUP BY "ap"')
+LAST_RADIOS_DOWN_PER_AP = ('SELECT last("radios_down") AS "radios_down" FROM "ap" WHERE '
+                           f'$timeFilter AND {ZONE} GROUP BY "ap"')
 LAST_CLIENTS_PER_AP = ('SELECT last("clients") AS "clients" FROM "ap" WHERE $timeFilter AND '
                        f'{ZONE} GROUP BY "ap"')
 
@@ -27,6 +33,11 @@ UP_NOW = Query(influx=f'SELECT sum("up") FROM ({LAST_UP_PER_AP})',
                prom=f"sum(netmon_ap_up{{{PROM_ZONE}}})", instant=True)
 DOWN_NOW = Query(influx=f'SELECT count("up") - sum("up") FROM ({LAST_UP_PER_AP})',
                  prom=f"count(netmon_ap_up{{{PROM_ZONE}}} == 0) or vector(0)", instant=True)
+SILENT_NOW = Query(influx=f'SELECT sum("silent") FROM ({LAST_SILENT_PER_AP})',
+                   prom=f"sum(netmon_ap_silent{{{PROM_ZONE}}}) or vector(0)", instant=True)
+RADIOS_DOWN_NOW = Query(influx=f'SELECT sum("radios_down") FROM ({LAST_RADIOS_DOWN_PER_AP})',
+                        prom=f"sum(netmon_ap_radios_down{{{PROM_ZONE}}}) or vector(0)",
+                        instant=True)
 UPTIME_PCT = Query(influx=f'SELECT mean("up") * 100 FROM "ap" WHERE $timeFilter AND {ZONE}',
                    prom=f"100 * avg(avg_over_time(netmon_ap_up{{{PROM_ZONE}}}[$__range]))",
                    instant=True)
@@ -74,16 +85,25 @@ def build(ctx: BuildContext) -> Dashboard:
                  "sort": [{"field": "uptime", "desc": False}]})))
     return (netmon_dashboard("fleet", "Fleet overview", ctx)
             .with_variable(zone_variable(f))
-            .with_panel(stat_panel("APs up now", f, UP_NOW)
+            .with_panel(stat_panel("APs up now", f, UP_NOW).span(FLEET_STAT_SPAN)
                         .thresholds(thresholds((None, "green"))))
-            .with_panel(stat_panel("APs down now", f, DOWN_NOW)
+            .with_panel(stat_panel("APs down now", f, DOWN_NOW).span(FLEET_STAT_SPAN)
                         .thresholds(thresholds((None, "green"), (1, "red"))))
+            .with_panel(stat_panel("Silent APs", f, SILENT_NOW,
+                                   description="APs that answer but serve nobody at an hour "
+                                   "they usually have clients.").span(FLEET_STAT_SPAN)
+                        .thresholds(thresholds((None, "green"), (1, "orange"))))
+            .with_panel(stat_panel("Radios and SSIDs down", f, RADIOS_DOWN_NOW,
+                                   description="Radios and SSIDs the APs report down, all APs "
+                                   "together.").span(FLEET_STAT_SPAN)
+                        .thresholds(thresholds((None, "green"), (1, "orange"))))
             .with_panel(stat_panel("Uptime over the range", f, UPTIME_PCT, "percent",
                                    "Share of polls answered, all APs of the chosen zones.")
-                        .decimals(2)
+                        .span(FLEET_STAT_SPAN).decimals(2)
                         .thresholds(thresholds((None, "red"), (99, "orange"), (99.9, "green"))))
             .with_panel(stat_panel("Wi-Fi clients now", f, CLIENTS_NOW,
-                                   description="Associated clients: a count, no identity."))
+                                   description="Associated clients: a count, no identity.")
+                        .span(FLEET_STAT_SPAN))
             .with_panel(down_table)
             .with_panel(worst)
             .with_panel(series_panel("APs up, by zone", f, [UP_OVER_TIME], span=HALF_SPAN))

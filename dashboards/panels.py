@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from grafana_foundation_sdk.builders import bargauge, stat, statetimeline, table, timeseries
+from grafana_foundation_sdk.builders import (
+    bargauge,
+    heatmap,
+    stat,
+    statetimeline,
+    table,
+    timeseries,
+)
 from grafana_foundation_sdk.builders.common import (
     ReduceDataOptions,
     VizLegendOptions,
@@ -13,9 +20,11 @@ from grafana_foundation_sdk.builders.common import (
 )
 from grafana_foundation_sdk.builders.dashboard import ThresholdsConfig
 from grafana_foundation_sdk.models.common import (
+    AxisPlacement,
     BarGaugeDisplayMode,
     BigValueColorMode,
     BigValueGraphMode,
+    HeatmapCellLayout,
     LegendDisplayMode,
     LegendPlacement,
     SortOrder,
@@ -29,6 +38,7 @@ from grafana_foundation_sdk.models.dashboard import (
     ValueMap,
     ValueMappingResult,
 )
+from grafana_foundation_sdk.models.heatmap import HeatmapColorMode, HeatmapColorScale
 
 from dashboards.queries import FlavourName, Query
 
@@ -45,7 +55,14 @@ LEGEND = (VizLegendOptions().show_legend(True).display_mode(LegendDisplayMode.LI
           .placement(LegendPlacement.BOTTOM))
 TOOLTIP = VizTooltipOptions().mode(TooltipDisplayMode.MULTI).sort(SortOrder.DESCENDING)
 
-Panel = stat.Panel | timeseries.Panel | table.Panel | bargauge.Panel | statetimeline.Panel
+# Heatmap: a warm scale from 0 (no clients) up, one row per series (zone), no cell values.
+HEATMAP_COLOR = (heatmap.HeatmapColorOptions().mode(HeatmapColorMode.SCHEME).scheme("Oranges")
+                 .fill("dark-orange").scale(HeatmapColorScale.EXPONENTIAL).exponent(0.5)
+                 .steps(64).reverse(False).min(0))
+HEATMAP_EXEMPLAR_COLOR = "rgba(255,0,255,0.7)"
+
+Panel = (stat.Panel | timeseries.Panel | table.Panel | bargauge.Panel | statetimeline.Panel
+         | heatmap.Panel)
 
 
 def thresholds(*steps: tuple[float | None, str]) -> ThresholdsConfig:
@@ -94,9 +111,26 @@ def bars_panel(title: str, flavour: FlavourName, query: Query, unit: str = "shor
     return _with_queries(panel, flavour, [query])  # type: ignore[no-any-return]
 
 
-def state_panel(title: str, flavour: FlavourName, query: Query, span: int = WIDE_SPAN,
+def state_panel(title: str, flavour: FlavourName, queries: Sequence[Query],
+                span: int = WIDE_SPAN, height: int = STAT_HEIGHT,
                 description: str = "") -> statetimeline.Panel:
+    """Up (1) or down (0) over time, one row per series."""
     panel = (statetimeline.Panel().title(title).description(description).span(span)
-             .height(STAT_HEIGHT).mappings([UP_MAPPING]).show_value(VisibilityMode.AUTO)
+             .height(height).mappings([UP_MAPPING]).show_value(VisibilityMode.AUTO)
              .legend(LEGEND).tooltip(TOOLTIP))
+    return _with_queries(panel, flavour, queries)  # type: ignore[no-any-return]
+
+
+def heatmap_panel(title: str, flavour: FlavourName, query: Query, unit: str = "short",
+                  span: int = WIDE_SPAN, description: str = "") -> heatmap.Panel:
+    """Series already bucketed (one per zone, one point per hour): Grafana draws each series
+    as a row, named after it, and colours each cell by its value."""
+    panel = (heatmap.Panel().title(title).description(description).span(span)
+             .height(GRAPH_HEIGHT).calculate(False)
+             .rows_frame(heatmap.RowsHeatmapOptions().layout(HeatmapCellLayout.UNKNOWN))
+             .color(HEATMAP_COLOR).show_value(VisibilityMode.AUTO).cell_gap(1)
+             .cell_values(heatmap.CellValues().unit(unit).decimals(0))
+             .y_axis(heatmap.YAxisConfig().axis_placement(AxisPlacement.LEFT).reverse(False))
+             .show_legend().mode(TooltipDisplayMode.SINGLE).hide_y_histogram()
+             .show_color_scale(False).exemplars_color(HEATMAP_EXEMPLAR_COLOR))
     return _with_queries(panel, flavour, [query])  # type: ignore[no-any-return]

@@ -1,12 +1,16 @@
 """Every dashboard query names only measurements, fields, tags and metrics netmon writes.
 
 The written names are taken from the code that writes them (readings, vendor profiles, fibre
-samples, the Prometheus collectors), not from a list kept by hand.
+samples, the Prometheus collectors), not from a list kept by hand, with one exception: the names
+issue 18 (Wi-Fi service health) fixes for the poller, which the dashboards use before the poller
+writes them. Those the code does not write yet are named in a warning on every run; once the
+code writes them all, the ISSUE_18_* lists go.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -36,6 +40,26 @@ Names = dict[str, tuple[set[str], set[str]]]  # measurement -> (tags, fields)
 GRAFANA_VARIABLES = {"$__range": "1h", "$__interval": "1m", "$__rate_interval": "1m",
                      "$zone": ".*", "$ap": "x"}
 COUNTER_BYTES = 64  # HC counters
+
+# Issue 18: what the poller writes for Wi-Fi service health (names fixed by the issue).
+BASE_TAGS = {"ap", "ap_name", "zone", "site", "vendor", "model"}
+ISSUE_18_INFLUX: Names = {
+    "ap": (BASE_TAGS, {"silent", "expected_clients", "radios_down"}),
+    "ap_radio": (BASE_TAGS | {"radio", "band", "ssid"},
+                 {"clients", "channel", "freq_mhz", "width_mhz", "tx_power_dbm", "noise_dbm",
+                  "utilization_pct", "oper_up"}),
+    "ap_ssid": (BASE_TAGS | {"ssid", "wlan", "radio"}, {"clients", "oper_up"}),
+}
+RADIO_LABELS = {"ap", "zone", "radio", "band"}
+ISSUE_18_PROMETHEUS: dict[str, set[str]] = {
+    "netmon_ap_clients": {"ap", "zone"},
+    "netmon_ap_silent": {"ap", "zone"},
+    "netmon_ap_expected_clients": {"ap", "zone"},
+    "netmon_ap_radios_down": {"ap", "zone"},
+    "netmon_radio_clients": RADIO_LABELS,
+    "netmon_radio_channel_utilization_ratio": RADIO_LABELS,
+    "netmon_radio_up": RADIO_LABELS,
+}
 
 
 def _add(names: Names, sample: Sample) -> None:
@@ -78,6 +102,40 @@ def influx_names() -> Names:
     for sample in fibre_samples([milestone]):
         _add(names, sample)
     return names
+
+
+def _warn_pending(pending: list[str]) -> None:
+    if pending:
+        warnings.warn(f"issue 18 names the code does not write yet: {', '.join(pending)}",
+                      stacklevel=2)
+    else:
+        warnings.warn("the code writes every issue 18 name: drop ISSUE_18_*", stacklevel=2)
+
+
+def with_issue_18_influx(names: Names) -> Names:
+    """The names written, and those issue 18 fixes; warns which of those are not written yet."""
+    merged = {m: (set(tags), set(fields)) for m, (tags, fields) in names.items()}
+    pending = []
+    for measurement, (tags, fields) in ISSUE_18_INFLUX.items():
+        have_tags, have_fields = merged.setdefault(measurement, (set(), set()))
+        pending += [f"{measurement}.{n}" for n in sorted(tags - have_tags)]
+        pending += [f"{measurement}.{n}" for n in sorted(fields - have_fields)]
+        have_tags |= tags
+        have_fields |= fields
+    _warn_pending(pending)
+    return merged
+
+
+def with_issue_18_prometheus(names: dict[str, set[str]]) -> dict[str, set[str]]:
+    merged = {metric: set(labels) for metric, labels in names.items()}
+    pending = []
+    for metric, labels in ISSUE_18_PROMETHEUS.items():
+        have = merged.setdefault(metric, set())
+        if labels - have:
+            pending.append(f"{metric}{{{','.join(sorted(labels - have))}}}")
+        have |= labels
+    _warn_pending(pending)
+    return merged
 
 
 class _Snapshot:
@@ -198,7 +256,7 @@ def dashboards() -> dict[tuple[FlavourName, str], dict[str, Any]]:
 
 def test_influxql_queries_name_only_what_netmon_writes(
         dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
-    names = influx_names()
+    names = with_issue_18_influx(influx_names())
     assert {"ap", "ap_radio", "ap_iface", "ap_ssid", "fibre"} <= set(names)
     assert {"up", "uptime_s", "clients", "rx_bps", "tx_bps", "poll_ms"} <= names["ap"][1]
     checked = 0
@@ -215,7 +273,7 @@ def test_influxql_queries_name_only_what_netmon_writes(
 
 def test_promql_queries_name_only_what_netmon_exports(
         dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
-    names = prometheus_names()
+    names = with_issue_18_prometheus(prometheus_names())
     assert {"netmon_ap_up", "netmon_ap_clients", "netmon_fibre_premises"} <= set(names)
     checked = 0
     for (flavour, slug), dashboard in dashboards.items():
@@ -239,5 +297,13 @@ def test_the_checks_catch_a_misspelt_name() -> None:
     assert influx_problems('SELECT last("up") FROM "aps"', names)
     assert influx_problems('SELECT last("up") FROM "ap" GROUP BY "town_hall"', names)
     assert prom_problems("sum(netmon_ap_client)", metrics)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        names, metrics = with_issue_18_influx(names), with_issue_18_prometheus(metrics)
+    assert influx_problems('SELECT last("silent_now") FROM "ap" WHERE $timeFilter', names)
+    assert influx_problems('SELECT last("oper_up") FROM "ap_radios"', names)
+    assert not influx_problems('SELECT last("oper_up") FROM "ap_ssid" GROUP BY "ap"', names)
+    assert prom_problems('netmon_radio_up{ssid="x"}', metrics)
+    assert prom_problems("netmon_radio_utilization_ratio", metrics)
     assert prom_problems('sum by (building) (netmon_ap_up{zone=~"$zone"})', metrics)
     assert not prom_problems('sum by (zone) (netmon_ap_up{zone=~"$zone"})', metrics)

@@ -17,6 +17,7 @@ const PANELS = {
   gauge: "GaugePanelCfg",
   text: "TextPanelCfg",
   "state-timeline": "StateTimelinePanelCfg",
+  heatmap: "HeatmapPanelCfg",
 };
 // Folder names under composable/ where they differ from the panel type.
 const FOLDERS = { "state-timeline": "statetimeline" };
