@@ -64,16 +64,19 @@ UTILISATION_PER_RADIO = _per_radio(
     'mean("utilization_pct")',
     f"100 * netmon_radio_channel_utilization_ratio{{{PROM_AP}}}")
 RADIOS_UP = _per_radio('last("oper_up")', f"netmon_radio_up{{{PROM_AP}}}")
-# Per SSID: InfluxDB only (`ap_ssid`); the Prometheus export has no per-SSID series.
-SSIDS_UP = Query(influx=('SELECT last("oper_up") FROM "ap_ssid" WHERE '
-                         f'{AP} AND $timeFilter GROUP BY time($__interval), "ssid" fill(none)'),
-                 prom="", legend="SSID $tag_ssid")
-CLIENTS_PER_SSID = Query(influx=('SELECT mean("clients") FROM "ap_ssid" WHERE '
-                                 f'{AP} AND $timeFilter GROUP BY time($__interval), "ssid" '
-                                 'fill(none)'),
+# Per SSID: the `ssid` tag of an AP's own radio rows (its VAPs); InfluxDB only.
+SSIDS_UP = Query(influx=('SELECT last("oper_up") FROM "ap_radio" WHERE '
+                         f'{AP} AND $timeFilter GROUP BY time($__interval), "ssid", "band" '
+                         'fill(none)'),
+                 prom="", legend="SSID $tag_ssid $tag_band")
+CLIENTS_PER_SSID = Query(influx=('SELECT sum("clients") FROM (SELECT mean("clients") AS '
+                                 f'"clients" FROM "ap_radio" WHERE {AP} AND $timeFilter '
+                                 'GROUP BY time($__interval), "ssid", "radio") '
+                                 'GROUP BY time($__interval), "ssid" fill(none)'),
                          prom="", legend="$tag_ssid")
 # Radio settings now: InfluxDB only (no Prometheus metric), the newest value in the range.
-RADIO_SETTINGS_FIELDS = ("channel", "width_mhz", "tx_power_dbm", "noise_dbm")
+# No profile reads the channel width yet (no vendor MIB walk here gives it).
+RADIO_SETTINGS_FIELDS = ("channel", "freq_mhz", "tx_power_dbm", "noise_dbm")
 RADIO_SETTINGS = Query(
     influx=("SELECT " + ", ".join(f'last("{field}") AS "{field}"'
                                   for field in RADIO_SETTINGS_FIELDS)
@@ -112,7 +115,7 @@ def _radio_settings_table(ctx: BuildContext) -> table.Panel:
                         "the AP's profile does not report it.")
             .with_transformation(transformation("organize", {
                 "excludeByName": {"Time": True},
-                "renameByName": {"width_mhz": "width (MHz)", "tx_power_dbm": "tx power (dBm)",
+                "renameByName": {"freq_mhz": "frequency (MHz)", "tx_power_dbm": "tx power (dBm)",
                                  "noise_dbm": "noise (dBm)"}})))
 
 

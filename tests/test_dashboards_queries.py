@@ -1,26 +1,23 @@
 """Every dashboard query names only measurements, fields, tags and metrics netmon writes.
 
 The written names are taken from the code that writes them (readings, vendor profiles, fibre
-samples, the Prometheus collectors), not from a list kept by hand, with one exception: the names
-issue 18 (Wi-Fi service health) fixes for the poller, which the dashboards use before the poller
-writes them. Those the code does not write yet are named in a warning on every run; once the
-code writes them all, the ISSUE_18_* lists go.
+samples, the Prometheus collectors), not from a list kept by hand.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import promql_parser
 import pytest
 from prometheus_client import CollectorRegistry
 
 from collectors.fibre.records import Milestone
-from collectors.snmp.profile import default_catalog
+from collectors.snmp.profile import SERVICE_MEASUREMENTS, default_catalog
 from collectors.snmp.readings import Answer, ApState, Counter, ap_reading, ap_tags, down_reading
 from dashboards.catalog import build_all
 from dashboards.queries import FlavourName
@@ -32,34 +29,16 @@ from netmon.export.poll_metrics import PollMetrics
 from netmon.fibre.measurement import fibre_samples
 from netmon.fibre.progress import ZoneProgress
 from netmon.fibre.projection import Projection
-from netmon.observation import Cycle
+from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
+from netmon.service.annotate import with_service_fields
+from netmon.service.baseline import learn
 from tests.support.demo import DEMO
 
 Names = dict[str, tuple[set[str], set[str]]]  # measurement -> (tags, fields)
 GRAFANA_VARIABLES = {"$__range": "1h", "$__interval": "1m", "$__rate_interval": "1m",
                      "$zone": ".*", "$ap": "x"}
 COUNTER_BYTES = 64  # HC counters
-
-# Issue 18: what the poller writes for Wi-Fi service health (names fixed by the issue).
-BASE_TAGS = {"ap", "ap_name", "zone", "site", "vendor", "model"}
-ISSUE_18_INFLUX: Names = {
-    "ap": (BASE_TAGS, {"silent", "expected_clients", "radios_down"}),
-    "ap_radio": (BASE_TAGS | {"radio", "band", "ssid"},
-                 {"clients", "channel", "freq_mhz", "width_mhz", "tx_power_dbm", "noise_dbm",
-                  "utilization_pct", "oper_up"}),
-    "ap_ssid": (BASE_TAGS | {"ssid", "wlan", "radio"}, {"clients", "oper_up"}),
-}
-RADIO_LABELS = {"ap", "zone", "radio", "band"}
-ISSUE_18_PROMETHEUS: dict[str, set[str]] = {
-    "netmon_ap_clients": {"ap", "zone"},
-    "netmon_ap_silent": {"ap", "zone"},
-    "netmon_ap_expected_clients": {"ap", "zone"},
-    "netmon_ap_radios_down": {"ap", "zone"},
-    "netmon_radio_clients": RADIO_LABELS,
-    "netmon_radio_channel_utilization_ratio": RADIO_LABELS,
-    "netmon_radio_up": RADIO_LABELS,
-}
 
 
 def _add(names: Names, sample: Sample) -> None:
@@ -78,6 +57,8 @@ def influx_names() -> Names:
     for second, octets in ((100, 1_000), (160, 61_000)):  # two polls: rates on the second
         answer = Answer(scalars={"sys_uptime": second * 100}, tables={"iface": {
             (1,): {"name": "eth0", "oper_status": 1, "in_octets": Counter(octets, COUNTER_BYTES),
+                   "out_octets": Counter(octets, COUNTER_BYTES)},
+            (2,): {"name": "wlan0", "oper_status": 1, "in_octets": Counter(octets, COUNTER_BYTES),
                    "out_octets": Counter(octets, COUNTER_BYTES)}}})
         reading = ap_reading(ap, generic, answer, state, second * 10**9, float(second), 12.0)
     # A profile that counts clients in a table (summed per AP).
@@ -86,7 +67,10 @@ def influx_names() -> Names:
     table, column = str(counting.ap.clients).split(".", 1)
     answer = Answer(scalars={}, tables={table: {(1,): {column: 3}}})
     with_clients = ap_reading(ap, counting, answer, ApState(), 0, 0.0, 1.0)
-    for sample in (*reading.samples, *with_clients.samples,
+    # As the monitor writes them: with the service fields of a learnt baseline.
+    baseline = learn([("x", 0, 5.0)], ZoneInfo("UTC"), 1, 0)
+    annotated = with_service_fields(Cycle(0, 1.0, [reading]), baseline, lambda _: False)
+    for sample in (*annotated.samples, *with_clients.samples,
                    *down_reading(ap, generic, 0, "timeout", 1.0).samples):
         _add(names, sample)
     base = set(ap_tags(ap, generic))
@@ -98,44 +82,14 @@ def influx_names() -> Names:
             tags.update({"controller"} if controller_wide else base)
             tags.update(rows.tags)
             fields.update(rows.fields)
+            if rows.up is not None:
+                fields.add("oper_up")
+            if rows.measurement in SERVICE_MEASUREMENTS:
+                tags.add("band")
     milestone = Milestone(date(2026, 1, 1), "z", "op", "milestones", 10, 5, 2, 8)
     for sample in fibre_samples([milestone]):
         _add(names, sample)
     return names
-
-
-def _warn_pending(pending: list[str]) -> None:
-    if pending:
-        warnings.warn(f"issue 18 names the code does not write yet: {', '.join(pending)}",
-                      stacklevel=2)
-    else:
-        warnings.warn("the code writes every issue 18 name: drop ISSUE_18_*", stacklevel=2)
-
-
-def with_issue_18_influx(names: Names) -> Names:
-    """The names written, and those issue 18 fixes; warns which of those are not written yet."""
-    merged = {m: (set(tags), set(fields)) for m, (tags, fields) in names.items()}
-    pending = []
-    for measurement, (tags, fields) in ISSUE_18_INFLUX.items():
-        have_tags, have_fields = merged.setdefault(measurement, (set(), set()))
-        pending += [f"{measurement}.{n}" for n in sorted(tags - have_tags)]
-        pending += [f"{measurement}.{n}" for n in sorted(fields - have_fields)]
-        have_tags |= tags
-        have_fields |= fields
-    _warn_pending(pending)
-    return merged
-
-
-def with_issue_18_prometheus(names: dict[str, set[str]]) -> dict[str, set[str]]:
-    merged = {metric: set(labels) for metric, labels in names.items()}
-    pending = []
-    for metric, labels in ISSUE_18_PROMETHEUS.items():
-        have = merged.setdefault(metric, set())
-        if labels - have:
-            pending.append(f"{metric}{{{','.join(sorted(labels - have))}}}")
-        have |= labels
-    _warn_pending(pending)
-    return merged
 
 
 class _Snapshot:
@@ -154,7 +108,13 @@ def prometheus_names() -> dict[str, set[str]]:
     registry.register(FibreMetrics(_Snapshot()))  # type: ignore[arg-type]
     ap = AccessPoint(id="x", name="X", zone="z", lat=45.0, lon=5.0, controller="c")
     reading = down_reading(ap, None, 0, "timeout", 1.0)
-    report = Cycle(0, 0.5, [reading], [], 1)
+    tags = {**ap_tags(ap, None), "ap": "y"}
+    radio = Sample("ap_radio", {**tags, "radio": "1", "band": "5 GHz", "ssid": "s"},
+                   {"clients": 3, "utilization_pct": 40, "oper_up": 1}, 0)
+    serving = ApObservation("y", "z", True, (
+        Sample("ap", tags, {"up": 1, "clients": 3, "silent": 0, "expected_clients": 4.0,
+                            "radios_down": 0}, 0), radio), clients=3, utilization_pct=40.0)
+    report = Cycle(0, 0.5, [reading, serving], [], 1)
     fleet.consume(report)
     poll.consume(report)
     names: dict[str, set[str]] = {}
@@ -256,7 +216,7 @@ def dashboards() -> dict[tuple[FlavourName, str], dict[str, Any]]:
 
 def test_influxql_queries_name_only_what_netmon_writes(
         dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
-    names = with_issue_18_influx(influx_names())
+    names = influx_names()
     assert {"ap", "ap_radio", "ap_iface", "ap_ssid", "fibre"} <= set(names)
     assert {"up", "uptime_s", "clients", "rx_bps", "tx_bps", "poll_ms"} <= names["ap"][1]
     checked = 0
@@ -273,7 +233,7 @@ def test_influxql_queries_name_only_what_netmon_writes(
 
 def test_promql_queries_name_only_what_netmon_exports(
         dashboards: dict[tuple[FlavourName, str], dict[str, Any]]) -> None:
-    names = with_issue_18_prometheus(prometheus_names())
+    names = prometheus_names()
     assert {"netmon_ap_up", "netmon_ap_clients", "netmon_fibre_premises"} <= set(names)
     checked = 0
     for (flavour, slug), dashboard in dashboards.items():
@@ -297,13 +257,11 @@ def test_the_checks_catch_a_misspelt_name() -> None:
     assert influx_problems('SELECT last("up") FROM "aps"', names)
     assert influx_problems('SELECT last("up") FROM "ap" GROUP BY "town_hall"', names)
     assert prom_problems("sum(netmon_ap_client)", metrics)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        names, metrics = with_issue_18_influx(names), with_issue_18_prometheus(metrics)
     assert influx_problems('SELECT last("silent_now") FROM "ap" WHERE $timeFilter', names)
+    assert not influx_problems('SELECT last("silent") FROM "ap" WHERE $timeFilter', names)
     assert influx_problems('SELECT last("oper_up") FROM "ap_radios"', names)
-    assert not influx_problems('SELECT last("oper_up") FROM "ap_ssid" GROUP BY "ap"', names)
-    assert prom_problems('netmon_radio_up{ssid="x"}', metrics)
+    assert not influx_problems('SELECT last("oper_up") FROM "ap_radio" GROUP BY "band"', names)
+    assert prom_problems('netmon_radio_up{channel="x"}', metrics)
     assert prom_problems("netmon_radio_utilization_ratio", metrics)
     assert prom_problems('sum by (building) (netmon_ap_up{zone=~"$zone"})', metrics)
     assert not prom_problems('sum by (zone) (netmon_ap_up{zone=~"$zone"})', metrics)
