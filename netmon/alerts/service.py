@@ -9,7 +9,9 @@ An AP that answers SNMP is not an AP that serves the public. Per AP, from its ob
 - **overload**: clients or channel utilisation at or over the threshold for `for_min`
   minutes; it ends below `clear_ratio` of it. `info` by default: a capacity notice, not a page.
 
-Per zone, like outages: when `zone_down_ratio` of a zone's APs are silent at once (a captive
+A quiet town is no AP's fault: while all the APs looked at hold less than `quiet_town_ratio`
+of the clients their history expects (a holiday nobody told netmon of, a storm), silence is
+not counted. Per zone, like outages: when `zone_down_ratio` of a zone's APs are silent at once (a captive
 portal or DHCP server behind them all), one `zone_silent` incident (critical) replaces their
 pages; a zone whose APs together hold `overload.zone_clients` clients is one capacity notice.
 Pure: it writes nothing; the tracker's draft carries its changes to the one commit.
@@ -17,6 +19,7 @@ Pure: it writes nothing; the tracker's draft carries its changes to the one comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -67,6 +70,27 @@ class ServiceWatch:
     baseline: ClientBaseline | None = None
     counters: dict[str, ServiceCounters] = field(default_factory=dict)
     zones: dict[str, ZoneLoad] = field(default_factory=dict)
+    # The town's clients as a share of what its history expects now (None: nothing expected).
+    town_ratio: float | None = None
+
+    def begin(self, observations: Sequence[ApObservation], now_ns: int) -> None:
+        """How busy the whole town is compared with its history, before any AP is judged."""
+        if self.baseline is None:
+            self.town_ratio = None
+            return
+        expected = seen = 0.0
+        for observation in observations:
+            if observation.up and observation.clients is not None:
+                found = self.baseline.expected(observation.ap_id, now_ns)
+                if found is not None:
+                    expected += found.median
+                    seen += observation.clients
+        self.town_ratio = seen / expected if expected >= self.settings.min_expected_clients \
+            else None
+
+    @property
+    def town_quiet(self) -> bool:
+        return self.town_ratio is not None and self.town_ratio < self.settings.quiet_town_ratio
 
     def counters_of(self, ap_id: str) -> ServiceCounters:
         found = self.counters.get(ap_id)
@@ -113,7 +137,8 @@ class ServiceWatch:
             s.silent_s, s.silent_since_ns, s.expected = 0.0, None, None
         else:
             expected = self.baseline.expected(ap_id, now_ns) if self.baseline else None
-            if expected is not None and expected.low >= self.settings.min_expected_clients:
+            if expected is not None and expected.low >= self.settings.min_expected_clients \
+                    and not self.town_quiet:
                 # Silence is counted from the first look that saw it, not the one before.
                 if s.silent_since_ns is None:
                     s.silent_since_ns = now_ns

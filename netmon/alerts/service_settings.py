@@ -41,5 +41,9 @@ class ServiceSettings(_Strict):
     history_weeks: Annotated[int, Field(ge=1, le=104)] = 8
     min_weeks: Annotated[int, Field(ge=1, le=104)] = 3
     relearn_every_min: Annotated[float, Field(ge=1, le=10080)] = 60
+    # A quiet town is no fault of one AP: while the APs looked at together hold less than
+    # this share of the clients their history expects (a holiday, a storm), silence is not
+    # counted. 0 turns the check off.
+    quiet_town_ratio: Annotated[float, Field(ge=0, lt=1)] = 0.25
     severity: ServiceSeverity = "warning"
     overload: OverloadSettings = OverloadSettings()

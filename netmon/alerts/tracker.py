@@ -210,6 +210,8 @@ class OutageTracker:
         self._watched_from = None
         draft = _Draft(self, decision)
         self.rechecks.clear()
+        if self.settings.service.enabled:
+            self.service.begin(observations, now_ns)
         for observation in observations:
             counters = self.counters.get(observation.ap_id)
             if counters is not None and self._mine(observation.ap_id):
