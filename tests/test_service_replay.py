@@ -77,12 +77,13 @@ class Live:
     silent: dict[str, tuple[str, str]]  # AP -> (from, to) with 0 clients
     radios_down: dict[str, tuple[str, str]]
     crowded: dict[str, tuple[str, str]]  # AP -> (from, to) with 80 clients
+    usage: TownUsage = USAGE
 
     def reading(self, ap: str, t: int) -> ApObservation:
         def within(span: tuple[str, str] | None) -> bool:
             return span is not None and at(span[0]) <= t < at(span[1])
 
-        clients = USAGE.clients(ap, t)
+        clients = self.usage.clients(ap, t)
         if within(self.silent.get(ap)):
             clients = 0
         if within(self.crowded.get(ap)):
@@ -199,3 +200,19 @@ def test_too_little_history_judges_nothing(tmp_path: Path, tracker_for: MakeTrac
     replay(tracker, Live({busiest: (f"{LIVE} 10:00", f"{LIVE} 15:00")}, {}, {}),
            f"{LIVE} 09:00", f"{LIVE} 16:00")
     assert not sent
+
+
+def test_an_unannounced_holiday_pages_nobody_but_a_radio_still_does(
+        history: Path, tmp_path: Path, tracker_for: MakeTracker) -> None:
+    config = copy_of(history, tmp_path)
+    holiday = TownUsage(PARIS, seed=7, holidays=frozenset({date(2026, 11, 11)}))
+    radio = CENTRE[0]
+    live = Live({}, {radio: ("2026-11-11 15:00", "2026-11-11 15:20")}, {}, holiday)
+    sent: list[Notice] = []
+    tracker = tracker_for(config, sent)
+    tracker.tracker.service.baseline = learnt(config, at(f"{LIVE} 00:00"))
+    # The whole town near 0 clients all day long, in hours its history expects many.
+    replay(tracker, live, "2026-11-11 08:00", "2026-11-11 20:00")
+    assert [(n.kind, n.subject_id) for n in sent] == [("silent", radio), ("silent_end", radio)]
+    ratio = tracker.tracker.service.town_ratio
+    assert ratio is not None and ratio < config.alerts.service.quiet_town_ratio
