@@ -21,6 +21,7 @@ from netmon.service.baseline import ClientBaseline, learn_from_store
 from netmon.sim.usage_history import TownUsage
 from netmon.store.reader import SampleReader
 from netmon.store.writer import SampleStore
+from netmon.web.status.reader import StatusReader
 from tests.alerts_support.fleet import CENTRE, NS, PARIS, PORT, at, town
 from tests.alerts_support.ledger import CommittedTracker, MakeTracker, tracker_for
 
@@ -216,3 +217,35 @@ def test_an_unannounced_holiday_pages_nobody_but_a_radio_still_does(
     assert [(n.kind, n.subject_id) for n in sent] == [("silent", radio), ("silent_end", radio)]
     ratio = tracker.tracker.service.town_ratio
     assert ratio is not None and ratio < config.alerts.service.quiet_town_ratio
+
+
+def test_the_status_page_and_api_show_the_silent_ap(
+        history: Path, tmp_path: Path, tracker_for: MakeTracker) -> None:
+    config = copy_of(history, tmp_path)
+    busiest = max(CENTRE, key=USAGE.scale)
+    live = Live({busiest: (f"{LIVE} 10:00", f"{LIVE} 12:00")}, {}, {})
+    sent: list[Notice] = []
+    tracker = tracker_for(config, sent)
+    tracker.tracker.service.baseline = learnt(config, at(f"{LIVE} 00:00"))
+    replay(tracker, live, f"{LIVE} 09:00", f"{LIVE} 11:00")
+    last = at(f"{LIVE} 11:00") - POLL_S * NS
+    owner = DatabaseOwner(database_url(config.store))
+    store = SampleStore(owner, config.store)
+    try:  # the newest poll of every AP, as the monitor writes it
+        store.write([Sample("ap", {"ap": ap, "zone": zone_of(ap)},
+                            {"up": 1, "clients": live.reading(ap, last).clients or 0}, last)
+                     for ap in ALL])
+        store.flush_and_wait()
+    finally:
+        store.close()
+        owner.close()
+    reader = DatabaseReader(database_url(config.store))
+    try:
+        status = StatusReader(config, reader, SampleReader(reader, config.store))
+        aps = {a.id: a for a in status.aps(last + NS)}
+        assert aps[busiest].status == "up" and aps[busiest].silent
+        assert not any(a.silent for a in aps.values() if a.id != busiest)
+        current = status.incidents(last + NS, open_only=True, limit=10)
+        assert [(i.kind, i.subject) for i in current] == [("silent", busiest)]
+    finally:
+        reader.close()

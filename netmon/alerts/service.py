@@ -11,9 +11,10 @@ An AP that answers SNMP is not an AP that serves the public. Per AP, from its ob
 
 A quiet town is no AP's fault: while all the APs looked at hold less than `quiet_town_ratio`
 of the clients their history expects (a holiday nobody told netmon of, a storm), silence is
-not counted. Per zone, like outages: when `zone_down_ratio` of a zone's APs are silent at once (a captive
-portal or DHCP server behind them all), one `zone_silent` incident (critical) replaces their
-pages; a zone whose APs together hold `overload.zone_clients` clients is one capacity notice.
+not counted. Per zone, like outages: when `zone_down_ratio` of a zone's APs are silent at
+once (a captive portal or DHCP server behind them all), one `zone_silent` incident
+(critical) replaces their pages; a zone whose APs together hold `overload.zone_clients`
+clients is one capacity notice.
 Pure: it writes nothing; the tracker's draft carries its changes to the one commit.
 """
 

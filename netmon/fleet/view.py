@@ -40,6 +40,8 @@ class ApView:
     uptime_s: float | None = None  # only while up
     # Up, but its newest poll lacked the figures its profile reads (see ApObservation).
     degraded: bool = False
+    # Up, but serving no one (an open silent incident: netmon/alerts/service.py).
+    silent: bool = False
 
 
 def _last_seen_ns(series: LatestSeries) -> int | None:
@@ -93,5 +95,6 @@ def read_fleet(config: NetmonConfig, conn: Connection | None, latest: Iterable[L
             polled, _last_seen_ns(series) if series is not None else None,
             _number(fields.get("clients")) if answered else None,
             _number(fields.get("uptime_s")) if answered else None,
-            answered and series is not None and _degraded(series))
+            answered and series is not None and _degraded(series),
+            answered and durable is not None and durable.service_incident is not None)
     return fleet

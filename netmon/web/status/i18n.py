@@ -28,6 +28,10 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "kind": "Kind", "subject": "Subject", "start": "Start", "end": "End",
         "duration": "Duration", "cause": "Cause", "ongoing": "ongoing",
         "ap_down": "AP down", "zone_down": "zone down", "flapping": "flapping",
+        "silent": "serves no one", "zone_silent": "zone serves no one",
+        "overload": "at capacity", "zone_overload": "zone at capacity",
+        "silent_hint": "Answers, but 0 clients while its own history expects some, or a "
+                       "radio or SSID out of service.",
         "degraded": "no data",
         "degraded_hint": "Answers, but without the uptime, clients or traffic its profile "
                          "reads: check its profile (netmon probe).",
@@ -57,6 +61,10 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "duration": "Durée", "cause": "Cause", "ongoing": "en cours",
         "ap_down": "borne hors service", "zone_down": "zone hors service",
         "flapping": "instable",
+        "silent": "muette", "zone_silent": "zone muette",
+        "overload": "saturée", "zone_overload": "zone saturée",
+        "silent_hint": "Répond, mais aucun client alors que son historique en attend, ou une "
+                       "radio ou un SSID hors service.",
         "degraded": "sans données",
         "degraded_hint": "Répond, mais sans la durée de fonctionnement, les clients ou le "
                          "trafic que son profil lit : vérifier son profil (netmon probe).",

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 ApState = Literal["up", "down", "unknown", "maintenance", "disabled"]
-IncidentKind = Literal["ap_down", "zone_down", "flapping"]
+IncidentKind = Literal["ap_down", "zone_down", "flapping", "silent", "zone_silent"]
 
 
 class ApStatus(BaseModel):
@@ -25,6 +25,8 @@ class ApStatus(BaseModel):
     flapping: bool = Field(False, description="Its answers change too often to page on")
     degraded: bool = Field(False, description="Up, but its last poll lacked the uptime, "
                            "clients or traffic its profile reads (wrong profile, MIB missing)")
+    silent: bool = Field(False, description="Up, but serving no one: 0 clients while its "
+                         "own history expects some, or a radio/SSID out of service")
     clients: int | None = Field(description="Wi-Fi clients associated now (a count)")
     uptime_s: float | None = Field(description="Seconds since the AP last booted")
     availability_24h_pct: float | None = Field(

@@ -21,7 +21,7 @@ from netmon.web.status.models import ApStatus, FibreZoneView, IncidentView, Zone
 
 NS_PER_S: Final = 1_000_000_000
 DAY_NS: Final = 86_400 * NS_PER_S
-INCIDENT_KINDS: Final = ("ap_down", "zone_down", "flapping")
+INCIDENT_KINDS: Final = ("ap_down", "zone_down", "flapping", "silent", "zone_silent")
 
 
 def utc(ns: int) -> datetime:
@@ -82,6 +82,7 @@ class StatusReader:
             out.append(ApStatus(
                 id=ap.id, name=ap.name, zone=ap.zone, zone_name=self.zone_names[ap.zone],
                 site=ap.site, status=view.state, flapping=view.flapping, degraded=view.degraded,
+                silent=view.silent,
                 clients=int(view.clients) if view.clients is not None else None,
                 uptime_s=view.uptime_s,
                 availability_24h_pct=row.uptime_pct if row else None,
