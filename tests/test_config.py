@@ -227,7 +227,7 @@ def test_demo_config_is_valid() -> None:
     for ap in config.aps:
         zones[ap.zone] += 1
     assert 35 <= zones["centre"] <= 45 and 8 <= zones["grand-port"] <= 12
-    assert {ap.sim for ap in config.aps} == {"normal", "down", "flapping"}
+    assert {ap.sim for ap in config.aps} == {"normal", "down", "flapping", "silent", "saturating"}
 
 
 def test_check_config_reads_the_map_layers_it_names(tmp_path: Path) -> None:
