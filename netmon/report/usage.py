@@ -57,7 +57,7 @@ class ZoneUsage:
         import pandas as pd
 
         index = self.hourly.index
-        means = self.hourly.groupby([index.dayofweek, index.hour]).mean()
+        means = self.hourly.groupby([index.day_of_week, index.hour]).mean()
         slots = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
         return means.reindex(slots)
 

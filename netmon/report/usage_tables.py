@@ -122,7 +122,7 @@ def ap_uses(usage: ZoneUsage, config: NetmonConfig) -> list[ApUse]:
         return []
     names = {ap.id: ap.name for ap in config.aps}
     index = usage.ap_clients.index
-    by_slot = usage.ap_clients.groupby([index.dayofweek, index.hour]).mean()
+    by_slot = usage.ap_clients.groupby([index.day_of_week, index.hour]).mean()
     out = []
     for ap in usage.ap_clients.columns:
         mean = _value(usage.ap_clients[ap].mean())
