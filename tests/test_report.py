@@ -69,7 +69,7 @@ def test_french_report_has_every_section_and_the_key_figures(french: tuple[Path,
     assert "17 h–18 h" in html or "18 h–19 h" in html  # the evening peak of the made-up day
     assert "Ville test (73008)" in html  # the town's fibre line
     assert " locaux</td>" in html and "bâtiments</td>" not in html  # milestones count premises
-    assert html.count("data:image/png;base64,") == 5  # 2 maps and 3 charts, all inlined
+    assert html.count("data:image/png;base64,") == 6  # 2 maps and 4 charts, all inlined
     assert 'id="usage-week"' in html
     assert "http://" not in html and "https://" not in html
     assert pdf_path.read_bytes().startswith(b"%PDF")
@@ -89,7 +89,7 @@ def test_report_pages_render_offline_and_print(french: tuple[Path, Path], tmp_pa
     seen = visit(html_path, width=900, height=1200, ready="#fibre-map",
                  evaluate="() => [...document.images].map(i => i.naturalWidth)")
     assert seen.failed == [] and seen.outside == [] and seen.console_errors == []
-    assert len(seen.values) == 5 and min(seen.values) > 500  # every image decoded
+    assert len(seen.values) == 6 and min(seen.values) > 500  # every image decoded
     shot = Image.open(io.BytesIO(seen.png)).convert("L")
     assert ImageStat.Stat(shot).stddev[0] > 20
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed: see .ci/packages.txt"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -18,14 +17,11 @@ from netmon.maps.fibre_layers import district_progress
 from netmon.report import charts
 from netmon.report.figures import ReportFigures
 from netmon.report.texts import text
+from netmon.report.usage_content import data_uri as _data_uri
+from netmon.report.usage_content import report_usage
 
 NS_PER_S: Final = 1_000_000_000
 MAP_DPI: Final = 110
-MIN_WEEKS: Final = 2
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _moment(ns: int, tz: ZoneInfo) -> datetime:
@@ -92,7 +88,7 @@ def report_content(f: ReportFigures) -> dict[str, Any]:
     }
     content["summary"] = _summary(f, lang, tz, states, coverage)
     content.update(_availability(f, lang, tz, names))
-    content.update(_usage(f, lang, names))
+    content.update(report_usage(f.usage, config, lang, names))
     content.update(_fibre(f, lang))
     content["methods_text"] = text(lang, "methods_text", model=f.deployed.coverage_note,
                                    sources="; ".join(f.deployed.sources))
@@ -160,22 +156,6 @@ def _availability(f: ReportFigures, lang: Language, tz: ZoneInfo,
     return {"zone_uptime": [row(r) for r in f.zone_uptime], "worst_aps": [row(r) for r in worst],
             "incident_rows": incidents,
             "more_incidents": text(lang, "more_incidents", n=more) if more > 0 else ""}
-
-
-def _usage(f: ReportFigures, lang: Language, names: dict[str, str]) -> dict[str, Any]:
-    if f.usage.empty:
-        return {"usage_charts": None}
-    peaks = f.usage.peak_hours()
-    return {
-        "usage_charts": {
-            "hour": _data_uri(charts.usage_by_hour(f.usage, names, lang)),
-            # One bar is no trend: weeks are shown from two on.
-            "week": _data_uri(charts.usage_by_week(f.usage, names, lang))
-            if len(f.usage.by_week()) >= MIN_WEEKS else None},
-        "peak_rows": [{"zone": names.get(z, z) if z != "all" else f.config.site,
-                       "hours": ", ".join(f"{h} h–{h + 1} h" for h in hours)}
-                      for z, hours in peaks.items()],
-    }
 
 
 def _fibre(f: ReportFigures, lang: Language) -> dict[str, Any]:

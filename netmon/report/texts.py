@@ -51,6 +51,26 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "peak_hours": "Heures de pointe", "mean_clients": "Clients simultanés (moyenne)",
         "peak_clients": "Pointe horaire", "hour": "Heure", "week": "Semaine",
         "no_usage": "Aucune mesure de fréquentation sur la période.",
+        "heatmap": "Par heure de la semaine",
+        "heatmap_intro": "Clients simultanés en moyenne pour chaque heure de chaque jour de la "
+                         "semaine (heure locale), par zone ; en gris : aucun relevé.",
+        "heatmap_axis": "Heure (locale)",
+        "weekdays": "lun.,mar.,mer.,jeu.,ven.,sam.,dim.",
+        "by_month": "Par mois", "month": "Mois", "peak": "Pointe (clients)",
+        "peak_at": "Heure de pointe", "traffic": "Trafic",
+        "month_note": "Pointe : l'heure la plus chargée du mois (moyenne des clients "
+                      "simultanés sur l'heure, somme des bornes de la zone). Trafic : débit "
+                      "moyen reçu + émis (rx_bps + tx_bps) de chaque borne pour chaque heure "
+                      "× 3 600 s ÷ 8, en octets, sommé sur les bornes de la zone et les heures "
+                      "du mois ; une heure sans relevé ne compte pas.",
+        "ap_use": "Bornes les plus et les moins utilisées",
+        "ap_use_intro": "Moyenne des clients simultanés et trafic total sur la période, et "
+                        "l'heure de la semaine où la borne est la plus chargée.",
+        "top_aps": "Les plus utilisées", "bottom_aps": "Les moins utilisées",
+        "clients_mean": "Clients (moyenne)", "busiest_slot": "Heure la plus chargée",
+        "silent_aps": "Pas de données sur la période pour : {aps}.",
+        "busiest_slots": "Heures les plus chargées de la semaine (toutes zones)",
+        "slot": "Heure", "byte_units": "o,ko,Mo,Go,To",
         "fibre": "Fibre optique",
         "fibre_intro": "Part des locaux raccordables à la fibre (FttH), d'après les fichiers "
                        "importés (la base_imb de l'ARCEP compte des bâtiments, les autres "
@@ -112,6 +132,26 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "peak_hours": "Peak hours", "mean_clients": "Concurrent clients (mean)",
         "peak_clients": "Busiest hour", "hour": "Hour", "week": "Week",
         "no_usage": "No usage measurement in the period.",
+        "heatmap": "By hour of the week",
+        "heatmap_intro": "Mean concurrent clients for each hour of each day of the week "
+                         "(local time), per zone; grey: nothing polled.",
+        "heatmap_axis": "Hour (local time)",
+        "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+        "by_month": "By month", "month": "Month", "peak": "Peak (clients)",
+        "peak_at": "Peak hour", "traffic": "Traffic",
+        "month_note": "Peak: the month's busiest hour (concurrent clients averaged over the "
+                      "hour, summed over the zone's APs). Traffic: each AP's mean received + "
+                      "sent rate (rx_bps + tx_bps) in each hour × 3,600 s ÷ 8, in bytes, "
+                      "summed over the zone's APs and the month's hours; an hour nothing was "
+                      "polled in counts for nothing.",
+        "ap_use": "Most and least used APs",
+        "ap_use_intro": "Mean concurrent clients and total traffic over the period, and the "
+                        "hour of the week each AP is busiest.",
+        "top_aps": "Most used", "bottom_aps": "Least used",
+        "clients_mean": "Clients (mean)", "busiest_slot": "Busiest hour",
+        "silent_aps": "No data in the period for: {aps}.",
+        "busiest_slots": "Busiest hours of the week (all zones)",
+        "slot": "Hour", "byte_units": "B,kB,MB,GB,TB",
         "fibre": "Fibre",
         "fibre_intro": "Share of premises that can order an FTTH line, from the imported "
                        "files (ARCEP's base_imb counts buildings, the other sources premises); "
