@@ -45,6 +45,7 @@ class PollScheduler:
         self.scheduler = AsyncIOScheduler(timezone=ZoneInfo(timezone))
         self.skipped_cycles: dict[int, int] = defaultdict(int)
         self.completed_cycles = 0
+        self.last_cycle: float | None = None  # monotonic end of the last stored cycle
         self._job_interval: dict[str, int] = {}
         self._running: set[asyncio.Task[None]] = set()
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
@@ -85,6 +86,7 @@ class PollScheduler:
         # The store writes on its own thread; this cycle ends once its points are stored.
         await self.pipeline.drained()
         self.completed_cycles += 1
+        self.last_cycle = time.monotonic()
         log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.observations),
                   sum(not r.up for r in report.observations), report.duration_s, report.requests)
         if self.on_cycle is not None:
