@@ -17,7 +17,6 @@ from tests.support.service_run import (
     simulated,
     write_config,
 )
-from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
 WAIT_S = 40.0
@@ -84,15 +83,11 @@ def test_healthz_readyz_and_their_metrics_over_a_real_run(tmp_path: Path) -> Non
     with simulated(config, tmp_path / "sim"):
         run = ServiceRun(config, port)
         try:
-            status, body = wait_until(lambda: (r := run.get("/healthz"))[0] and r, WAIT_S,
-                                      "/healthz")
-            assert status == 200 and body["status"] == "ok"
+            assert run.wait_for_status("/healthz", 200)["status"] == "ok"
             # The first cycle is stored; the sink has not failed for 3 s yet: ready.
             run.wait_for_metric('netmon_check_ok{check="cycle"} 1.0')
             # Then the InfluxDB sink fails for longer than allowed: 503, naming it.
-            status, body = wait_until(
-                lambda: (r := run.get("/readyz"))[0] == 503 and r, WAIT_S,
-                "/readyz 503 once the sink fails for 3 s")
+            body = run.wait_for_status("/readyz", 503)  # once the sink failed for 3 s
             assert body["failing"] == ["influxdb"]
             assert body["checks"]["cycle"]["ok"] and body["checks"]["database"]["ok"]
             assert "failing for" in body["checks"]["influxdb"]["detail"]
@@ -113,8 +108,7 @@ def test_readyz_is_200_when_every_check_passes(tmp_path: Path) -> None:
     with simulated(config, tmp_path / "sim"):
         run = ServiceRun(config, port)
         try:
-            status, body = wait_until(lambda: (r := run.get("/readyz"))[0] == 200 and r,
-                                      WAIT_S, "/readyz 200 after the first cycle")
+            body = run.wait_for_status("/readyz", 200)  # after the first cycle
             assert body["status"] == "ready" and body["failing"] == []
             assert set(body["checks"]) == {"cycle", "database"}  # no sink configured
             run.wait_for_metric("netmon_ready 1.0")

@@ -123,6 +123,15 @@ class ServiceRun:
         except ValueError:
             return status, text
 
+    def wait_for_status(self, path: str, status: int, timeout_s: float = WAIT_S) -> Any:
+        """The JSON body of the first GET of `path` that answers `status`."""
+        def answered() -> tuple[Any] | None:
+            self._alive(f"GET {path} answering {status}")
+            got, body = self.get(path)
+            return (body,) if got == status else None
+
+        return wait_until(answered, timeout_s, f"GET {path} answering {status}")[0]
+
     def metrics(self) -> str:
         status, body = self.get("/metrics")
         return body if status == 200 and isinstance(body, str) else ""
