@@ -30,6 +30,7 @@ from netmon.alerts.service import ServiceWatch
 from netmon.alerts.settings import AlertSettings, Severity
 from netmon.config.models import NetmonConfig
 from netmon.fleet.states import DOWN, UNKNOWN, UP, ApDurable, ZoneDurable
+from netmon.logs import about
 from netmon.observation import ApObservation
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,18 @@ class _Draft:
                            reminders=incident.reminders + int(reminder))
 
 
+def incident_about(incident: Incident) -> dict[str, str]:
+    """The AP and zone a log line about this incident concerns (a zone's: the zone only)."""
+    if incident.kind == "zone":
+        return about(zone=incident.subject)
+    return about(ap=incident.subject, zone=incident.zone)
+
+
 def _log_opened(incident: Incident) -> None:
     """Logged once it is committed: a line in the log is a fact in the record."""
     since = datetime.fromtimestamp(incident.start_ns / 1e9, UTC).isoformat(timespec="seconds")
     log.warning("%s %s since %s: %s%s", incident.kind, incident.subject, since, incident.cause,
-                " (maintenance)" if incident.planned else "")
+                " (maintenance)" if incident.planned else "", extra=incident_about(incident))
 
 
 class OutageTracker:
@@ -238,9 +246,9 @@ class OutageTracker:
                 self.open_incidents[incident.id] = incident
             elif self.open_incidents.pop(incident.id, None) is not None:
                 log.info("%s %s ended after %.0f s", incident.kind, incident.subject,
-                         incident.duration_s or 0)
+                         incident.duration_s or 0, extra=incident_about(incident))
         for event in decision.events:
-            log.info("%s %s: %s", event.kind, event.ap, event.detail)
+            log.info("%s %s: %s", event.kind, event.ap, event.detail, extra=about(ap=event.ap))
         for notice in decision.notices:
             log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status)
 
