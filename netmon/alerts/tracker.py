@@ -107,9 +107,15 @@ class _Draft:
 
 def incident_about(incident: Incident) -> dict[str, str]:
     """The AP and zone a log line about this incident concerns (a zone's: the zone only)."""
-    if incident.kind == "zone":
+    if incident.kind.startswith("zone"):  # zone_down, zone_up: the subject is a zone
         return about(zone=incident.subject)
     return about(ap=incident.subject, zone=incident.zone)
+
+
+def _notice_about(notice: Notice) -> dict[str, str]:
+    if notice.subject == "ap":
+        return about(notice.subject_id, notice.zone)
+    return about(zone=notice.zone) if notice.subject == "zone" else {}
 
 
 def _log_opened(incident: Incident) -> None:
@@ -250,7 +256,8 @@ class OutageTracker:
         for event in decision.events:
             log.info("%s %s: %s", event.kind, event.ap, event.detail, extra=about(ap=event.ap))
         for notice in decision.notices:
-            log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status)
+            log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status,
+                     extra=_notice_about(notice))
 
     def rejected(self, decision: Decision) -> None:
         """The decision could not be committed: its one-off facts go into the next one."""
