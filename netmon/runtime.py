@@ -45,6 +45,14 @@ def health_window_s(groups: dict[int, list[object]], default_s: int) -> float:
     return 2.0 * longest + cycle_budget_s(longest)
 
 
+def same_agent(a: PollTarget, b: PollTarget) -> bool:
+    """The same agent after a reload (address, credentials, profile, interval, APs): it keeps
+    its session and what it learnt (tables, rates)."""
+    return (a.id, a.host, a.port, a.credentials, a.profile_name, a.interval_s, a.controller,
+            a.aps) == (b.id, b.host, b.port, b.credentials, b.profile_name, b.interval_s,
+                       b.controller, b.aps)
+
+
 def poller_name(config: NetmonConfig) -> str:
     """Who is watching: the host, and the shard when the inventory is split."""
     shard = config.shard
@@ -93,9 +101,10 @@ class Monitor:
         # so every later consumer sees the state this cycle committed.
         self.alerts = AlertDesk(config, self.owner, self.reader, self.confirmer,
                                 self.pipeline.publish, poller=poller_name(config))
-        core = CoreMetrics(config, self.exporters.registry, self.exporters.fleet_registry,
-                           self.alerts, self.pipeline.consumer_failures,
-                           lambda: self.store.rejected_values)
+        self.core = core = CoreMetrics(config, self.exporters.registry,
+                                       self.exporters.fleet_registry, self.alerts,
+                                       self.pipeline.consumer_failures,
+                                       lambda: self.store.rejected_values)
         # The exporters' consumers end with the per-cycle render of what core and they hold.
         self.pipeline.consumers += [self.alerts, core, *self.exporters.consumers, *consumers]
         self.traps = TrapCollector(config, self.alerts.on_trap) \
@@ -127,6 +136,31 @@ class Monitor:
         # Fibre files are imported on their own cron schedule, on APScheduler's worker thread;
         # their samples enter the same pipeline as the polls.
         add_fibre_import_job(self.scheduler.scheduler, config, self.owner, self._publish_samples)
+
+    async def apply_inventory(self, config: NetmonConfig) -> None:
+        """A reloaded inventory (netmon/reload.py): poll the new targets from the next cycle,
+        keeping the sessions and learnt state of the unchanged ones; decide the new APs from
+        their committed state."""
+        before = {t.id: t for t in self.poller.targets}
+        targets = [old if (old := before.get(t.id)) is not None and same_agent(old, t) else t
+                   for t in build_targets(config)]
+        still = {id(t) for t in targets}
+        for target in before.values():
+            if id(target) not in still and target.session is not None:
+                target.session.close()  # its socket is not polled any more
+        committed = await asyncio.to_thread(self.alerts.committed)
+        self.poller.targets[:] = targets
+        self.confirmer.retarget(targets)
+        groups: dict[int, list[object]] = {}
+        for target in targets:
+            groups.setdefault(target.interval_s, []).append(target)
+        self.scheduler.regroup(groups)
+        self.health.sources.window_s = health_window_s(groups, config.poll.interval_s)
+        self.alerts.tracker.reinventory(config, committed)
+        self.alerts.config = config
+        self.core.zone_of = {ap.id: ap.zone for ap in config.aps}
+        self.core.disabled = [(ap.id, ap.zone) for ap in config.aps if not ap.enabled]
+        self.config = config
 
     async def _collect(self, targets: list[PollTarget]) -> Cycle:
         """One cycle over the targets of the shards this poller holds (all, alone)."""
@@ -203,12 +237,16 @@ class Monitor:
         await self.owner.aclose()
 
 
-async def run_until_signalled(monitor: Monitor, duration_s: float | None = None) -> None:
-    """Run until SIGINT/SIGTERM (or `duration_s`), then shut down cleanly."""
+async def run_until_signalled(monitor: Monitor, duration_s: float | None = None,
+                              on_hangup: Callable[[], None] | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or `duration_s`), then shut down cleanly; SIGHUP calls
+    `on_hangup` (the inventory reload of netmon/reload.py)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if on_hangup is not None:
+        loop.add_signal_handler(signal.SIGHUP, on_hangup)
     await monitor.start()
     # The database is open (migrated) and the first cycle scheduled: ready for systemd.
     notify("READY=1", f"STATUS=polling {len(monitor.poller.targets)} agents")
@@ -218,6 +256,6 @@ async def run_until_signalled(monitor: Monitor, duration_s: float | None = None)
         pass
     finally:
         notify("STOPPING=1", "STATUS=stopping: finishing the cycle in flight")
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.remove_signal_handler(sig)
         await monitor.stop()

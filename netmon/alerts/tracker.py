@@ -159,6 +159,28 @@ class OutageTracker:
         self.service = ServiceWatch(self.settings.service, self.settings.down_after_polls,
                                     self.settings.up_after_polls, ZoneInfo(config.timezone))
 
+    def reinventory(self, config: NetmonConfig, committed: CommittedFleet) -> None:
+        """A reloaded inventory (SIGHUP): added APs start from their committed state, removed
+        ones are forgotten; the others keep their counters. Open incidents stay as committed."""
+        wanted = {ap.id: ap for ap in config.aps if ap.enabled}
+        for ap_id, counters in list(self.counters.items()):
+            ap = wanted.get(ap_id)
+            if ap is None or ap.zone != counters.zone:  # gone, or moved: counted afresh
+                del self.counters[ap_id]
+                self.aps.pop(ap_id, None)
+                self.service.forget(ap_id)
+        self.members = {}
+        for ap in wanted.values():
+            if ap.id not in self.counters:
+                self.counters[ap.id] = ApCounters(ap.id, ap.zone)
+                self.aps[ap.id] = committed.aps.get(ap.id, ApDurable())
+            self.members.setdefault(ap.zone, []).append(ap.id)
+        # Inventory order, as at start.
+        self.counters = {ap_id: self.counters[ap_id] for ap_id in wanted}
+        self.controller_of = {ap.id: ap.controller for ap in config.aps}
+        self.zones = {z: self.zones.get(z) or committed.zones.get(z, ZoneDurable())
+                      for z in self.members}
+
     # -- several pollers ------------------------------------------------------------------------
 
     def _mine(self, ap_id: str) -> bool:

@@ -24,6 +24,7 @@ from netmon.cli.common import (
     console,
     err_console,
     fail_config,
+    load_checked,
 )
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
@@ -123,6 +124,7 @@ def run(
     """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
     # Loaded here: check-config and the other commands start without the monitor's weight.
     from netmon.export.exporters import ExportError
+    from netmon.reload import Reloader
     from netmon.runtime import Monitor, run_until_signalled
 
     config = config_or_exit(config_file)
@@ -138,9 +140,13 @@ def run(
             gc.freeze()
 
     try:
-        monitor = Monitor(config, catalog_or_exit(), on_cycle=freeze_once)
+        catalog = catalog_or_exit()
+        monitor = Monitor(config, catalog, on_cycle=freeze_once)
+        # SIGHUP (systemctl reload netmon): the inventory again, from the same file.
+        reloader = Reloader(monitor, lambda: load_checked(config_file, catalog),
+                            str(config_file))
         gc.freeze()
-        asyncio.run(run_until_signalled(monitor))
+        asyncio.run(run_until_signalled(monitor, on_hangup=reloader.request))
     except ExportError as exc:  # a busy port or spool: say which, no traceback
         err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc

@@ -38,12 +38,17 @@ def catalog_or_exit() -> ProfileCatalog:
         fail_config(exc.problems)
 
 
+def load_checked(path: Path, catalog: ProfileCatalog) -> NetmonConfig:
+    """Load and validate; ConfigError lists every problem (file, key path, expectation)."""
+    return load_config(path, profiles={name: catalog.get(name).kind
+                                       for name in catalog.names()})
+
+
 def config_or_exit(path: Path) -> NetmonConfig:
     """Load and validate, or print every problem (file, key path, expectation) and exit 2."""
     catalog = catalog_or_exit()
     try:
-        return load_config(path, profiles={name: catalog.get(name).kind
-                                           for name in catalog.names()})
+        return load_checked(path, catalog)
     except ConfigError as exc:
         fail_config(exc.problems)
 
