@@ -158,6 +158,7 @@ class Monitor:
         self.health.sources.window_s = health_window_s(groups, config.poll.interval_s)
         self.alerts.tracker.reinventory(config, committed)
         self.alerts.config = config
+        self.exporters.fleet.keep_only({ap.id for ap in config.aps if ap.enabled})
         self.core.zone_of = {ap.id: ap.zone for ap in config.aps}
         self.core.disabled = [(ap.id, ap.zone) for ap in config.aps if not ap.enabled]
         self.config = config
