@@ -67,3 +67,20 @@ def test_verify_does_catch_a_broken_value(tmp_path: Path) -> None:
     broken.write_text((UNITS / "netmon.service").read_text()
                       .replace("ProtectSystem=strict", "ProtectSystem=bogus"))
     assert "bogus" in verify(broken, tmp_path).stderr
+
+
+def test_the_documented_self_watching_rules_pass_promtool(tmp_path: Path) -> None:
+    """The rules docs/export.md gives for watching netmon itself are valid Prometheus rules."""
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.fail("promtool missing: install the Debian package `prometheus`")
+    text = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
+    section = text[text.index("### Rules that watch netmon itself"):]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "netmon_ready" in block and "netmon_check_ok" in block
+    rules = tmp_path / "netmon-self.rules.yml"
+    rules.write_text(block, encoding="utf-8")
+    result = subprocess.run([promtool, "check", "rules", str(rules)], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 6 rules found" in result.stdout, result.stdout
