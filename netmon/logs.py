@@ -63,6 +63,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+def json_active() -> bool:
+    """Logging was set up for JSON: a command's own messages should be JSON lines too."""
+    return any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)
+
+
 def human_format() -> str:
     # journald stamps the time (and knows the unit): a second timestamp is noise there.
     if under_journald():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import logging
 import signal
 import tempfile
 import threading
@@ -29,12 +30,14 @@ from netmon.cli.common import (
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.db.url import database_where
+from netmon.logs import json_active
 from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S
 from netmon.web.exposure import exposure_warnings
 
 RATE_WINDOW_S = 3.0
+log = logging.getLogger("netmon.cli")
 
 
 def wait_for_stop_signal() -> None:
@@ -148,9 +151,15 @@ def run(
         gc.freeze()
         asyncio.run(run_until_signalled(monitor, on_hangup=reloader.request))
     except ExportError as exc:  # a busy port or spool: say which, no traceback
-        err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
+        if json_active():  # a log shipper reads only JSON lines
+            log.error("cannot start: %s", exc)
+        else:
+            err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
-    err_console.print(f"stopped; store flushed to {database_where(config.store)}")
+    if json_active():
+        log.info("stopped; store flushed to %s", database_where(config.store))
+    else:
+        err_console.print(f"stopped; store flushed to {database_where(config.store)}")
 
 
 def sim(
