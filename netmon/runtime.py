@@ -141,6 +141,9 @@ class Monitor:
         """A reloaded inventory (netmon/reload.py): poll the new targets from the next cycle,
         keeping the sessions and learnt state of the unchanged ones; decide the new APs from
         their committed state."""
+        committed = await asyncio.to_thread(self.alerts.committed)
+        # Between cycles: none polls a session closed here or reports an AP dropped here.
+        await self.scheduler.idle()
         before = {t.id: t for t in self.poller.targets}
         targets = [old if (old := before.get(t.id)) is not None and same_agent(old, t) else t
                    for t in build_targets(config)]
@@ -148,7 +151,6 @@ class Monitor:
         for target in before.values():
             if id(target) not in still and target.session is not None:
                 target.session.close()  # its socket is not polled any more
-        committed = await asyncio.to_thread(self.alerts.committed)
         self.poller.targets[:] = targets
         self.confirmer.retarget(targets)
         groups: dict[int, list[object]] = {}

@@ -71,6 +71,12 @@ class PollScheduler:
                                    id="store-maintenance", max_instances=1, coalesce=True)
         self.scheduler.start()
 
+    async def idle(self) -> None:
+        """Return once no cycle runs (each ends within its budget); nothing may be awaited
+        between this and a change the cycles must not see half-done."""
+        while self._running:
+            await asyncio.wait(set(self._running))
+
     def regroup(self, groups: Mapping[int, Sequence[Any]]) -> None:
         """New targets (a reloaded inventory): a running group polls its new list from its
         next cycle; a new interval gets its job, an interval left empty loses its own."""
