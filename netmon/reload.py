@@ -58,6 +58,10 @@ class Reloader:
                    "STATUS=reloading the inventory")
             try:
                 return await self._reload()
+            except Exception:  # a bug, not a bad file: say it, keep polling as before
+                log.exception("reload of %s failed: restart netmon to apply the file",
+                              self.where)
+                return False
             finally:
                 notify("READY=1", f"STATUS=polling {len(self.monitor.poller.targets)} agents")
 
@@ -80,9 +84,12 @@ class Reloader:
             log.warning("reload of %s: %s changed, applied only at restart", self.where,
                         ", ".join(changed))
         before = {ap.id for ap in old.aps if ap.enabled}
-        # The shard split stays the one started with (a change of it is listed above).
-        await self.monitor.apply_inventory(owned_inventory(
-            new.model_copy(update={"shard": old.shard})))
+        # The running settings with the new inventory: nothing restart-only applies halfway
+        # (the shard split, too, stays the one started with).
+        fields = type(old).model_fields
+        applied = old.model_copy(update={k: getattr(new, k) for k in INVENTORY_KEYS
+                                         if k in fields})
+        await self.monitor.apply_inventory(owned_inventory(applied))
         after = {ap.id for ap in self.monitor.config.aps if ap.enabled}
         log.info("reloaded %s: %d APs (%d added, %d removed)", self.where, len(after),
                  len(after - before), len(before - after))
