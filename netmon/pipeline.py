@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Awaitable, Sequence
 from typing import Protocol, runtime_checkable
 
+from netmon.logs import about
 from netmon.observation import Cycle
 from netmon.store.base import Sink
 
@@ -94,7 +95,9 @@ class TransitionLog:
         for observation in cycle.observations:
             if not observation.up and observation.ap_id not in self.failing:
                 self.failing[observation.ap_id] = observation.error or "no answer"
-                log.warning("AP %s stopped answering: %s", observation.ap_id, observation.error)
+                log.warning("AP %s stopped answering: %s", observation.ap_id, observation.error,
+                            extra=about(observation.ap_id, observation.zone))
             elif observation.up and observation.ap_id in self.failing:
                 del self.failing[observation.ap_id]
-                log.info("AP %s answers again", observation.ap_id)
+                log.info("AP %s answers again", observation.ap_id,
+                         extra=about(observation.ap_id, observation.zone))

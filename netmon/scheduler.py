@@ -45,6 +45,7 @@ class PollScheduler:
         self.scheduler = AsyncIOScheduler(timezone=ZoneInfo(timezone))
         self.skipped_cycles: dict[int, int] = defaultdict(int)
         self.completed_cycles = 0
+        self.last_cycle: float | None = None  # monotonic end of the last stored cycle
         self._job_interval: dict[str, int] = {}
         self._running: set[asyncio.Task[None]] = set()
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
@@ -52,21 +53,45 @@ class PollScheduler:
     def groups(self) -> dict[int, list[Any]]:
         return self._groups
 
+    def _add_poll_job(self, interval_s: int, targets: list[Any], start: datetime) -> None:
+        job_id = f"poll-{interval_s}s"
+        self._job_interval[job_id] = interval_s
+        # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
+        self.scheduler.add_job(self._cycle, "interval", seconds=interval_s,
+                               args=[interval_s, targets], id=job_id, max_instances=1,
+                               coalesce=True, jitter=self.jitter_s or None, next_run_time=start,
+                               misfire_grace_time=interval_s)
+
     def start(self) -> None:
         start = datetime.now(self.scheduler.timezone) + timedelta(seconds=FIRST_CYCLE_DELAY_S)
         for interval_s, targets in self.groups().items():
-            job_id = f"poll-{interval_s}s"
-            self._job_interval[job_id] = interval_s
-            # max_instances=1: a cycle still running when the next is due is skipped, not stacked.
-            self.scheduler.add_job(self._cycle, "interval", seconds=interval_s,
-                                   args=[interval_s, targets], id=job_id, max_instances=1,
-                                   coalesce=True,
-                                   jitter=self.jitter_s or None, next_run_time=start,
-                                   misfire_grace_time=interval_s)
+            self._add_poll_job(interval_s, targets, start)
         if self.maintenance is not None:
             self.scheduler.add_job(self._maintain, "interval", seconds=MAINTENANCE_INTERVAL_S,
                                    id="store-maintenance", max_instances=1, coalesce=True)
         self.scheduler.start()
+
+    async def idle(self) -> None:
+        """Return once no cycle runs (each ends within its budget); nothing may be awaited
+        between this and a change the cycles must not see half-done."""
+        while self._running:
+            await asyncio.wait(set(self._running))
+
+    def regroup(self, groups: Mapping[int, Sequence[Any]]) -> None:
+        """New targets (a reloaded inventory): a running group polls its new list from its
+        next cycle; a new interval gets its job, an interval left empty loses its own."""
+        fresh = {interval: list(targets) for interval, targets in groups.items() if targets}
+        for interval, targets in self._groups.items():
+            if interval in fresh:
+                targets[:] = fresh[interval]  # the job holds this very list
+            elif self.scheduler.running:
+                self.scheduler.remove_job(f"poll-{interval}s")
+        for interval, targets in fresh.items():
+            if interval not in self._groups:
+                self._groups[interval] = targets
+                if self.scheduler.running:
+                    self._add_poll_job(interval, targets, datetime.now(self.scheduler.timezone))
+        self._groups = {i: t for i, t in sorted(self._groups.items()) if i in fresh}
 
     async def _cycle(self, interval_s: int, targets: list[Any]) -> None:
         task = asyncio.current_task()
@@ -85,6 +110,7 @@ class PollScheduler:
         # The store writes on its own thread; this cycle ends once its points are stored.
         await self.pipeline.drained()
         self.completed_cycles += 1
+        self.last_cycle = time.monotonic()
         log.debug("cycle: %d APs, %d down, %.2f s, %d requests", len(report.observations),
                   sum(not r.up for r in report.observations), report.duration_s, report.requests)
         if self.on_cycle is not None:

@@ -30,6 +30,16 @@ class SnmpConfirmer:
                 "retries": 0})
             self._quick = ApPoller(quick, poller.catalog, [], SessionPool(QUICK_SESSIONS))
 
+    def retarget(self, targets: list[PollTarget]) -> None:
+        """A reloaded inventory: confirm through the targets polled now."""
+        self._target_of = {ap.id: t for t in targets for ap in t.aps}
+        for gone in self._quick_targets.keys() - {t.id for t in targets}:
+            copy = self._quick_targets.pop(gone)
+            if self._quick is not None and copy in self._quick.targets:
+                self._quick.targets.remove(copy)
+            if copy.session is not None:
+                copy.session.close()
+
     async def confirm(self, ap_ids: Collection[str], quick: bool) -> Cycle | None:
         targets: dict[str, PollTarget] = {}
         for ap_id in ap_ids:

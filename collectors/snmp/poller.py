@@ -28,6 +28,7 @@ from collectors.snmp.settings import PollSettings, SnmpCredentials
 from collectors.snmp.sockets import SessionPool
 from collectors.snmp.values import RANGES, convert, convert_noting
 from netmon.config.models import AccessPoint, NetmonConfig
+from netmon.logs import about
 from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 
@@ -46,6 +47,14 @@ def cycle_budget_s(interval_s: float) -> float:
     """How long one cycle may poll: its interval less a margin to store what it read
     (a tenth, at least 1 s, at most half)."""
     return interval_s - min(max(1.0, interval_s * 0.1), interval_s / 2)
+
+
+def target_about(target: PollTarget) -> dict[str, str]:
+    """`extra=` of a log line about an agent: an AP and its zone; a controller, by its id."""
+    if target.controller:
+        zones = {ap.zone for ap in target.aps}
+        return about(ap=None, zone=zones.pop() if len(zones) == 1 else None)
+    return about(ap=target.id, zone=target.aps[0].zone if target.aps else None)
 
 
 @dataclass(slots=True)
@@ -211,7 +220,8 @@ class ApPoller:
         except OSError as exc:
             reason = f"network error: {exc.strerror or exc}"
         except Exception as exc:  # one broken agent never stops the cycle
-            log.exception("%s %s: unexpected failure", target.id, target.address)
+            log.exception("%s %s: unexpected failure", target.id, target.address,
+                          extra=target_about(target))
             reason = f"internal error: {exc!r}"
         finally:
             session.deadline = math.inf
@@ -254,7 +264,8 @@ class ApPoller:
         """Controller-level problems: logged when they change, kept for the cycle's notes."""
         if problems != self.controller_notes.get(target.id, []):
             for problem in problems:
-                log.warning("controller %s %s: %s", target.id, target.address, problem)
+                log.warning("controller %s %s: %s", target.id, target.address, problem,
+                            extra=target_about(target))
             if not problems:
                 log.info("controller %s %s: its AP table reads whole again", target.id,
                          target.address)

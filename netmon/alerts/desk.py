@@ -79,6 +79,10 @@ class AlertDesk:
         self.tracker.share(aps, zones, page_hold_ns)
         self.fence, self.shared = fence, True
 
+    def committed(self) -> CommittedFleet:
+        """The fleet state as committed (blocks on a read: not on the loop)."""
+        return self._committed()
+
     def _committed(self) -> CommittedFleet:
         with self.reader.snapshot() as conn:
             aps, zones = load_states(conn)

@@ -30,6 +30,7 @@ from netmon.alerts.service import ServiceWatch
 from netmon.alerts.settings import AlertSettings, Severity
 from netmon.config.models import NetmonConfig
 from netmon.fleet.states import DOWN, UNKNOWN, UP, ApDurable, ZoneDurable
+from netmon.logs import about
 from netmon.observation import ApObservation
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,24 @@ class _Draft:
                            reminders=incident.reminders + int(reminder))
 
 
+def incident_about(incident: Incident) -> dict[str, str]:
+    """The AP and zone a log line about this incident concerns (a zone's: the zone only)."""
+    if incident.kind.startswith("zone"):  # zone_down, zone_up: the subject is a zone
+        return about(zone=incident.subject)
+    return about(ap=incident.subject, zone=incident.zone)
+
+
+def _notice_about(notice: Notice) -> dict[str, str]:
+    if notice.subject == "ap":
+        return about(notice.subject_id, notice.zone)
+    return about(zone=notice.zone) if notice.subject == "zone" else {}
+
+
 def _log_opened(incident: Incident) -> None:
     """Logged once it is committed: a line in the log is a fact in the record."""
     since = datetime.fromtimestamp(incident.start_ns / 1e9, UTC).isoformat(timespec="seconds")
     log.warning("%s %s since %s: %s%s", incident.kind, incident.subject, since, incident.cause,
-                " (maintenance)" if incident.planned else "")
+                " (maintenance)" if incident.planned else "", extra=incident_about(incident))
 
 
 class OutageTracker:
@@ -144,6 +158,28 @@ class OutageTracker:
         # Serving the public, not only answering: silent APs and capacity (service.py).
         self.service = ServiceWatch(self.settings.service, self.settings.down_after_polls,
                                     self.settings.up_after_polls, ZoneInfo(config.timezone))
+
+    def reinventory(self, config: NetmonConfig, committed: CommittedFleet) -> None:
+        """A reloaded inventory (SIGHUP): added APs start from their committed state, removed
+        ones are forgotten; the others keep their counters. Open incidents stay as committed."""
+        wanted = {ap.id: ap for ap in config.aps if ap.enabled}
+        for ap_id, counters in list(self.counters.items()):
+            ap = wanted.get(ap_id)
+            if ap is None or ap.zone != counters.zone:  # gone, or moved: counted afresh
+                del self.counters[ap_id]
+                self.aps.pop(ap_id, None)
+                self.service.forget(ap_id)
+        self.members = {}
+        for ap in wanted.values():
+            if ap.id not in self.counters:
+                self.counters[ap.id] = ApCounters(ap.id, ap.zone)
+                self.aps[ap.id] = committed.aps.get(ap.id, ApDurable())
+            self.members.setdefault(ap.zone, []).append(ap.id)
+        # Inventory order, as at start.
+        self.counters = {ap_id: self.counters[ap_id] for ap_id in wanted}
+        self.controller_of = {ap.id: ap.controller for ap in config.aps}
+        self.zones = {z: self.zones.get(z) or committed.zones.get(z, ZoneDurable())
+                      for z in self.members}
 
     # -- several pollers ------------------------------------------------------------------------
 
@@ -238,11 +274,12 @@ class OutageTracker:
                 self.open_incidents[incident.id] = incident
             elif self.open_incidents.pop(incident.id, None) is not None:
                 log.info("%s %s ended after %.0f s", incident.kind, incident.subject,
-                         incident.duration_s or 0)
+                         incident.duration_s or 0, extra=incident_about(incident))
         for event in decision.events:
-            log.info("%s %s: %s", event.kind, event.ap, event.detail)
+            log.info("%s %s: %s", event.kind, event.ap, event.detail, extra=about(ap=event.ap))
         for notice in decision.notices:
-            log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status)
+            log.info("notice %s %s %s", notice.kind, notice.subject_id, notice.status,
+                     extra=_notice_about(notice))
 
     def rejected(self, decision: Decision) -> None:
         """The decision could not be committed: its one-off facts go into the next one."""

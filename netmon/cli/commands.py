@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import logging
 import signal
 import tempfile
 import threading
@@ -24,16 +25,19 @@ from netmon.cli.common import (
     console,
     err_console,
     fail_config,
+    load_checked,
 )
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.db.url import database_where
+from netmon.logs import json_active
 from netmon.maps.inputs import layer_problems
 from netmon.observation import Cycle
 from netmon.sim.fleet import DEFAULT_FLAP_PERIOD_S
 from netmon.web.exposure import exposure_warnings
 
 RATE_WINDOW_S = 3.0
+log = logging.getLogger("netmon.cli")
 
 
 def wait_for_stop_signal() -> None:
@@ -123,6 +127,7 @@ def run(
     """Poll on schedule into the store until SIGINT/SIGTERM; shuts down cleanly."""
     # Loaded here: check-config and the other commands start without the monitor's weight.
     from netmon.export.exporters import ExportError
+    from netmon.reload import Reloader
     from netmon.runtime import Monitor, run_until_signalled
 
     config = config_or_exit(config_file)
@@ -138,13 +143,23 @@ def run(
             gc.freeze()
 
     try:
-        monitor = Monitor(config, catalog_or_exit(), on_cycle=freeze_once)
+        catalog = catalog_or_exit()
+        monitor = Monitor(config, catalog, on_cycle=freeze_once)
+        # SIGHUP (systemctl reload netmon): the inventory again, from the same file.
+        reloader = Reloader(monitor, lambda: load_checked(config_file, catalog),
+                            str(config_file))
         gc.freeze()
-        asyncio.run(run_until_signalled(monitor))
+        asyncio.run(run_until_signalled(monitor, on_hangup=reloader.request))
     except ExportError as exc:  # a busy port or spool: say which, no traceback
-        err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
+        if json_active():  # a log shipper reads only JSON lines
+            log.error("cannot start: %s", exc)
+        else:
+            err_console.print(f"[bold red]cannot start[/]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
-    err_console.print(f"stopped; store flushed to {database_where(config.store)}")
+    if json_active():
+        log.info("stopped; store flushed to %s", database_where(config.store))
+    else:
+        err_console.print(f"stopped; store flushed to {database_where(config.store)}")
 
 
 def sim(

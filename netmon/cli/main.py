@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import DatabaseError
 
+from netmon import logs
 from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, probe, report, uptime
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
@@ -23,8 +24,15 @@ app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched
 def _options(
     log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning, error.")]
     = "warning",
+    log_format: Annotated[str | None, typer.Option(
+        "--log-format", help="human (default) or json: one JSON object per line "
+        "(also NETMON_LOG_FORMAT=json).", show_default=False)] = None,
 ) -> None:
-    setup_logging(log_level)
+    try:
+        chosen = logs.log_format(log_format)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--log-format") from None
+    setup_logging(log_level, chosen)
 
 
 app.command("check-config")(commands.check_config)

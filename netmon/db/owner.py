@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -44,6 +45,9 @@ class DatabaseOwner:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)
         self._conn: Connection | None = None
         self._closed = False
+        # For /readyz: when the last transaction committed (monotonic) and why the last failed.
+        self.last_commit: float | None = None
+        self.last_failure: str | None = None
         try:
             self._thread.submit(self._open).result()
         except BaseException:
@@ -73,8 +77,11 @@ class DatabaseOwner:
         conn = self._connection()
         try:
             with conn.begin():
-                return work(conn)
-        except Exception:
+                result = work(conn)
+            self.last_commit, self.last_failure = time.monotonic(), None
+            return result
+        except Exception as exc:
+            self.last_failure = f"{type(exc).__name__}: {exc}"[:200]
             # A connection left in doubt (lost server, failed BEGIN) is replaced, not reused.
             if conn.invalidated or conn.in_transaction():
                 conn.close()

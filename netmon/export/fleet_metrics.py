@@ -38,6 +38,10 @@ class FleetMetrics(Collector):
     def __init__(self) -> None:
         self._aps: dict[str, _ApState] = {}
 
+    def keep_only(self, ap_ids: set[str]) -> None:
+        """A reloaded inventory: APs no longer polled leave the next render."""
+        self._aps = {k: v for k, v in self._aps.items() if k in ap_ids}
+
     def consume(self, report: Cycle) -> None:
         # Copy on write: a render on another thread keeps reading the dict it took.
         aps = dict(self._aps)

@@ -21,6 +21,7 @@ from netmon.db.migrate import SchemaError
 from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.store.reader import SampleReader
+from netmon.systemd import Watchdog, notify
 from netmon.web.app import create_app
 from netmon.web.exposure import exposure_warnings
 from netmon.web.health import health_router
@@ -87,10 +88,19 @@ async def serve_until_signalled(website: StatusWebsite) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # It reads the database afresh on each request: a reload has nothing to re-read.
+    loop.add_signal_handler(signal.SIGHUP, lambda: log.info("SIGHUP: nothing to reload; "
+                                                            "restart to apply a new config"))
+    # The watchdog is petted from this loop: a loop that stops turning gets restarted.
+    watchdog = Watchdog(lambda: True)
     try:
         await website.start()
+        notify("READY=1", "STATUS=serving the status page")
+        watchdog.start()
         await stop.wait()
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        notify("STOPPING=1")
+        await watchdog.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.remove_signal_handler(sig)
         await website.stop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_LISTEN = "127.0.0.1:9108"
 
@@ -26,6 +28,8 @@ class HttpSettings(BaseModel):
 
     enabled: bool = True
     listen: str = DEFAULT_LISTEN
+    # /readyz fails once the InfluxDB sink has failed this long (its spool absorbs less).
+    ready_sink_failing_s: Annotated[float, Field(gt=0)] = 600.0
 
     @field_validator("listen")
     @classmethod
