@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from prometheus_client import CollectorRegistry
 
 from netmon.alerts.notice import Notice
 from netmon.config.models import NetmonConfig
@@ -21,7 +23,9 @@ from netmon.service.baseline import ClientBaseline, learn_from_store
 from netmon.sim.usage_history import TownUsage
 from netmon.store.reader import SampleReader
 from netmon.store.writer import SampleStore
+from netmon.web.app import create_app
 from netmon.web.status.reader import StatusReader
+from netmon.web.status.router import status_router
 from tests.alerts_support.fleet import CENTRE, NS, PARIS, PORT, at, town
 from tests.alerts_support.ledger import CommittedTracker, MakeTracker, tracker_for
 
@@ -249,3 +253,31 @@ def test_the_status_page_and_api_show_the_silent_ap(
         assert [(i.kind, i.subject) for i in current] == [("silent", busiest)]
     finally:
         reader.close()
+
+
+def test_the_status_page_shows_usage_by_hour_of_week_in_both_languages(
+        history: Path, tmp_path: Path) -> None:
+    config = copy_of(history, tmp_path)
+    reader = DatabaseReader(database_url(config.store))
+    try:
+        app = create_app(CollectorRegistry(), [status_router(
+            config, reader, SampleReader(reader, config.store))])
+        client = TestClient(app)
+        assert 'href="usage?lang=' in client.get("/").text
+        pages = {lang: client.get("/usage", params={"days": 91, "lang": lang})
+                 for lang in ("fr", "en")}
+    finally:
+        reader.close()
+    assert all(p.status_code == 200 for p in pages.values())
+    fr, en = pages["fr"].text, pages["en"].text
+    assert "Par heure de la semaine" in fr and "By hour of the week" in en
+    assert "octobre 2026" in fr and "October 2026" in en
+    # The centre's busiest hour of the week: a weekend lunchtime (the town's usage shape).
+    grid = en.split('id="heatmap-centre"')[1].split("</table>")[0]
+    rows = [r for r in grid.split("<tr>")[2:]]
+    shades = [[float(c.split('"')[0]) for c in row.split('data-shade="')[1:]] for row in rows]
+    day, hour = max(((d, h) for d in range(7) for h in range(24)),
+                    key=lambda dh: shades[dh[0]][dh[1]])
+    assert day in (5, 6) and hour in (12, 13) and shades[day][hour] == 1.0
+    assert min(shades[0][2:5]) < 0.05  # Monday night: next to no one
+    assert 'id="usage-top_aps"' in en and 'id="usage-months"' in en

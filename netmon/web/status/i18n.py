@@ -28,6 +28,7 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "kind": "Kind", "subject": "Subject", "start": "Start", "end": "End",
         "duration": "Duration", "cause": "Cause", "ongoing": "ongoing",
         "ap_down": "AP down", "zone_down": "zone down", "flapping": "flapping",
+        "usage": "Usage",
         "silent": "serves no one", "zone_silent": "zone serves no one",
         "overload": "at capacity", "zone_overload": "zone at capacity",
         "silent_hint": "Answers, but 0 clients while its own history expects some, or a "
@@ -61,6 +62,7 @@ TEXT: Final[dict[Language, dict[str, str]]] = {
         "duration": "Durée", "cause": "Cause", "ongoing": "en cours",
         "ap_down": "borne hors service", "zone_down": "zone hors service",
         "flapping": "instable",
+        "usage": "Fréquentation",
         "silent": "muette", "zone_silent": "zone muette",
         "overload": "saturée", "zone_overload": "zone saturée",
         "silent_hint": "Répond, mais aucun client alors que son historique en attend, ou une "

@@ -21,6 +21,7 @@ from netmon.web.status.i18n import LANGUAGES, Language, Words
 from netmon.web.status.models import ApStatus, IncidentView, ZoneStatus
 from netmon.web.status.page import STATIC_PATH, render_page
 from netmon.web.status.reader import StatusReader
+from netmon.web.status.usage_page import MAX_DAYS, render_usage
 
 ASSETS = {"status.css": "text/css; charset=utf-8",
           "status.js": "text/javascript; charset=utf-8"}
@@ -71,6 +72,11 @@ def status_router(config: NetmonConfig, database: DatabaseReader, samples: Store
             current=reader.incidents(now_ns, open_only=True, limit=MAX_INCIDENTS),
             recent=reader.incidents(now_ns, open_only=False, limit=settings.recent_incidents),
             fibre=reader.fibre(), has_data=database.ready())
+
+    @router.get("/usage", response_class=HTMLResponse, include_in_schema=False)
+    def usage(days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 28,
+              lang: str | None = None) -> str:
+        return render_usage(config, samples, _language(config, lang), days, time.time_ns())
 
     @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def coverage_map(lang: str | None = None) -> HTMLResponse:
