@@ -28,6 +28,7 @@ from netmon.cli.common import (
     load_checked,
 )
 from netmon.cli.fleet_table import fleet_table
+from netmon.cli.versions import database_schema, version_line
 from netmon.config.models import NetmonConfig
 from netmon.db.url import database_where
 from netmon.logs import json_active
@@ -87,6 +88,7 @@ def check_config(
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
                   f"({direct} polled directly, {len(config.aps) - direct} through "
                   f"{len(config.controllers)} controllers), store {database_where(config.store)}")
+    console.print(f"{version_line()}; {database_schema(config.store)}", highlight=False)
 
 
 def poll(

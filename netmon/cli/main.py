@@ -13,6 +13,7 @@ from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, prob
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
+from netmon.cli.versions import version_line
 from netmon.cli.web import web
 from netmon.db.migrate import SchemaError
 
@@ -20,14 +21,24 @@ app = typer.Typer(help="netmon: a town's public Wi-Fi and fibre rollout, watched
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _options(
+    ctx: typer.Context,
     log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning, error.")]
     = "warning",
     log_format: Annotated[str | None, typer.Option(
         "--log-format", help="human (default) or json: one JSON object per line "
         "(also NETMON_LOG_FORMAT=json).", show_default=False)] = None,
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print netmon's version and database schema, then exit.",
+        is_eager=True)] = False,
 ) -> None:
+    if show_version:
+        typer.echo(version_line())
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(2)
     try:
         chosen = logs.log_format(log_format)
     except ValueError as exc:
