@@ -16,10 +16,14 @@ from typer.testing import CliRunner
 
 from netmon.cli.main import app
 from netmon.config import NetmonConfig, load_config
-from netmon.report.documents import write_report
+from netmon.report.documents import report_html, write_report
+from netmon.report.figures import gather
 from netmon.report.period import default_period
+from netmon.report.usage_tables import Slot, usage_tables
+from tests.support import usage_history
 from tests.support.fleet_history import NS, fleet_config, write_fibre, write_incidents, write_polls
 from tests.support.offline_browser import visit
+from tests.support.usage_history import write_usage
 
 DOWN_AP = "ap-00005"
 DAY_NS = 86_400 * NS
@@ -143,3 +147,72 @@ def test_netmon_report_command(history: tuple[Path, int], tmp_path: Path) -> Non
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'id="usage-hour"' in html and 'id="usage-week"' not in html  # one day: no weeks
     assert (tmp_path / "report.pdf").exists()
+
+
+@pytest.fixture(scope="module")
+def usage_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    """Two months of usage with known answers (tests/support/usage_history.py)."""
+    path = fleet_config(tmp_path_factory.mktemp("usage"), 5)
+    start_ns, end_ns = write_usage(load_config(path))
+    return path, start_ns, end_ns
+
+
+def test_usage_figures_heatmap_months_and_aps(usage_store: tuple[Path, int, int]) -> None:
+    path, start_ns, end_ns = usage_store
+    config = load_config(path)
+    tables = usage_tables(gather(config, start_ns, end_ns, time.time_ns()).usage, config)
+    nord, sud = tables.heatmaps
+    # Rows Monday..Sunday in Paris time: Saturday 15:00 is nord's highest cell, before and
+    # after the end of summer time alike.
+    assert nord.busiest() == Slot(5, 15, pytest.approx((9 * 49 + 50) / 9))  # 9 Saturdays
+    assert nord.cells[5][15] == nord.highest and nord.cells[5][14] == pytest.approx(9)
+    assert sud.busiest() == Slot(2, 9, 13.0)
+    assert sud.cells[6] == [None] * 24 and nord.cells[6][0] == pytest.approx(9)  # no 0
+    assert tables.busiest_slots[0].weekday == 5 and tables.busiest_slots[0].hour == 15
+    months = {(m.month, m.zone): m for m in tables.months}
+    for month, peak in usage_history.NORD_PEAK.items():
+        assert months[(month, "nord")].peak == peak
+        assert months[(month, "nord")].traffic_bytes == pytest.approx(
+            usage_history.NORD_BYTES[month])
+        assert months[(month, "sud")].peak == usage_history.SUD_PEAK
+        assert months[(month, "sud")].traffic_bytes is None  # sud reports no traffic
+    assert months[("2026-11", "nord")].peak_at == usage_history.BIG_SATURDAY
+    assert [a.id for a in tables.top_aps] == ["ap-00000", "ap-00002"]
+    assert [a.id for a in tables.bottom_aps] == ["ap-00001", "ap-00003"]
+    assert tables.silent_aps == ["ap-00004"]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fr", {"month": "novembre 2026", "peak_at": "14 novembre 2026 à 15:00",
+            "oct_bytes": "8,0\u00a0Go", "nov_bytes": "7,8\u00a0Go", "no_data": "pas de données",
+            "slot": "sam. 15 h–16 h", "heading": "Par heure de la semaine"}),
+    ("en", {"month": "November 2026", "peak_at": "14 November 2026, 15:00",
+            "oct_bytes": "8.0\u00a0GB", "nov_bytes": "7.8\u00a0GB", "no_data": "no data",
+            "slot": "Sat 15 h–16 h", "heading": "By hour of the week"})])
+def test_usage_tables_in_the_report(usage_store: tuple[Path, int, int], tmp_path: Path,
+                                    language: str, words: dict[str, str]) -> None:
+    path, start_ns, end_ns = usage_store
+    html = report_html(_config(path, language), start_ns, end_ns, time.time_ns())
+    html_path = tmp_path / "report.html"
+    html_path.write_text(html, encoding="utf-8")
+    assert f">{words['heading']}</h3>" in html and 'id="usage-heatmap"' in html
+    seen = visit(html_path, width=900, height=1200, ready="#usage-months", evaluate="""() => [
+        [...document.querySelectorAll("#usage-months tr")].slice(1).map(
+            r => [...r.cells].map(c => c.innerText)),
+        [...document.querySelectorAll("#usage-top_aps tr")].slice(2).map(r => r.cells[0].innerText),
+        [...document.querySelectorAll("#usage-bottom_aps tr")].slice(2).map(
+            r => r.cells[0].innerText),
+        [...document.querySelectorAll("#busiest-slots tr")].slice(1).map(r => r.cells[0].innerText),
+        document.querySelector("#usage-heatmap").naturalWidth,
+        document.querySelector("#silent-aps").innerText]""")
+    months, top, bottom, slots, heatmap_width, silent = seen.values
+    assert seen.failed == [] and seen.outside == [] and seen.console_errors == []
+    nord_nov = next(r for r in months if r[0] == words["month"] and r[1] == "Quartier nord")
+    assert nord_nov[2:] == ["99" + (",0" if language == "fr" else ".0"), words["peak_at"],
+                            words["nov_bytes"]]
+    assert [r[4] for r in months if r[1] == "Quartier nord"] == [words["oct_bytes"],
+                                                                 words["nov_bytes"]]
+    assert [r[4] for r in months if r[1] == "Quartier sud"] == [words["no_data"]] * 2
+    assert top == ["ap-00000", "ap-00002"] and bottom == ["ap-00001", "ap-00003"]
+    assert slots[0] == words["slot"] and heatmap_width > 500
+    assert "ap-00004" in silent
