@@ -24,6 +24,7 @@ from netmon.cli.common import (
     console,
     err_console,
     fail_config,
+    package_version,
 )
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
@@ -67,6 +68,29 @@ def shared_name_warnings(config: NetmonConfig) -> list[str]:
             for (ctl, name), ids in sorted(named.items()) if len(ids) > 1]
 
 
+def schema_line(config: NetmonConfig) -> str:
+    """The database's schema revision beside this netmon's: what `netmon run` will do to it."""
+    from netmon.db.backup import CopyError, stored_revision
+    from netmon.db.migrate import head, known
+
+    ours = head()
+    path = config.store.path
+    if config.store.url is not None:
+        return f"schema: this netmon {ours}; the server's is checked by `netmon run`"
+    if not path.exists():
+        return f"schema: no database yet; `netmon run` creates it at {ours}"
+    try:
+        theirs = stored_revision(path)
+    except CopyError as exc:
+        return f"schema: this netmon {ours}; the database cannot be read: {exc}"
+    if theirs == ours:
+        return f"schema: database {theirs}, this netmon {ours} (up to date)"
+    if theirs in known():
+        return (f"schema: database {theirs}, this netmon {ours} (`netmon run` migrates it, "
+                "keeping a copy first)")
+    return f"schema: database {theirs or 'none'}, this netmon {ours} (not one it can use)"
+
+
 def check_config(
     file: Annotated[Path, typer.Argument(help="netmon YAML config file.", show_default=False)],
 ) -> None:
@@ -83,6 +107,7 @@ def check_config(
     console.print(f"[green]ok[/] {file}: {len(config.zones)} zones, {len(config.aps)} APs "
                   f"({direct} polled directly, {len(config.aps) - direct} through "
                   f"{len(config.controllers)} controllers), store {database_where(config.store)}")
+    console.print(f"netmon {package_version()}; {schema_line(config)}", highlight=False)
 
 
 def poll(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -59,3 +60,11 @@ def setup_logging(level: str) -> None:
     # pysnmp and apscheduler are chatty at INFO; their warnings still show.
     for noisy in ("apscheduler.executors", "apscheduler.scheduler", "pysnmp"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def package_version() -> str:
+    """The installed package's version (a source tree never installed has none)."""
+    try:
+        return version("netmon")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
