@@ -132,6 +132,12 @@ def test_restore_refuses_what_is_not_a_sound_netmon_database_of_a_known_revision
     with pytest.raises(CopyError, match=r"damaged\.db: (integrity check failed|.*malformed)"):
         restore(damaged, target)
     assert not target.parent.exists() or not any(target.parent.iterdir())
+    good = tmp_path / "good.db"
+    _store(good, 1)
+    target.parent.mkdir(exist_ok=True)
+    target.with_name("netmon.db-wal").write_bytes(b"left by a store deleted by hand")
+    with pytest.raises(CopyError, match=r"netmon\.db-wal is left from a removed store"):
+        restore(good, target)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,10 @@ def restore(source: Path, target: Path, force: bool = False) -> Restored:
     if target.exists() and not force:
         raise CopyError(f"{target} exists; --force replaces it (it is kept as "
                         f"{target.name}.before-restore-<time>)")
+    for sidecar in (target.with_name(f"{target.name}-wal"), target.with_name(f"{target.name}-shm")):
+        if sidecar.exists() and not target.exists():
+            # SQLite would apply a leftover WAL to the new file: a database of two stores.
+            raise CopyError(f"{sidecar} is left from a removed store; move it aside first")
     if in_use(target):
         raise CopyError(f"{target} is open in another process (a running `netmon run`?); "
                         "stop it first")
