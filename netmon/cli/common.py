@@ -68,3 +68,4 @@ def setup_logging(level: str, fmt: LogFormat = "human") -> None:
     # pysnmp and apscheduler are chatty at INFO; their warnings still show.
     for noisy in ("apscheduler.executors", "apscheduler.scheduler", "pysnmp"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+

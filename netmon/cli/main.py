@@ -9,7 +9,18 @@ from rich.markup import escape
 from sqlalchemy.exc import DatabaseError
 
 from netmon import logs
-from netmon.cli import alerts, commands, dashboards, demo, inventory, maps, probe, report, uptime
+from netmon.cli import (
+    alerts,
+    backup,
+    commands,
+    dashboards,
+    demo,
+    inventory,
+    maps,
+    probe,
+    report,
+    uptime,
+)
 from netmon.cli.common import EXIT_CONFIG, err_console, setup_logging
 from netmon.cli.fibre import fibre_app
 from netmon.cli.spool import app as spool_app
@@ -50,6 +61,8 @@ app.command("check-config")(commands.check_config)
 app.command("poll")(commands.poll)
 app.command("run")(commands.run)
 app.command("sim")(commands.sim)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.command("demo")(demo.demo)
 app.add_typer(fibre_app, name="fibre")
 app.add_typer(alerts.app, name="alerts")

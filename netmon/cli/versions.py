@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 
 from netmon.config.models import StoreSettings
-from netmon.db.migrate import current, head
+from netmon.db.migrate import current, head, known
 from netmon.db.reader import DatabaseReader
 from netmon.db.url import database_url
 from netmon.export.health import netmon_version
@@ -31,4 +31,7 @@ def database_schema(store: StoreSettings) -> str:
         return f"database at schema {revision} (current)"
     if revision is None:
         return f"database without a schema yet (this netmon creates {head()})"
-    return f"database at schema {revision}: `netmon run` migrates it to {head()} on start"
+    if revision in known():
+        return (f"database at schema {revision}: `netmon run` migrates it to {head()} on start, "
+                "keeping a copy first")
+    return f"database at schema {revision}: not one this netmon knows (a newer release's?)"

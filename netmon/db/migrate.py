@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Final
 
@@ -12,6 +13,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from netmon.db import locks
+from netmon.db.backup import keep_copy, stamp
+from netmon.db.url import sqlite_path
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
 # Tables of a netmon file made before the schema had Alembic versions.
@@ -38,8 +43,17 @@ def current(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, where: str) -> None:
-    """Bring the schema to head, in one transaction; refuse a file this netmon cannot read."""
+def known() -> frozenset[str]:
+    """Every revision this netmon can migrate from (head included)."""
+    return frozenset(s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions())
+
+
+def upgrade(engine: Engine, where: str, keep_old: bool = True) -> None:
+    """Bring the schema to head, in one transaction; refuse a file this netmon cannot read.
+
+    A SQLite file at an older revision is first copied beside itself (`keep_old`), so that
+    even a migration that goes wrong in a way SQLite cannot roll back leaves the old file.
+    """
     config = _config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -48,10 +62,15 @@ def upgrade(engine: Engine, where: str) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.MIGRATION})
         revision = current(conn)
         _refuse_pre_alembic(conn, revision, where)
-        known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
-        if revision is not None and revision not in known:
+        if revision is not None and revision not in known():
             raise SchemaError(f"{where}: schema {revision} is newer than this netmon knows "
                               f"(head {head()}); upgrade netmon")
+        path = sqlite_path(engine.url)
+        if keep_old and path is not None and revision is not None and revision != head():
+            # Copied inside the write transaction: nothing can change the file meanwhile.
+            kept = keep_copy(path, f"pre-{revision}-{stamp()}")
+            log.warning("%s: schema %s is older than %s; kept a copy at %s, now migrating",
+                        where, revision, head(), kept)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 
