@@ -33,6 +33,7 @@ from influxdb_client.domain.write_precision import WritePrecision
 
 from collectors.snmp.poller import ApPoller, build_targets
 from collectors.snmp.profile import PROFILE_DIR, ProfileCatalog, default_catalog
+from netmon import demo_town
 from netmon.config.loader import load_config
 from netmon.export.dead_letter import DeadLetterFile
 from netmon.export.delivery import Delivery
@@ -45,7 +46,7 @@ from netmon.sample import Sample
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from tests.support.tsdb import VictoriaMetrics
 
-DEMO = Path(__file__).resolve().parents[1] / "config" / "demo.yaml"
+DEMO = demo_town.FOLDER / demo_town.ENTRY
 CACHE = Path(__file__).resolve().parents[1] / "var" / "bench"
 NS_PER_S = 1_000_000_000
 INTERVAL_S = 60
@@ -76,8 +77,9 @@ def demo_cycle(cached: bool = False) -> list[Sample]:
 
 
 def _poll_demo(catalog: ProfileCatalog) -> list[Sample]:
-    config = load_config(DEMO, catalog.names())
-    fleet = SimulatedFleet(plan_fleet(config, catalog), Path(tempfile.mkdtemp()))
+    work = Path(tempfile.mkdtemp())
+    config = load_config(demo_town.prepare(work), catalog.names())
+    fleet = SimulatedFleet(plan_fleet(config, catalog), work)
     fleet.start()
 
     async def poll() -> list[Sample]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from netmon import demo_town
 from tests.support.agents import Snmpd, start_snmpd
 from tests.support.postgres import PostgresCluster
 from tests.support.tree_guard import TreeGuard
@@ -31,6 +32,12 @@ def snmpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpd]:
     agent = start_snmpd(tmp_path_factory.mktemp("snmpd"))
     yield agent
     agent.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_entry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo town copied as `netmon demo` copies it (secrets 0600): its entry file."""
+    return demo_town.prepare(tmp_path_factory.mktemp("demo-town"))
 
 
 @pytest.fixture(scope="session")

@@ -103,6 +103,7 @@ aps:
 def test_kill_9_while_an_ap_is_down_no_second_page_and_recovery_sent(tmp_path: Path) -> None:
     p1, p2, p3 = free_udp_ports(3)
     (tmp_path / "demo-secrets.yaml").write_text("{}\n")
+    (tmp_path / "demo-secrets.yaml").chmod(0o600)
     with smtp_server(tmp_path, tls=False) as box:
         entry = tmp_path / "town.yaml"
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from netmon import demo_town
 from netmon.cli.main import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,9 +37,7 @@ maintenance:
 
 @pytest.fixture
 def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config_dir = tmp_path / "config"
-    shutil.copytree(REPO / "config", config_dir)
-    entry = config_dir / "demo.yaml"
+    entry = demo_town.prepare(tmp_path)
     entry.write_text(entry.read_text() + ALERTS)
     monkeypatch.setenv("SMTP_PASSWORD", "not-in-any-file")
     out = tmp_path / "out"

@@ -83,6 +83,7 @@ def test_includes_and_geojson_zone(tmp_path: Path) -> None:
 def test_secrets_file_and_no_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TEST_COMMUNITY")
     (tmp_path / "secrets.yaml").write_text(f"TEST_COMMUNITY: {SECRET}\n")
+    (tmp_path / "secrets.yaml").chmod(0o600)
     doc = {**copy.deepcopy(BASE), "secrets_file": "secrets.yaml"}
     config = load_config(write(tmp_path, doc))
     assert SECRET not in repr(config) and SECRET not in str(config)
@@ -221,8 +222,8 @@ def test_cli_exit_code_2_in_a_real_process(tmp_path: Path) -> None:
     assert SECRET not in result.stderr + result.stdout
 
 
-def test_demo_config_is_valid() -> None:
-    config = load_config(REPO / "config/demo.yaml")
+def test_demo_config_is_valid(demo_entry: Path) -> None:
+    config = load_config(demo_entry)
     zones = {z.id: 0 for z in config.zones}
     for ap in config.aps:
         zones[ap.zone] += 1

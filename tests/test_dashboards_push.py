@@ -13,7 +13,7 @@ import yaml
 from dashboards.catalog import DASHBOARDS, context, dashboard_json
 from dashboards.push import PushError, push
 from netmon.config.loader import load_config
-from tests.support.demo import DEMO
+from tests.support.demo import DEMO, demo_secrets
 from tests.support.grafana_api import grafana_api
 
 TOKEN = "glsa_netmonTestToken_0123456789abcdef"
@@ -24,7 +24,7 @@ CLI_TIMEOUT_S = 60
 def _config(tmp_path: Path, grafana: dict[str, object], influx: bool = False) -> Path:
     doc = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     doc["include"] = [str(DEMO.parent / p) for p in doc["include"]]
-    doc["secrets_file"] = str(DEMO.parent / doc["secrets_file"])
+    doc["secrets_file"] = str(demo_secrets(tmp_path))
     doc.pop("fibre", None)
     doc.pop("maps", None)
     doc["store"] = {"path": str(tmp_path / "netmon.db")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,6 @@ from netmon.observation import ApObservation, Cycle
 from netmon.sample import Sample
 from netmon.service.annotate import with_service_fields
 from netmon.service.baseline import learn
-from tests.support.demo import DEMO
 
 Names = dict[str, tuple[set[str], set[str]]]  # measurement -> (tags, fields)
 GRAFANA_VARIABLES = {"$__range": "1h", "$__interval": "1m", "$__rate_interval": "1m",
@@ -209,8 +209,8 @@ LABEL_VALUES = re.compile(r"^label_values\((.+),\s*(\w+)\)$")
 
 
 @pytest.fixture(scope="module")
-def dashboards() -> dict[tuple[FlavourName, str], dict[str, Any]]:
-    config: NetmonConfig = load_config(DEMO)
+def dashboards(demo_entry: Path) -> dict[tuple[FlavourName, str], dict[str, Any]]:
+    config: NetmonConfig = load_config(demo_entry)
     return build_all(config)
 
 

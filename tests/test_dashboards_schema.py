@@ -20,7 +20,6 @@ from dashboards.catalog import build_all
 from dashboards.queries import FlavourName
 from netmon.config.loader import load_config
 from netmon.config.models import NetmonConfig
-from tests.support.demo import DEMO
 
 SCHEMA_PROJECT = Path(__file__).resolve().parents[1] / "dashboards" / "schema"
 NPM_TIMEOUT_S = 300
@@ -47,8 +46,8 @@ def grafana_schemas(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def dashboards() -> dict[tuple[FlavourName, str], dict[str, Any]]:
-    config: NetmonConfig = load_config(DEMO)
+def dashboards(demo_entry: Path) -> dict[tuple[FlavourName, str], dict[str, Any]]:
+    config: NetmonConfig = load_config(demo_entry)
     return build_all(config)
 
 

@@ -26,13 +26,13 @@ from netmon.config.loader import load_config
 from netmon.config.models import StoreSettings
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.demo import DEMO, demo_secrets
 from tests.support.store import samples_of
 from tests.support.tsdb import Prometheus, VictoriaMetrics, free_tcp_port, http_get
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "config" / "demo.yaml"
 # Direct APs of three vendors, the dead one, and two APs behind the ZoneDirector.
 CHOSEN_APS = ("centre-01", "centre-02", "centre-06", "centre-07", "centre-09", "centre-11")
 TOWN = "Aix-les-Bains"
@@ -41,9 +41,9 @@ Key = tuple[str, frozenset[tuple[str, str]], int, float]
 
 
 def demo_subset(tmp_path: Path, vm_url: str, http_port: int) -> Path:
-    """config/demo.yaml flattened to CHOSEN_APS, on free ports, polled every 5 s."""
+    """The demo town flattened to CHOSEN_APS, on free ports, polled every 5 s."""
     entry = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    centre = yaml.safe_load((DEMO.parent / "demo" / "centre.yaml").read_text(encoding="utf-8"))
+    centre = yaml.safe_load((DEMO.parent / "centre.yaml").read_text(encoding="utf-8"))
     aps = [ap for ap in centre["aps"] if ap["id"] in CHOSEN_APS]
     controllers = [c for c in entry["controllers"] if c["id"] == "zd-centre"]
     for item, port in zip([*(ap for ap in aps if "port" in ap), *controllers],
@@ -51,7 +51,7 @@ def demo_subset(tmp_path: Path, vm_url: str, http_port: int) -> Path:
         item["port"] = port
     doc: dict[str, Any] = {
         **{k: entry[k] for k in ("site", "language", "timezone", "defaults", "groups")},
-        "secrets_file": str(DEMO.parent / entry["secrets_file"]),
+        "secrets_file": str(demo_secrets(tmp_path)),
         "poll": {**entry["poll"], "interval_s": 5, "jitter_s": 0},
         "store": {"path": str(tmp_path / "netmon.db")},
         "influxdb": {"url": vm_url, "flush_interval_s": 0.2, "timeout_s": 2,

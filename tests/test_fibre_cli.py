@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from netmon.cli.main import app
+from tests.support.demo import DEMO
 from tests.support.fibre_files import (
     REPO,
     SAMPLES,
@@ -19,7 +20,7 @@ from tests.support.fibre_files import (
 )
 
 FIBRE = {"communes": ["73008"],
-         "imports": [{"path": str(REPO / "config" / "demo" / "fibre-milestones.csv")}],
+         "imports": [{"path": str(DEMO.parent / "fibre-milestones.csv")}],
          "plan": [{"zone": "centre", "date": "2023-12-31", "connectable_pct": 100}]}
 
 

@@ -21,15 +21,14 @@ def test_sample_section_is_valid() -> None:
     assert settings.plan[0].date == date(2022, 12, 31)
 
 
-def test_demo_config_follows_aix_les_bains(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NETMON_SNMP_COMMUNITY", "public")
-    config = load_config(REPO / "config" / "demo.yaml")
+def test_demo_config_follows_aix_les_bains(demo_entry: Path) -> None:
+    config = load_config(demo_entry)
     assert config.fibre is not None
     assert config.fibre.communes == ["73008"]
     assert plan_problems(config.fibre, [z.id for z in config.zones], "demo.yaml") == []
     paths = FibrePaths.of(config, config.fibre)
     [(demo_file, fmt)] = paths.imports
-    assert demo_file == REPO / "config" / "demo" / "fibre-milestones.csv" and demo_file.exists()
+    assert demo_file == demo_entry.parent / "fibre-milestones.csv" and demo_file.exists()
     assert fmt == "milestones"
 
 

@@ -19,10 +19,11 @@ from netmon.config import NetmonConfig
 from netmon.fibre.history import FibreHistory
 from netmon.fibre.measurement import fibre_samples
 from netmon.store.session import write_session
-from tests.support.fibre_files import REPO, SAMPLES, config_in
+from tests.support.demo import DEMO
+from tests.support.fibre_files import SAMPLES, config_in
 from tests.support.store import samples_of
 
-DEMO_MILESTONES = REPO / "config" / "demo" / "fibre-milestones.csv"
+DEMO_MILESTONES = DEMO.parent / "fibre-milestones.csv"
 HEADER = "date,zone,operator,premises_total,premises_connectable,premises_connected,planned_target"
 
 

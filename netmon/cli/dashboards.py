@@ -10,7 +10,6 @@ from rich.table import Table
 
 from netmon.cli.common import ConfigOption, config_or_exit, console, err_console
 
-DEMO_CONFIG: Final = Path("config/demo.yaml")
 EXIT_PUSH_FAILED: Final = 1
 
 app = typer.Typer(help="Grafana dashboards as code: build the JSON, push it to Grafana.",
@@ -23,7 +22,8 @@ def build(
                                       "provisioning files into.", show_default=False)],
     config_file: Annotated[Path, typer.Option(
         "--config", "-c", help="Config whose site name and AP positions go into the "
-        "dashboards.")] = DEMO_CONFIG,
+        "dashboards (the demo town's: netmon-demo/config/demo.yaml after `netmon demo`).",
+        show_default=False)],
 ) -> None:
     """Write the five dashboards (InfluxDB and Prometheus flavours) and provisioning YAML."""
     from dashboards.output import write_tree  # the Grafana SDK loads only for this command

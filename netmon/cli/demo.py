@@ -11,12 +11,13 @@ from typing import Annotated
 import typer
 from rich.live import Live
 
+from netmon import demo_town
 from netmon.cli.common import catalog_or_exit, config_or_exit, console
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.observation import Cycle
 
-DEMO_CONFIG = Path("config/demo.yaml")
+DEMO_DIR = Path("netmon-demo")
 
 
 def _title(config: NetmonConfig, report: Cycle) -> str:
@@ -27,8 +28,13 @@ def _title(config: NetmonConfig, report: Cycle) -> str:
 
 
 def demo(
-    config_file: Annotated[Path, typer.Option("--config", "-c", help="Config to simulate.")]
-    = DEMO_CONFIG,
+    workdir: Annotated[Path, typer.Option(
+        "--dir", help="Folder for the demo's config copy, store, maps and report.")]
+    = DEMO_DIR,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", "-c", help="Simulate this config instead of the shipped demo town "
+        "(used as it is: its store, maps and report go where it says).", show_default=False)]
+    = None,
     duration_s: Annotated[float | None, typer.Option(
         "--duration", help="Exit cleanly after this many seconds (default: until Ctrl-C).")]
     = None,
@@ -40,6 +46,10 @@ def demo(
     from netmon.runtime import Monitor, run_until_signalled
     from netmon.sim.fleet import SimulatedFleet, plan_fleet
 
+    if config_file is None:
+        config_file = demo_town.prepare(workdir)
+        console.print(f"demo town copied to {config_file.parent} (rewritten on each run: copy "
+                      "it elsewhere to change it, then pass -c)", highlight=False)
     config = config_or_exit(config_file)
     catalog = catalog_or_exit()
     plan = plan_fleet(config, catalog)

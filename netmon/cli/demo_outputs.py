@@ -14,7 +14,7 @@ REPORT_DIR = "report"
 
 
 def demo_output_dirs(config: NetmonConfig) -> tuple[Path, Path]:
-    """Next to the store: var/maps and var/report for the demo config."""
+    """Next to the store: DIR/maps and DIR/report for the shipped demo town."""
     base = config.store.path.parent
     return base / MAPS_DIR, base / REPORT_DIR
 

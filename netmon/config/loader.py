@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,18 @@ def secret_values(model: Any) -> Iterator[str]:
             yield from secret_values(item)
 
 
+def secrets_exposure(path: Path) -> str | None:
+    """Why a secrets file is open to other users (None when it is not, or does not exist)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None  # reading it says what is wrong, with the file's name
+    if mode & (stat.S_IROTH | stat.S_IWOTH):
+        return (f"{path} is {'readable' if mode & stat.S_IROTH else 'writable'} by every user "
+                f"(mode {mode:04o}): chmod 600 it, or 640 with the group netmon runs as")
+    return None
+
+
 def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
     doc = read_yaml(entry)
     if not isinstance(doc, dict):
@@ -296,6 +309,8 @@ def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
     secrets: dict[str, str] = {}
     if doc.get("secrets_file"):
         secrets_path = (entry.parent / str(doc["secrets_file"])).resolve()
+        if exposed := secrets_exposure(secrets_path):
+            raise ConfigError([f"{entry}: secrets_file: {exposed}"])
         loaded = read_yaml(secrets_path)
         if not isinstance(loaded, dict):
             raise ConfigError([f"{secrets_path}: must be a mapping of NAME: value"])

@@ -20,11 +20,12 @@ from collectors.snmp.profile import default_catalog
 from netmon.config.loader import load_config
 from netmon.sim.fleet import SimulatedFleet, plan_fleet
 from netmon.sim.snmpsim_process import free_udp_ports
+from tests.support.demo import DEMO
 from tests.support.tsdb import free_tcp_port, http_get
 from tests.support.wait import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
-CENTRE = REPO / "config" / "demo" / "centre.yaml"
+CENTRE = DEMO.parent / "centre.yaml"
 # Distinctive, so a test can prove it never reaches a log line.
 COMMUNITY = "wifi-c0mmunity-Zq7"
 WAIT_S = 40.0

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from netmon import demo_town
 from netmon.config.loader import load_config
 from netmon.config.models import NetmonConfig
 from netmon.db.reader import DatabaseReader
@@ -21,7 +22,6 @@ from netmon.sample import FieldValue, Sample
 from netmon.store.reader import SampleReader
 from netmon.store.session import write_session
 from tests.alerts_support.ledger import CommittedTracker
-from tests.support.demo import DEMO
 
 NS_PER_S = 1_000_000_000
 DOWN_AP = "centre-07"
@@ -35,7 +35,7 @@ POLL_S = 60
 
 def status_config(tmp_path: Path, **extra: Any) -> NetmonConfig:
     """The demo config with its store in tmp_path (and `extra` top-level settings)."""
-    config = load_config(DEMO)
+    config = load_config(demo_town.prepare(tmp_path / "demo-town"))
     store = config.store.model_copy(update={"path": tmp_path / "netmon.db"})
     poll = config.poll.model_copy(update={"interval_s": POLL_S})
     return config.model_copy(update={"store": store, "poll": poll, **extra})

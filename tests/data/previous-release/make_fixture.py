@@ -31,7 +31,7 @@ def main(out: Path) -> None:
                        check=True, stdout=subprocess.DEVNULL)
         # Exit 1: the city centre's rows are rejected (unknown zone), the rest imported.
         imported = subprocess.run([*netmon, "fibre", "import", "-c", str(config_path),
-                                   str(DEMO.parent / "demo" / "fibre-milestones.csv")])
+                                   str(DEMO.parent / "fibre-milestones.csv")])
         assert imported.returncode in (0, 1), imported
         out.write_bytes((Path(tmp) / "netmon.db").read_bytes())
 
