@@ -146,7 +146,8 @@ def block_env(prefix: Path, listen_port: int) -> dict[str, str]:
     venv = os.environ.get("VIRTUAL_ENV")
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != f"{venv}/bin"]
     env["PATH"] = os.pathsep.join([str(prefix / "ci/bin"), str(prefix / "usr/local/bin"), *path])
-    env.update(NETMON_CI_PREFIX=str(prefix), NETMON_CI_LISTEN=f"127.0.0.1:{listen_port}")
+    env.update(NETMON_CI_PREFIX=str(prefix), NETMON_CI_LISTEN=f"127.0.0.1:{listen_port}",
+               TMPDIR=str(prefix / "tmp"))
     return env
 
 

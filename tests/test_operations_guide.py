@@ -53,8 +53,12 @@ def test_production_paths_move_under_the_prefix_and_only_they() -> None:
 @pytest.mark.timeout(FOLLOW_TIMEOUT_S + 60)
 def test_the_guide_is_followed_in_a_temporary_prefix(tmp_path: Path) -> None:
     prefix = tmp_path / "root"
-    done = subprocess.run([sys.executable, str(CHECKER), str(prefix)], capture_output=True,
-                          text=True, timeout=FOLLOW_TIMEOUT_S, check=False)
+    try:
+        done = subprocess.run([sys.executable, str(CHECKER), str(prefix)], capture_output=True,
+                              text=True, timeout=FOLLOW_TIMEOUT_S, check=False)
+    finally:  # a checker killed by the timeout leaves its netmon run and sim behind
+        for pid_file in (prefix / "ci" / "run").glob("*.pid"):
+            checker().stop(pid_file)
     shown = "\n".join(line for line in (done.stdout + done.stderr).splitlines()
                       if not line.startswith("WARNING: Location"))[-6000:]
     assert done.returncode == 0, shown
