@@ -167,6 +167,9 @@ def check_outcome(section: str, prefix: Path) -> str | None:
     kept = list(store.parent.glob("netmon.db.before-restore-*"))
     if section == "Restore" and (rows(store) == 0 or not kept):
         return "the restored store has no points, or the replaced one was not kept"
+    if section == "Upgrade" and (rows(store) == 0 or not list(
+            (prefix / "var/backups/netmon").glob("before-upgrade-*.db"))):
+        return "no backup before the upgrade, or the store rolled back to has no points"
     if section == "Uninstall":
         left = [p for p in INSTALLED if (prefix / p.lstrip("/")).exists()]
         if left:
