@@ -177,6 +177,24 @@ def check_outcome(section: str, prefix: Path) -> str | None:
     return None
 
 
+def run_block(block: Block, guide: str, rewrite: CiRewrite, env: dict[str, str]) -> bool:
+    where = f"{block.section}, {guide}:{block.line}"
+    if block.note:
+        print(f"== {where}: CI: {block.note}", flush=True)
+    if block.only_read:
+        return True
+    print(f"== {where}: running", flush=True)
+    started = time.monotonic()
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", rewrite.apply(block.script)],
+                          cwd=rewrite.prefix / "root", env=env, timeout=BLOCK_TIMEOUT_S,
+                          check=False)
+    if done.returncode != 0:
+        print(f"FAILED: {where} exited {done.returncode}", file=sys.stderr)
+        return False
+    print(f"== {where}: ok in {time.monotonic() - started:.1f} s", flush=True)
+    return True
+
+
 def follow(guide: Path, prefix: Path, source: Path) -> int:
     blocks = parse_guide(guide.read_text(encoding="utf-8"))
     silent = [f"{guide}:{b.line}: uses {', '.join(unannounced(b))} without a <!-- ci: --> note"
@@ -192,27 +210,16 @@ def follow(guide: Path, prefix: Path, source: Path) -> int:
     started = time.monotonic()
     try:
         for i, block in enumerate(blocks):
-            where = f"{block.section}, {guide.name}:{block.line}"
-            if block.note:
-                print(f"== {where}: CI: {block.note}", flush=True)
-            if block.only_read:
-                continue
-            print(f"== {where}: running", flush=True)
-            t0 = time.monotonic()
-            done = subprocess.run(["bash", "-euo", "pipefail", "-c", rewrite.apply(block.script)],
-                                  cwd=prefix / "root", env=env, timeout=BLOCK_TIMEOUT_S,
-                                  check=False)
-            if done.returncode != 0:
-                print(f"FAILED: {where} exited {done.returncode}", file=sys.stderr)
+            if not run_block(block, guide.name, rewrite, env):
                 return 1
-            print(f"== {where}: ok in {time.monotonic() - t0:.1f} s", flush=True)
-            last_of_section = i + 1 == len(blocks) or blocks[i + 1].section != block.section
-            if last_of_section:
-                problem = check_outcome(block.section, prefix)
-                if problem:
-                    print(f"FAILED: {block.section}: {problem}", file=sys.stderr)
-                    return 1
-                print(f"followed: {block.section}", flush=True)
+            ran = [b for b in blocks if b.section == block.section and not b.only_read]
+            if block.section in [b.section for b in blocks[i + 1:]] or not ran:
+                continue
+            problem = check_outcome(block.section, prefix)
+            if problem:
+                print(f"FAILED: {block.section}: {problem}", file=sys.stderr)
+                return 1
+            print(f"followed: {block.section}", flush=True)
     finally:
         for pid_file in (prefix / "ci/run").glob("*.pid"):
             stop(pid_file)
@@ -331,6 +338,8 @@ def systemctl(args: list[str], prefix: Path) -> int:
         if verb in ("start", "restart") or (verb == "enable" and "--now" in args):
             status = status or (0 if running else start_unit(name, prefix))
         elif verb == "reload":
+            if not running:
+                return fail(f"{name} is not running")
             os.kill(int(pid_file.read_text()), signal.SIGHUP)
             print(f"ci: SIGHUP to {name}")
         elif verb in ("status", "is-active"):

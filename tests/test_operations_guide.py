@@ -49,6 +49,30 @@ def test_production_paths_move_under_the_prefix_and_only_they() -> None:
         "file:///opt/netmon/share")
 
 
+def follow_guide(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    guide = tmp_path / "guide.md"
+    guide.write_text(text)
+    return subprocess.run([sys.executable, str(CHECKER), str(tmp_path / "root"), "--guide",
+                           str(guide)], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_blocks_run_in_order_under_the_prefix_and_a_failing_one_stops_it(tmp_path: Path) -> None:
+    done = follow_guide("## One\n```sh\ninstall -d /etc/netmon\necho x > /etc/netmon/f\n```\n"
+                        "<!-- ci: not run: only read -->\n```sh\nfalse\n```\n"
+                        "## Two\n```sh\ngrep -q x /etc/netmon/f\nfalse\n```\n"
+                        "## Three\n```sh\ntrue\n```\n", tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert (tmp_path / "root" / "etc" / "netmon" / "f").read_text() == "x\n"
+    assert "followed: One" in done.stdout and "followed: Two" not in done.stdout
+    assert "FAILED: Two, guide.md:11 exited 1" in done.stderr
+
+
+def test_a_host_command_without_a_ci_note_is_refused(tmp_path: Path) -> None:
+    done = follow_guide("## One\n```sh\nsystemctl enable --now netmon\n```\n", tmp_path)
+    assert done.returncode == 2
+    assert "guide.md:2: uses systemctl without a <!-- ci: --> note" in done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(FOLLOW_TIMEOUT_S + 60)
 def test_the_guide_is_followed_in_a_temporary_prefix(tmp_path: Path) -> None:
