@@ -4,11 +4,11 @@
     check_operations.py PREFIX [--guide FILE] [--source DIR]
 
 Every ```sh block of the guide runs in order with `bash -euo pipefail`, the production paths
-moved under PREFIX, the sample APs (192.0.2.x) served by `netmon sim` on free ports. The host
-commands a CI machine has no use for (systemctl, journalctl, useradd, userdel, chown,
-apt-get) are played by this script, which puts itself first on PATH under their names; a
-block using one must say what CI does in a `<!-- ci: ... -->` note before it, and a block
-whose note starts with "not run" is only read. Exit 0 when every block ran and every
+moved under PREFIX, the sample APs (192.0.2.x) served by `netmon sim` on free ports. The
+commands that need a running systemd or change the machine (systemctl, journalctl, useradd,
+userdel, chown, apt-get) are played by this script, first on PATH under their names; a block
+using one must say what CI does in a `<!-- ci: ... -->` note before it, and a block whose
+note starts with "not run" is only read. Exit 0 when every block ran and every
 section's outcome was checked; it prints `followed: <section>` for each.
 """
 
@@ -48,7 +48,7 @@ INSTALLED: Final = ("/opt/netmon", "/usr/local/bin/netmon", "/etc/netmon", "/var
                     "/var/backups/netmon", "/etc/systemd/system/netmon.service")
 GUIDE_LISTEN: Final = "127.0.0.1:9105"
 SAMPLE_AP: Final = re.compile(r"host: 192\.0\.2\.(\d+)")
-NOTE: Final = re.compile(r"<!--\s*ci:\s*(.*?)\s*-->\s*$", re.S)
+NOTE: Final = re.compile(r"<!--\s*ci:\s*((?:(?!-->).)*?)\s*-->\s*$", re.S)  # the last note
 BLOCK: Final = re.compile(r"^```sh\n(.*?)^```$", re.S | re.M)
 HEADING: Final = re.compile(r"^## (.+)$", re.M)
 BLOCK_TIMEOUT_S: Final = 900.0
