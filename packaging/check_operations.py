@@ -157,9 +157,28 @@ def rows(database: Path, table: str = "points_recent") -> int:
         return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def secrets_guarded(config_dir: Path) -> str | None:
+    """The secrets file is 0640, and netmon refuses it once others can read it, as said."""
+    secrets = config_dir / "secrets.yaml"
+    if secrets.stat().st_mode & 0o777 != 0o640:
+        return f"{secrets} is not 0640"
+    netmon = config_dir.parents[1] / "opt/netmon/venv/bin/netmon"
+    secrets.chmod(0o644)
+    try:
+        done = subprocess.run([str(netmon), "check-config", str(config_dir / "netmon.yaml")],
+                              capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        secrets.chmod(0o640)
+    if done.returncode != 2 or "secrets.yaml" not in done.stdout + done.stderr:
+        return f"a world-readable secrets file was not refused: {done.stdout}{done.stderr}"
+    return None
+
+
 def check_outcome(section: str, prefix: Path) -> str | None:
     """What the section must have left behind; the reason when it did not."""
     store = prefix / "var/lib/netmon/netmon.db"
+    if section == "Configure":
+        return secrets_guarded(prefix / "etc/netmon")
     if section == "Back up":
         backups = sorted((prefix / "var/backups/netmon").glob("netmon-*.db"))
         if not backups or rows(backups[-1]) == 0:
