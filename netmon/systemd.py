@@ -12,6 +12,8 @@ import os
 import socket
 from collections.abc import Callable
 
+from netmon.tasks import cancel_and_wait
+
 log = logging.getLogger(__name__)
 
 
@@ -57,10 +59,8 @@ class Watchdog:
             self._task = asyncio.create_task(self._run(), name="systemd-watchdog")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         assert self.interval_s is not None

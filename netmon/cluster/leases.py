@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from netmon.cluster.settings import ClusterSettings
+from netmon.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 NS_PER_S: Final = 1_000_000_000
@@ -153,9 +154,7 @@ class LeaseKeeper:
                     self._adopt(frozenset())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait(self._task)
         try:
             await asyncio.to_thread(self.release)  # adopts nothing held: on_change in a thread
         except Exception as exc:

@@ -22,6 +22,7 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from netmon.observation import Cycle
+from netmon.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 OPENMETRICS: Final = "application/openmetrics-text"
@@ -103,10 +104,8 @@ class CycleExposition:
 
     async def aclose(self) -> None:
         """Stop rendering (a render in flight finishes on its thread, unread)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def body(self, content_type: str, encoder: Encoder) -> Rendered:
         """The newest render in this format; a format never asked before is rendered now."""

@@ -12,6 +12,8 @@ from typing import Final
 
 from prometheus_client import CollectorRegistry, Histogram
 
+from netmon.tasks import cancel_and_wait
+
 TICK_S: Final = 0.1
 # From the timer's own granularity (about 1 ms) to a loop stalled for seconds.
 LAG_BUCKETS_S: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
@@ -34,10 +36,8 @@ class LoopLagProbe:
             self._task = asyncio.create_task(self._run(), name="event-loop-lag")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

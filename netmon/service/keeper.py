@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from netmon.alerts.service_settings import ServiceSettings
 from netmon.service.baseline import ClientBaseline, learn_from_store
 from netmon.store.base import Store
+from netmon.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 NS_PER_MIN = 60 * 1_000_000_000
@@ -48,6 +49,4 @@ class BaselineKeeper:
         log.info("client baseline learnt for %d APs", baseline.aps)
 
     async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
+        await cancel_and_wait(self.task)
