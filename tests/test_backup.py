@@ -175,3 +175,29 @@ def test_a_postgresql_store_is_pointed_to_pg_dump(tmp_path: Path) -> None:
         assert result.exit_code == 1, result.output
         assert "pg_dump -Fc" in result.output and "pg_restore" in result.output
     assert not (tmp_path / "b.db").exists()
+
+
+def test_a_backup_never_lands_on_the_store_and_a_cut_one_is_refused(tmp_path: Path) -> None:
+    """Operator slips: --out naming the live store (renamed over it, `netmon run` would write
+    into a file no longer there), the store restored onto itself, a backup cut in half."""
+    store = tmp_path / "var" / "netmon.db"
+    _store(store, 3000)
+    before = store.stat().st_ino
+    for spelling in (store, tmp_path / "var" / ".." / "var" / "netmon.db",
+                     store.with_name("netmon.db-wal")):
+        with pytest.raises(CopyError, match=r"is the store itself \(or its journal\)"):
+            backup(store, spelling)
+    link = tmp_path / "link.db"
+    link.symlink_to(store)
+    with pytest.raises(CopyError, match=r"is the store itself"):
+        backup(store, link)
+    assert store.stat().st_ino == before and check(store).rows["ticks"] == 3000
+    with pytest.raises(CopyError, match=r"is the store itself: restore a file"):
+        restore(store, store, force=True)
+    assert not list(store.parent.glob("netmon.db.before-restore-*"))
+    whole = backup(store, tmp_path / "backups" / "netmon.db").path
+    cut = tmp_path / "backups" / "cut.db"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(CopyError, match=r"cut\.db: .*malformed"):
+        restore(cut, tmp_path / "new" / "netmon.db")
+    assert not (tmp_path / "new" / "netmon.db").exists()

@@ -110,6 +110,11 @@ def check(path: Path) -> Snapshot:
 def backup(source: Path, out: Path, pages: int = PAGES_PER_STEP,
            pause_s: float = PAUSE_S) -> Snapshot:
     """A checked copy of `source` at `out`, written beside it and renamed into place."""
+    if same_file(out, source) or any(same_file(out, companion)
+                                     for companion in companions(source)):
+        # Renamed over the live store, the copy would leave `netmon run` writing to a file
+        # no longer there: everything after it lost.
+        raise CopyError(f"{out} is the store itself (or its journal): give another file")
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     temp.unlink(missing_ok=True)
@@ -122,6 +127,16 @@ def backup(source: Path, out: Path, pages: int = PAGES_PER_STEP,
     finally:
         temp.unlink(missing_ok=True)
     return Snapshot(out, taken_ns, checked.revision, checked.rows)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """The same file, whatever the spelling (relative, `..`, a link); False when one is absent."""
+    return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    """The files SQLite keeps beside a database while it is open."""
+    return tuple(path.with_name(f"{path.name}{suffix}") for suffix in ("-wal", "-shm", "-journal"))
 
 
 def keep_copy(path: Path, suffix: str) -> Path:

@@ -8,7 +8,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from netmon.db.backup import CopyError, Snapshot, backup, check, in_use, stamp, standalone
+from netmon.db.backup import (
+    CopyError,
+    Snapshot,
+    backup,
+    check,
+    companions,
+    in_use,
+    same_file,
+    stamp,
+    standalone,
+)
 from netmon.db.engines import writer_engine
 from netmon.db.migrate import head, known, upgrade
 
@@ -24,6 +34,8 @@ class Restored:
 
 def restore(source: Path, target: Path, force: bool = False) -> Restored:
     """Check `source`, bring a copy to head, keep `target` aside and swap the copy in."""
+    if same_file(source, target):
+        raise CopyError(f"{source} is the store itself: restore a file `netmon backup` wrote")
     checked = check(source)
     if checked.revision is None or checked.revision not in known():
         raise CopyError(f"{source}: schema {checked.revision or 'none'} is not one this netmon "
@@ -31,7 +43,7 @@ def restore(source: Path, target: Path, force: bool = False) -> Restored:
     if target.exists() and not force:
         raise CopyError(f"{target} exists; --force replaces it (it is kept as "
                         f"{target.name}.before-restore-<time>)")
-    for sidecar in (target.with_name(f"{target.name}-wal"), target.with_name(f"{target.name}-shm")):
+    for sidecar in companions(target):
         if sidecar.exists() and not target.exists():
             # SQLite would apply a leftover WAL to the new file: a database of two stores.
             raise CopyError(f"{sidecar} is left from a removed store; move it aside first")
