@@ -90,3 +90,35 @@ def test_the_secrets_copy_is_never_readable_by_others_even_under_a_loose_umask(
         os.umask(old)
     assert stat.S_IMODE((entry.parent / demo_town.SECRETS).stat().st_mode) == 0o600
     assert stat.S_IMODE(entry.stat().st_mode) == 0o644
+
+
+def test_a_secrets_file_that_is_a_folder_is_refused_as_such(tmp_path: Path) -> None:
+    (tmp_path / "secrets.yaml").mkdir(mode=0o700)
+    entry = write(tmp_path, {**copy.deepcopy(BASE), "secrets_file": "secrets.yaml"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(entry)
+    assert caught.value.problems == [
+        f"{entry}: secrets_file: {tmp_path / 'secrets.yaml'} is not a file"]
+
+
+def test_demo_with_a_file_in_the_way_of_its_folder_says_so(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "netmon-demo"
+    in_the_way.write_text("a file, not a folder\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "netmon", "demo", "--dir", str(in_the_way),
+                           "--duration", "1"], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"cannot copy the demo town into {in_the_way}/config: Not a directory" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_secrets_file_name_is_not_taken_for_a_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its key says "secrets", its value is a path: messages about it must name it."""
+    from netmon.redaction import REDACTOR
+
+    monkeypatch.delenv("TEST_COMMUNITY", raising=False)
+    load_config(_town_with_secrets(tmp_path, 0o600))
+    assert REDACTOR.redact(f"see {tmp_path / 'secrets.yaml'}") == \
+        f"see {tmp_path / 'secrets.yaml'}"
+    assert SECRET not in REDACTOR.redact(f"community {SECRET}")

@@ -12,7 +12,7 @@ import typer
 from rich.live import Live
 
 from netmon import demo_town
-from netmon.cli.common import catalog_or_exit, config_or_exit, console
+from netmon.cli.common import EXIT_CONFIG, catalog_or_exit, config_or_exit, console, err_console
 from netmon.cli.fleet_table import fleet_table
 from netmon.config.models import NetmonConfig
 from netmon.observation import Cycle
@@ -47,7 +47,12 @@ def demo(
     from netmon.sim.fleet import SimulatedFleet, plan_fleet
 
     if config_file is None:
-        config_file = demo_town.prepare(workdir)
+        try:
+            config_file = demo_town.prepare(workdir)
+        except OSError as exc:  # a file in the way, a folder not ours
+            err_console.print(f"demo: cannot copy the demo town into {workdir}/config: "
+                              f"{exc.strerror or exc}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_CONFIG) from None
         console.print(f"demo town copied to {config_file.parent} (rewritten on each run: copy "
                       "it elsewhere to change it, then pass -c)", highlight=False)
     config = config_or_exit(config_file)

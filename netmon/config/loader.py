@@ -259,6 +259,8 @@ def _secret_literals(value: Any) -> Iterator[str]:
     """Values written in clear under secret-named keys (a community, a token…)."""
     if isinstance(value, dict):
         for key, item in value.items():
+            if key == "secrets_file":  # where the secrets are, not one: names stay readable
+                continue
             if isinstance(item, str | int) and any(p in str(key) for p in SECRET_KEY_PARTS):
                 if "${" not in str(item):  # a reference is no secret: its value is, later
                     yield str(item)
@@ -289,12 +291,16 @@ def secret_values(model: Any) -> Iterator[str]:
             yield from secret_values(item)
 
 
-def secrets_exposure(path: Path) -> str | None:
-    """Why a secrets file is open to other users (None when it is not, or does not exist)."""
+def secrets_file_problem(path: Path) -> str | None:
+    """Why a secrets file cannot be used: not a file, or open to other users (None when fine,
+    or absent: reading it then says so, with the file's name)."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        status = path.stat()
     except OSError:
-        return None  # reading it says what is wrong, with the file's name
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return f"{path} is not a file"
+    mode = stat.S_IMODE(status.st_mode)
     if mode & (stat.S_IROTH | stat.S_IWOTH):
         return (f"{path} is {'readable' if mode & stat.S_IROTH else 'writable'} by every user "
                 f"(mode {mode:04o}): chmod 600 it, or 640 with the group netmon runs as")
@@ -309,8 +315,8 @@ def _load_config(entry: Path, profiles: Collection[str] | None) -> NetmonConfig:
     secrets: dict[str, str] = {}
     if doc.get("secrets_file"):
         secrets_path = (entry.parent / str(doc["secrets_file"])).resolve()
-        if exposed := secrets_exposure(secrets_path):
-            raise ConfigError([f"{entry}: secrets_file: {exposed}"])
+        if problem := secrets_file_problem(secrets_path):
+            raise ConfigError([f"{entry}: secrets_file: {problem}"])
         loaded = read_yaml(secrets_path)
         if not isinstance(loaded, dict):
             raise ConfigError([f"{secrets_path}: must be a mapping of NAME: value"])
