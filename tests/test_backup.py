@@ -201,3 +201,13 @@ def test_a_backup_never_lands_on_the_store_and_a_cut_one_is_refused(tmp_path: Pa
     with pytest.raises(CopyError, match=r"cut\.db: .*malformed"):
         restore(cut, tmp_path / "new" / "netmon.db")
     assert not (tmp_path / "new" / "netmon.db").exists()
+
+
+def test_a_backup_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> None:
+    store = tmp_path / "netmon.db"
+    _store(store, 10)
+    in_the_way = tmp_path / "backups"
+    in_the_way.write_text("a file where the folder should be\n", encoding="utf-8")
+    with pytest.raises(CopyError, match=r"backups/netmon\.db: cannot write the copy: File exists"):
+        backup(store, in_the_way / "netmon.db")
+    assert check(store).rows["ticks"] == 10

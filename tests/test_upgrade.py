@@ -12,8 +12,9 @@ from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from netmon.cli.main import app
+from netmon.db import migrate
 from netmon.db.backup import check
-from netmon.db.migrate import head
+from netmon.db.migrate import SchemaError, head
 from netmon.db.owner import DatabaseOwner
 from netmon.db.restore import restore
 from tests.test_config import BASE, SECRET, write
@@ -111,3 +112,15 @@ def test_version_and_schema_revisions_are_shown(old_store: Path,
     DatabaseOwner(url_of(old_store)).close()
     result = CliRunner().invoke(app, ["check-config", str(config)])
     assert f"database at schema {head()} (current)" in result.output
+
+
+def test_no_copy_no_migration_and_the_file_stays_as_it_was(
+        old_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy kept first cannot be written (here a folder holds its name): refused whole."""
+    monkeypatch.setattr(migrate, "stamp", lambda: "20261205T190000Z")
+    (old_store.parent / "netmon.db.pre-0004-20261205T190000Z").mkdir()
+    with pytest.raises(SchemaError, match=r"schema 0004 not migrated to .*the copy kept first "
+                                          r"could not be made"):
+        DatabaseOwner(url_of(old_store)).close()
+    assert revision(old_store) == "0004"
+    assert _content(old_store) == _content(FIXTURE)

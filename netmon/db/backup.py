@@ -115,17 +115,21 @@ def backup(source: Path, out: Path, pages: int = PAGES_PER_STEP,
         # Renamed over the live store, the copy would leave `netmon run` writing to a file
         # no longer there: everything after it lost.
         raise CopyError(f"{out} is the store itself (or its journal): give another file")
-    out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    temp.unlink(missing_ok=True)
     try:
-        taken_ns = online_copy(source, temp, pages, pause_s)
-        checked = check(temp)
-        _fsync(temp)
-        os.replace(temp, out)
-        _fsync(out.parent)
-    finally:
+        out.parent.mkdir(parents=True, exist_ok=True)
         temp.unlink(missing_ok=True)
+        try:
+            taken_ns = online_copy(source, temp, pages, pause_s)
+            checked = check(temp)
+            _fsync(temp)
+            os.replace(temp, out)
+            _fsync(out.parent)
+        finally:
+            temp.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as exc:  # a folder in the way, a full or read-only disk
+        raise CopyError(f"{out}: cannot write the copy: {getattr(exc, 'strerror', None) or exc}"
+                        ) from exc
     return Snapshot(out, taken_ns, checked.revision, checked.rows)
 
 

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from netmon.db import locks
-from netmon.db.backup import keep_copy, stamp
+from netmon.db.backup import CopyError, keep_copy, stamp
 from netmon.db.url import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,11 @@ def upgrade(engine: Engine, where: str, keep_old: bool = True) -> None:
         path = sqlite_path(engine.url)
         if keep_old and path is not None and revision is not None and revision != head():
             # Copied inside the write transaction: nothing can change the file meanwhile.
-            kept = keep_copy(path, f"pre-{revision}-{stamp()}")
+            try:
+                kept = keep_copy(path, f"pre-{revision}-{stamp()}")
+            except CopyError as exc:  # no copy, no migration: the file stays as it was
+                raise SchemaError(f"{where}: schema {revision} not migrated to {head()}: the "
+                                  f"copy kept first could not be made ({exc})") from exc
             log.warning("%s: schema %s is older than %s; kept a copy at %s, now migrating",
                         where, revision, head(), kept)
         config.attributes["connection"] = conn
